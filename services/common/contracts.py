@@ -1,0 +1,266 @@
+"""The product's event contracts: one marshmallow schema per event type's `data`.
+
+This module is the one place contracts live. Events carry ids and the facts a consumer needs, never
+secrets, and personal data only where a consumer must act on it.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from .events import register
+from .money import MoneySchema, StrictInteger
+
+ACTOR_ROLES = ("buyer", "seller", "admin", "system")
+
+
+def _money(**kw):
+    return fields.Nested(MoneySchema, **kw)
+
+
+class _Data(Schema):
+    pass
+
+
+# Orders -----------------------------------------------------------------------------------------
+class OrderRef(_Data):
+    order_id = fields.UUID(required=True)
+    shop_id = fields.UUID(required=True)
+    buyer_id = fields.UUID(required=True, allow_none=True)  # None for a guest order
+
+
+class OrderTransition(OrderRef):
+    by = fields.String(load_default="system", validate=validate.OneOf(ACTOR_ROLES))
+    actor_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class OrderLine(_Data):
+    product_id = fields.UUID(required=True)
+    quantity = StrictInteger(required=True, validate=validate.Range(min=1))
+    unit_price = _money(required=True)
+
+
+class OrderPlaced(OrderRef):
+    lines = fields.List(fields.Nested(OrderLine), required=True, validate=validate.Length(min=1))
+    grand_total = _money(required=True)
+    source = fields.Dict(load_default=None, allow_none=True)
+
+
+class OrderCancelled(OrderTransition):
+    reason = fields.String(required=True)
+
+
+class OrderAmountChanged(OrderTransition):
+    previous_total = _money(required=True)
+    new_total = _money(required=True)
+    reason = fields.String(required=True)
+
+
+class OrderPaymentProgress(OrderTransition):
+    amount = _money(load_default=None, allow_none=True)
+
+
+for _type in ("order.confirmed", "order.shipped", "order.received", "order.completed",
+              "order.in_production", "order.expired", "order.shipping_overdue"):
+    register(_type, OrderTransition)
+register("order.placed", OrderPlaced)
+register("order.cancelled", OrderCancelled)
+register("order.amount_changed", OrderAmountChanged)
+register("order.paid", OrderPaymentProgress)
+register("order.partially_paid", OrderPaymentProgress)
+
+
+# Offers and custom work -------------------------------------------------------------------------
+class OfferEvent(_Data):
+    offer_id = fields.UUID(required=True)
+    product_id = fields.UUID(required=True)
+    shop_id = fields.UUID(required=True)
+    buyer_id = fields.UUID(required=True)
+    amount = _money(required=True)
+    by = fields.String(load_default="system", validate=validate.OneOf(ACTOR_ROLES))
+
+
+class OfferAccepted(OfferEvent):
+    order_id = fields.UUID(required=True)
+
+
+class OfferDeclined(OfferEvent):
+    reason = fields.String(
+        required=True, validate=validate.OneOf(("too_low", "not_available", "cannot_ship", "other"))
+    )
+
+
+for _type in ("offer.made", "offer.countered", "offer.expired"):
+    register(_type, OfferEvent)
+register("offer.accepted", OfferAccepted)
+register("offer.declined", OfferDeclined)
+
+
+class CustomRequestCreated(_Data):
+    request_id = fields.UUID(required=True)
+    shop_id = fields.UUID(required=True)
+    buyer_id = fields.UUID(required=True)
+
+
+class CustomRequestProposed(CustomRequestCreated):
+    price = _money(required=True)
+    production_days = StrictInteger(required=True, validate=validate.Range(min=0))
+
+
+register("custom_request.created", CustomRequestCreated)
+register("custom_request.proposed", CustomRequestProposed)
+
+
+# Conversation and reviews -----------------------------------------------------------------------
+class MessagePosted(_Data):
+    message_id = fields.UUID(required=True)
+    sender_id = fields.UUID(required=True)
+    recipient_id = fields.UUID(required=True, allow_none=True)
+    order_id = fields.UUID(load_default=None, allow_none=True)
+    conversation_id = fields.UUID(load_default=None, allow_none=True)
+    shop_id = fields.UUID(required=True)
+
+
+class ReviewPosted(_Data):
+    review_id = fields.UUID(required=True)
+    order_id = fields.UUID(required=True)
+    shop_id = fields.UUID(required=True)
+    buyer_id = fields.UUID(required=True)
+    product_ids = fields.List(fields.UUID(), required=True)
+    rating = StrictInteger(required=True, validate=validate.Range(min=1, max=5))
+
+
+register("message.posted", MessagePosted)
+register("review.posted", ReviewPosted)
+
+
+# Payments ---------------------------------------------------------------------------------------
+class PaymentEvent(_Data):
+    payment_id = fields.UUID(required=True)
+    order_id = fields.UUID(required=True)
+    shop_id = fields.UUID(required=True)
+    part = fields.String(required=True, validate=validate.OneOf(("full", "advance", "balance")))
+    amount = _money(required=True)
+
+
+class PaymentFailed(PaymentEvent):
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class PaymentRefunded(PaymentEvent):
+    refund_id = fields.UUID(required=True)
+
+
+class PaymentSettingsChanged(_Data):
+    shop_id = fields.UUID(required=True)
+    online_payment = fields.Boolean(required=True)
+
+
+register("payment.succeeded", PaymentEvent)
+register("payment.failed", PaymentFailed)
+register("payment.refunded", PaymentRefunded)
+register("shop.payment_settings_changed", PaymentSettingsChanged)
+
+
+# Shipping ---------------------------------------------------------------------------------------
+class ShipmentCreated(_Data):
+    shipment_id = fields.UUID(required=True)
+    order_id = fields.UUID(required=True)
+    shop_id = fields.UUID(required=True)
+    carrier = fields.String(required=True)
+    tracking_number = fields.String(load_default=None, allow_none=True)
+    notify_buyer = fields.Boolean(load_default=True)
+
+
+class ShipmentStatusChanged(_Data):
+    shipment_id = fields.UUID(required=True)
+    order_id = fields.UUID(required=True)
+    shop_id = fields.UUID(required=True)
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(("created", "in_transit", "delivered", "returned", "lost")),
+    )
+    previous_status = fields.String(load_default=None, allow_none=True)
+
+
+register("shipment.created", ShipmentCreated)
+register("shipment.status_changed", ShipmentStatusChanged)
+
+
+# Catalog ----------------------------------------------------------------------------------------
+class ProductEvent(_Data):
+    product_id = fields.UUID(required=True)
+    shop_id = fields.UUID(required=True)
+
+
+class ProductHidden(ProductEvent):
+    reason = fields.String(required=True)
+
+
+class CartItemAdded(_Data):
+    buyer_id = fields.UUID(required=True)
+    product_id = fields.UUID(required=True)
+    shop_id = fields.UUID(required=True)
+    quantity = StrictInteger(required=True, validate=validate.Range(min=1))
+
+
+register("product.created", ProductEvent)
+register("product.updated", ProductEvent)
+register("product.hidden", ProductHidden)
+register("cart.item_added", CartItemAdded)
+
+
+# Moderation -------------------------------------------------------------------------------------
+SANCTION_KINDS = ("products_hidden", "product_hidden", "storefront_blocked", "banned")
+
+
+class ShopSanctioned(_Data):
+    shop_id = fields.UUID(required=True)
+    sanction_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(SANCTION_KINDS))
+    product_id = fields.UUID(load_default=None, allow_none=True)
+    reason = fields.String(required=True)
+
+
+class ShopSanctionLifted(_Data):
+    shop_id = fields.UUID(required=True)
+    sanction_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(SANCTION_KINDS))
+    product_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class ShopWarned(_Data):
+    shop_id = fields.UUID(required=True)
+    warning_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+
+
+class ShopVerified(_Data):
+    shop_id = fields.UUID(required=True)
+
+
+class ComplaintTarget(_Data):
+    kind = fields.String(required=True, validate=validate.OneOf(("shop", "customer", "product")))
+    id = fields.UUID(required=True)
+
+
+class ComplaintFiled(_Data):
+    complaint_id = fields.UUID(required=True)
+    filed_by = fields.UUID(required=True)
+    target = fields.Nested(ComplaintTarget, required=True)
+    reason = fields.String(required=True)
+
+
+class ComplaintResolved(_Data):
+    complaint_id = fields.UUID(required=True)
+    target = fields.Nested(ComplaintTarget, required=True)
+    verdict = fields.String(required=True, validate=validate.OneOf(("confirmed", "rejected")))
+    sanction = fields.String(load_default=None, allow_none=True)
+
+
+register("shop.sanctioned", ShopSanctioned)
+register("shop.sanction_lifted", ShopSanctionLifted)
+register("shop.warned", ShopWarned)
+register("shop.verified", ShopVerified)
+register("complaint.filed", ComplaintFiled)
+register("complaint.resolved", ComplaintResolved)

@@ -1,0 +1,125 @@
+"""Database access: engines per service, and the Nameko dependency that hands workers transactions.
+
+`<SERVICE>_DATABASE_URL` picks the database (default: a SQLite file under `var/`). A plain
+`postgresql://` URL is read as `postgresql+psycopg2://`: psycopg2 is made cooperative by eventlet's
+monkey patching, so a slow query in one worker does not stall the others (psycopg 3 would block the hub).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from . import settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_metadata() -> MetaData:
+    """A service's own metadata, with constraint names Alembic can rely on."""
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def normalise_url(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed.render_as_string(hide_password=False)
+
+
+def is_sqlite(engine_or_url) -> bool:
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    return url.get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
+    url = normalise_url(url)
+    if not is_sqlite(url):
+        size = pool_size or settings.env().int("DB_POOL_SIZE", 10)
+        return create_engine(url, pool_size=size, max_overflow=size, pool_pre_ping=True)
+
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    # One connection per process: writers queue for it cooperatively instead of blocking the
+    # event loop inside SQLite's busy handler. Other processes (the relay) wait on the file lock.
+    engine = create_engine(
+        url,
+        poolclass=QueuePool,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=60,
+        connect_args={"timeout": 30, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's BEGIN below be the only transaction control.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # Take the write lock up front so two processes never deadlock upgrading read locks.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class Db:
+    """What a worker gets: transactions on its service's database."""
+
+    def __init__(self, factory: sessionmaker):
+        self._factory = factory
+
+    @property
+    def engine(self) -> Engine:
+        return self._factory.kw["bind"]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session inside one transaction: committed when the block ends, rolled back on error."""
+        with self._factory.begin() as session:
+            yield session
+
+
+class Database(DependencyProvider):
+    """Nameko dependency: each worker gets a `Db` on `<SERVICE>_DATABASE_URL`.
+
+    The transaction is opened by the code that needs it (`with self.db.transaction() as session`),
+    so it is committed before an RPC reply is sent or an event acknowledged.
+    """
+
+    def __init__(self, url: str | None = None):
+        self.url = url
+
+    def setup(self):
+        url = self.url or settings.database_url(self.container.service_name)
+        self.engine = make_engine(url)
+        self.factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    def stop(self):
+        self.engine.dispose()
+
+    def kill(self):
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        return Db(self.factory)

@@ -1,0 +1,52 @@
+"""Typed errors that services raise and the gateway maps to HTTP problems.
+
+Each error has a stable `code`; `kind` tells the gateway which status it becomes. Nameko serialises an
+exception raised by an RPC method as (type name, message, args), so these keep their payload in `args`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    kind = "invalid"
+    code = "error"
+
+    def __init__(self, detail: str, code: str | None = None, errors: dict[str, Any] | None = None):
+        super().__init__(detail, code or self.code, errors or {})
+        self.detail = detail
+        if code:
+            self.code = code
+        self.errors = errors or {}
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+class NotFound(ServiceError):
+    kind = "not_found"
+    code = "not_found"
+
+
+class Forbidden(ServiceError):
+    kind = "forbidden"
+    code = "forbidden"
+
+
+class Invalid(ServiceError):
+    """Input that breaks a rule; `errors` maps field names to messages."""
+
+    kind = "invalid"
+    code = "invalid"
+
+
+class Conflict(ServiceError):
+    """A refused transition, a duplicate, or stock that cannot be had."""
+
+    kind = "conflict"
+    code = "conflict"
+
+
+# The names the gateway recognises in a RemoteError's exc_type.
+ERROR_KINDS = {cls.__name__: cls.kind for cls in (NotFound, Forbidden, Invalid, Conflict)}

@@ -1,0 +1,69 @@
+"""The transactional outbox: events are written in the same transaction as the state they describe.
+
+Services record events with the `Outbox` dependency instead of Nameko's EventDispatcher; the relay
+(`services.common.relay`) publishes what was committed. A rolled-back transaction publishes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import MetaData, insert
+from sqlalchemy.orm import Session
+
+from . import clock, events
+from .kernel_tables import outbox_table
+
+_OUTBOX = outbox_table(MetaData())
+
+
+class EventRecorder:
+    """Records events into the outbox of the session's transaction."""
+
+    def __init__(self, producer: str, correlation_id: str | None = None):
+        self.producer = producer
+        self.correlation_id = correlation_id
+
+    def record(
+        self,
+        session: Session,
+        type_: str,
+        data: dict[str, Any],
+        *,
+        aggregate_id: Any = None,
+    ) -> dict[str, Any]:
+        """Validate and stage one event; it is published only if the transaction commits.
+
+        Events of one aggregate (an order, a shop) are published in the order they were recorded.
+        Raises `UnknownEventType` or `InvalidEvent` before anything is written.
+        """
+        now = clock.now()
+        envelope = events.make_envelope(
+            type_, data, producer=self.producer, occurred_at=now, correlation_id=self.correlation_id
+        )
+        session.execute(
+            insert(_OUTBOX).values(
+                event_id=envelope["id"],
+                type=type_,
+                aggregate_id=None if aggregate_id is None else str(aggregate_id),
+                payload=json.dumps(envelope, separators=(",", ":")),
+                created_at=now,
+            )
+        )
+        return envelope
+
+
+class Outbox(DependencyProvider):
+    """Nameko dependency: `self.events.record(session, "order.placed", data, aggregate_id=...)`.
+
+    The event's `correlation_id` is the request id the worker was called with, so a request can be
+    followed from the gateway through every event it causes.
+    """
+
+    def get_dependency(self, worker_ctx):
+        return EventRecorder(
+            producer=self.container.service_name,
+            correlation_id=worker_ctx.context_data.get("request_id"),
+        )

@@ -1,0 +1,222 @@
+"""The outbox relay: publishes committed outbox rows to RabbitMQ, in order per aggregate.
+
+One relay loop serves one service database; `atelier relay` runs one thread per service named.
+A batch is claimed, published with publisher confirms, and marked sent in one database transaction:
+if the relay dies after publishing but before the commit, the rows are published again later, and the
+consumers' inboxes make the repeat a no-op. Nothing is marked sent that the broker did not confirm.
+
+Running two relays on one database is safe. On PostgreSQL each claims rows with
+`FOR UPDATE SKIP LOCKED`, and holds back an aggregate's rows while an earlier row of the same
+aggregate is claimed by the other, so order per aggregate holds. On SQLite the batch transaction
+takes the database's write lock (BEGIN IMMEDIATE), so relays take turns.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from kombu import Connection, Producer
+from sqlalchemy import MetaData, delete, func, select, update
+from sqlalchemy.engine import Connection as DbConnection
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+from . import clock, failpoints, settings, topology
+from .db import is_sqlite, make_engine
+from .kernel_tables import outbox_table
+
+log = logging.getLogger("atelier.relay")
+
+OUTBOX = outbox_table(MetaData())
+
+
+@dataclass(frozen=True)
+class Row:
+    seq: int
+    event_id: str
+    type: str
+    aggregate_id: str | None
+    payload: str
+
+
+class Relay:
+    def __init__(
+        self,
+        service: str,
+        engine: Engine,
+        amqp_uri: str,
+        *,
+        batch_size: int = 200,
+        idle_wait: float = 0.02,
+        retention_hours: float = 72,
+    ):
+        self.service = service
+        self.engine = engine
+        self.amqp_uri = amqp_uri
+        self.batch_size = batch_size
+        self.idle_wait = idle_wait
+        self.retention_hours = retention_hours
+        self.stopping = threading.Event()
+        self._connection: Connection | None = None
+        self._producer: Producer | None = None
+        self._last_prune = 0.0
+
+    # -- broker ---------------------------------------------------------------------------------
+    def _ensure_producer(self) -> Producer:
+        if self._producer is not None:
+            return self._producer
+        delay = 0.2
+        while not self.stopping.is_set():
+            conn = Connection(self.amqp_uri, transport_options={"confirm_publish": True})
+            try:
+                conn.ensure_connection(max_retries=1)
+                channel = conn.channel()
+                topology.events_exchange()(channel).declare()
+                self._connection = conn
+                self._producer = Producer(channel, exchange=topology.events_exchange())
+                log.info("relay %s connected to the broker", self.service)
+                return self._producer
+            except conn.connection_errors + conn.channel_errors as exc:
+                conn.release()
+                log.warning("relay %s: broker unreachable (%s); retrying in %.1fs",
+                            self.service, exc, delay)
+                self.stopping.wait(delay)
+                delay = min(delay * 2, 10.0)
+        raise SystemExit(0)
+
+    def _drop_connection(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            except Exception:  # noqa: BLE001 - the connection is already broken; nothing to save
+                log.debug("closing a broken connection failed", exc_info=True)
+        self._connection = None
+        self._producer = None
+
+    def _publish(self, rows: list[Row]) -> None:
+        producer = self._ensure_producer()
+        for row in rows:
+            producer.publish(
+                row.payload,
+                routing_key=row.type,
+                serializer=None,
+                content_type="application/json",
+                content_encoding="utf-8",
+                delivery_mode=2,
+                message_id=row.event_id,
+                headers=self._headers(row),
+                retry=False,
+            )
+
+    @staticmethod
+    def _headers(row: Row) -> dict:
+        # Nameko passes `nameko.*` headers to the worker's context data: the request id follows.
+        correlation_id = json.loads(row.payload).get("correlation_id")
+        return {"nameko.request_id": correlation_id} if correlation_id else {}
+
+    # -- database -------------------------------------------------------------------------------
+    def _claim(self, conn: DbConnection) -> list[Row]:
+        query = (
+            select(OUTBOX.c.seq, OUTBOX.c.event_id, OUTBOX.c.type, OUTBOX.c.aggregate_id,
+                   OUTBOX.c.payload)
+            .where(OUTBOX.c.sent_at.is_(None))
+            .order_by(OUTBOX.c.seq)
+            .limit(self.batch_size)
+        )
+        if not is_sqlite(self.engine):
+            query = query.with_for_update(skip_locked=True)
+        rows = [Row(*r) for r in conn.execute(query)]
+        if not rows or is_sqlite(self.engine):
+            return rows
+        return self._hold_back_blocked_aggregates(conn, rows)
+
+    def _hold_back_blocked_aggregates(self, conn: DbConnection, rows: list[Row]) -> list[Row]:
+        """Drop rows whose aggregate has an earlier unsent row that another relay holds."""
+        claimed = {r.seq for r in rows}
+        aggregates = {r.aggregate_id for r in rows if r.aggregate_id is not None}
+        if not aggregates:
+            return rows
+        earliest_elsewhere = dict(
+            conn.execute(
+                select(OUTBOX.c.aggregate_id, func.min(OUTBOX.c.seq))
+                .where(
+                    OUTBOX.c.sent_at.is_(None),
+                    OUTBOX.c.aggregate_id.in_(aggregates),
+                    OUTBOX.c.seq.not_in(claimed),
+                    OUTBOX.c.seq < max(claimed),
+                )
+                .group_by(OUTBOX.c.aggregate_id)
+            ).all()
+        )
+        return [
+            r for r in rows
+            if r.aggregate_id not in earliest_elsewhere or r.seq < earliest_elsewhere[r.aggregate_id]
+        ]
+
+    def _mark_sent(self, conn: DbConnection, rows: list[Row]) -> None:
+        conn.execute(
+            update(OUTBOX).where(OUTBOX.c.seq.in_([r.seq for r in rows])).values(sent_at=clock.now())
+        )
+
+    def _prune(self) -> None:
+        if time.monotonic() - self._last_prune < 60:
+            return
+        self._last_prune = time.monotonic()
+        cutoff = clock.now() - timedelta(hours=self.retention_hours)
+        with self.engine.begin() as conn:
+            conn.execute(delete(OUTBOX).where(OUTBOX.c.sent_at < cutoff))
+
+    # -- loop -----------------------------------------------------------------------------------
+    def run_once(self) -> int:
+        """Publish one batch; returns how many events were published."""
+        with self.engine.begin() as conn:
+            rows = self._claim(conn)
+            if not rows:
+                return 0
+            try:
+                self._publish(rows)
+            except self._broker_errors() as exc:
+                self._drop_connection()
+                raise BrokerUnavailable(str(exc)) from exc
+            failpoints.hit("relay.after_publish")
+            self._mark_sent(conn, rows)
+        return len(rows)
+
+    def _broker_errors(self) -> tuple[type[BaseException], ...]:
+        conn = self._connection or Connection(self.amqp_uri)
+        return conn.connection_errors + conn.channel_errors + (OSError,)
+
+    def run(self) -> None:
+        log.info("relay %s started", self.service)
+        delay = 0.2
+        while not self.stopping.is_set():
+            try:
+                published = self.run_once()
+                delay = 0.2
+            except (BrokerUnavailable, DBAPIError) as exc:
+                log.warning("relay %s: %s; retrying in %.1fs", self.service, exc, delay)
+                self.stopping.wait(delay)
+                delay = min(delay * 2, 10.0)
+                continue
+            if published < self.batch_size:
+                self._prune()
+                self.stopping.wait(self.idle_wait)
+        self._drop_connection()
+        log.info("relay %s stopped", self.service)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+class BrokerUnavailable(Exception):
+    pass
+
+
+def relay_for(service: str, **kwargs) -> Relay:
+    engine = make_engine(settings.database_url(service), pool_size=2)
+    return Relay(service, engine, settings.amqp_uri(), **kwargs)

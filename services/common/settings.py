@@ -1,0 +1,41 @@
+"""Settings read from the environment, in one place.
+
+Nothing here connects to anything: callers read a value when they set themselves up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from environs import Env
+
+SERVICES = ("catalog", "orders", "shipping", "payments", "notifications", "moderation")
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+EVENTS_EXCHANGE = "atelier.events"
+
+
+def env() -> Env:
+    e = Env()
+    e.read_env(str(ROOT / ".env"), recurse=False)
+    return e
+
+
+def amqp_uri() -> str:
+    return env().str("AMQP_URI", DEFAULT_AMQP_URI)
+
+
+def database_url(name: str) -> str:
+    """`<NAME>_DATABASE_URL`, defaulting to a SQLite file under `var/`."""
+    default = f"sqlite:///{ROOT / 'var' / f'{name}.db'}"
+    return env().str(f"{name.upper()}_DATABASE_URL", default)
+
+
+def event_max_attempts() -> int:
+    """How many times a consumer tries an event before it goes to the dead-letter queue."""
+    return env().int("EVENT_MAX_ATTEMPTS", 5)
+
+
+def event_retry_backoff_ms() -> int:
+    """Delay before the first retry; it doubles on each further attempt, capped at a minute."""
+    return env().int("EVENT_RETRY_BACKOFF_MS", 1000)
