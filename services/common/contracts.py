@@ -9,7 +9,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from .events import register
-from .money import MoneySchema, StrictInteger
+from .fields import MoneySchema, StrictInteger
 
 ACTOR_ROLES = ("buyer", "seller", "admin", "system")
 

@@ -17,15 +17,19 @@ from .db import make_engine, normalise_url
 SERVICES_DIR = Path(__file__).resolve().parents[1]
 
 
-def alembic_config(service: str, url: str | None = None) -> Config:
+def alembic_config(service: str, url: str | None = None, script_location: Path | None = None) -> Config:
+    """Alembic's config for `service`; `script_location` defaults to `services/<service>/migrations`."""
     config = Config()
-    config.set_main_option("script_location", str(SERVICES_DIR / service / "migrations"))
+    location = script_location or SERVICES_DIR / service / "migrations"
+    config.set_main_option("script_location", str(location))
     config.attributes["database_url"] = normalise_url(url or settings.database_url(service))
     return config
 
 
-def upgrade(service: str, url: str | None = None, revision: str = "head") -> None:
-    command.upgrade(alembic_config(service, url), revision)
+def upgrade(
+    service: str, url: str | None = None, revision: str = "head", script_location: Path | None = None
+) -> None:
+    command.upgrade(alembic_config(service, url, script_location), revision)
 
 
 def run_env(target_metadata) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from marshmallow import Schema, ValidationError, fields, validate
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,26 +38,3 @@ class Money:
 
     def to_dict(self) -> dict:
         return {"amount": self.amount, "currency": self.currency}
-
-
-class StrictInteger(fields.Integer):
-    """A JSON integer and nothing else: refuses strings, floats (even 1000.0) and booleans."""
-
-    def __init__(self, **kwargs):
-        super().__init__(strict=True, **kwargs)
-
-    def _validated(self, value):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValidationError("Must be an integer (minor units), e.g. 100000 for 1000.00.")
-        return super()._validated(value)
-
-
-def MinorUnits(**kwargs) -> StrictInteger:  # noqa: N802 - reads as a field type
-    """A money amount in a request body: a non-negative JSON integer of minor units."""
-    kwargs.setdefault("validate", validate.Range(min=0))
-    return StrictInteger(**kwargs)
-
-
-class MoneySchema(Schema):
-    amount = StrictInteger(required=True)
-    currency = fields.String(required=True, validate=validate.Length(equal=3))
