@@ -1,0 +1,36 @@
+# The two front-door commands: `make run` starts the whole system, `make test` runs every test.
+# Both create the virtual environment in .venv/ (Python 3.11) and install what they need first.
+
+VENV   := .venv
+STAMP  := $(VENV)/.installed
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+
+.PHONY: run test test-unit bench lint clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	  { echo "Atelier needs Python 3.11 (found $$($(PYTHON) --version 2>&1)); set PYTHON=/path/to/python3.11"; exit 1; }
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+run: $(STAMP)
+	$(VENV)/bin/atelier run
+
+test: $(STAMP)
+	$(VENV)/bin/python -m tests.support.infra
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests
+
+test-unit: $(STAMP)
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/unit
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m tests.support.infra
+	$(VENV)/bin/python -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,116 @@
+"""The `atelier` command: run the system, relay events, and look after the event flow."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+import click
+
+from services.common import settings
+
+
+@click.group()
+def main() -> None:
+    """Atelier operator tools."""
+
+
+@main.command()
+def run() -> None:
+    """Start every service, the relay and the gateway (what `make run` does)."""
+    from . import runner
+
+    raise SystemExit(runner.run(echo=click.echo))
+
+
+@main.command()
+@click.argument("services", nargs=-1)
+def migrate(services: tuple[str, ...]) -> None:
+    """Bring the databases of SERVICES (default: all, and the gateway's) to the newest schema."""
+    from services.common import migrations
+
+    from . import runner
+
+    if not services:
+        runner.migrate_all(echo=click.echo)
+        return
+    for service in services:
+        migrations.upgrade(service)
+        click.echo(f"migrated {service}")
+
+
+@main.command()
+@click.argument("services", nargs=-1)
+@click.option("--batch-size", default=200, show_default=True)
+def relay(services: tuple[str, ...], batch_size: int) -> None:
+    """Publish the outboxes of SERVICES (default: all) to RabbitMQ until stopped."""
+    from services.common.relay import relay_for
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    relays = [relay_for(s, batch_size=batch_size) for s in services or settings.SERVICES]
+    threads = [threading.Thread(target=r.run, name=f"relay-{r.service}") for r in relays]
+
+    def stop(*_):
+        for r in relays:
+            r.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for t in threads:
+        t.start()
+    for t in threads:
+        while t.is_alive():
+            t.join(0.5)
+
+
+@main.group()
+def events() -> None:
+    """Watch the events flowing between services."""
+
+
+@events.command()
+@click.option("--type", "pattern", default="#", show_default=True,
+              help="Event types to show, e.g. 'order.*' ('*' is one word, '#' any number).")
+def tail(pattern: str) -> None:
+    """Print each event as it is published: type, id and data as JSON."""
+    from .events_tap import tail as tail_events
+
+    tail_events(settings.amqp_uri(), pattern)
+
+
+@main.group()
+def dlq() -> None:
+    """Inspect and replay messages that failed too often."""
+
+
+@dlq.command("list")
+@click.argument("service")
+def dlq_list(service: str) -> None:
+    """Show SERVICE's dead letters."""
+    from .dead_letters import NoDeadLetterQueue, list_dead_letters
+
+    try:
+        letters = list_dead_letters(settings.amqp_uri(), service)
+    except NoDeadLetterQueue as exc:
+        raise click.ClickException(str(exc)) from None
+    for letter in letters:
+        click.echo(f"{letter.event_id} {letter.type} queue={letter.queue} "
+                   f"attempts={letter.attempts} reason={letter.reason}")
+    click.echo(f"{len(letters)} dead letter(s) in {service}.dlq")
+
+
+@dlq.command("replay")
+@click.argument("service")
+@click.option("--id", "ids", multiple=True, help="Event id to replay (repeatable); default: all.")
+def dlq_replay(service: str, ids: tuple[str, ...]) -> None:
+    """Send SERVICE's dead letters back to the handlers they failed in."""
+    from .dead_letters import NoDeadLetterQueue, replay
+
+    try:
+        replayed = replay(settings.amqp_uri(), service, set(ids) or None)
+    except NoDeadLetterQueue as exc:
+        raise click.ClickException(str(exc)) from None
+    for letter in replayed:
+        click.echo(f"replayed {letter.event_id} {letter.type} -> {letter.queue}")
+    click.echo(f"{len(replayed)} dead letter(s) replayed")

@@ -1,0 +1,87 @@
+"""What every request goes through before and after its view.
+
+Order on the way in: request id → identity and role (401/403) → body size (413) → media type (415)
+→ JSON syntax (400) → the view's marshmallow schema (422). On the way out every response gets
+`X-Request-ID`, one JSON access-log line and its metrics.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, abort, g, request
+
+from . import auth, metrics
+from .settings import MAX_BODY_BYTES
+
+access_log = logging.getLogger("gateway.access")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _start() -> None:
+    g.started = time.perf_counter()
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    g.request_id = given if _REQUEST_ID_OK.match(given) else uuid.uuid4().hex
+
+
+def _is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
+def _check_body() -> None:
+    if request.method not in _BODY_METHODS:
+        return
+    length = request.content_length
+    if length is not None and length > MAX_BODY_BYTES:
+        abort(413, description=f"The body is larger than {MAX_BODY_BYTES} bytes.")
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if not length and not chunked:
+        return  # no body: views that need one report the missing fields (422)
+    if not _is_json(request.mimetype):
+        abort(415, description="Send the body as JSON (Content-Type: application/json).")
+    data = request.get_data(cache=True)  # over the limit: werkzeug raises 413 while reading
+    if not data.strip():
+        return
+    try:
+        request.get_json(force=True, silent=False)
+    except Exception:  # noqa: BLE001 - werkzeug raises BadRequest for broken JSON
+        abort(400, description="The body is not valid JSON.")
+
+
+def _finish(response):
+    request_id = g.get("request_id")
+    if request_id:
+        response.headers[REQUEST_ID_HEADER] = request_id
+    started = g.get("started")
+    elapsed = time.perf_counter() - started if started else 0.0
+    route = request.url_rule.rule if request.url_rule else "<unmatched>"
+    metrics.observe(request.method, route, response.status_code, elapsed)
+    identity = g.get("identity")
+    access_log.info(
+        "request",
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "route": route,
+            "status": response.status_code,
+            "duration_ms": round(elapsed * 1000, 2),
+            "user_id": identity.user_id if identity else None,
+        },
+    )
+    return response
+
+
+def install(app: Flask) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.before_request(_start)
+    app.before_request(auth.authenticate)
+    app.before_request(_check_body)
+    app.after_request(_finish)

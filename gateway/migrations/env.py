@@ -1,0 +1,4 @@
+from gateway.identity.models import Base
+from services.common.migrations import run_env
+
+run_env(Base.metadata)

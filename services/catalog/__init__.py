@@ -1,0 +1,1 @@
+"""The catalog service: Shops, products, options, stock, collections, search and sorting, labels."""

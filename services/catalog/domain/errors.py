@@ -1,0 +1,107 @@
+"""Typed errors of the catalog rules and their stable codes.
+
+The gateway maps them by kind: `Invalid` → 422, `Conflict` → 409, `NotFound` → 404. `errors` maps a
+field path to one message; paths are dotted and list positions are numbers, as in the
+other services: `title`, `options.1.variants.0.label`, `wholesale.2.min_quantity`,
+`characteristics.theme`.
+Codes are part of the API; do not rename them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from services.common.errors import Conflict, Invalid, NotFound
+
+
+class ProductInvalid(Invalid):
+    """A product draft (or a change to one) that breaks a catalog rule."""
+
+    code = "invalid_product"
+
+
+class ShopInvalid(Invalid):
+    """A shop profile, its rules, contact methods or vacation that break a rule."""
+
+    code = "invalid_shop"
+
+
+class OptionInvalid(Invalid):
+    """A product or global option whose kind, variants or price deltas break a rule."""
+
+    code = "invalid_option"
+
+
+class UnknownCategory(Invalid):
+    """A category slug or id that is not in the platform's tree."""
+
+    code = "unknown_category"
+
+
+class CharacteristicsInvalid(Invalid):
+    """Characteristics the product's category does not allow, or malformed values."""
+
+    code = "invalid_characteristics"
+
+
+class QuoteInvalid(Invalid):
+    """A quote request with a bad quantity, unknown options or variants, or a missing choice."""
+
+    code = "invalid_quote"
+
+
+class CategoryNotFound(NotFound):
+    """A category asked for by its own address (not as a product field) that does not exist."""
+
+    code = "category_not_found"
+
+
+class NotForSale(Conflict):
+    """The product cannot be bought right now: disabled, hidden, the shop's status or vacation."""
+
+    code = "not_for_sale"
+
+
+class PriceOnRequest(Conflict):
+    """An `offer_only` product has no public price: it is bought through an offer."""
+
+    code = "offer_only"
+
+
+class OutOfStock(Conflict):
+    """A reservation that cannot be had in full; names every product that falls short."""
+
+    code = "out_of_stock"
+    shortages: tuple[Any, ...] = ()
+
+    @classmethod
+    def for_shortages(cls, shortages: Sequence[Any]) -> OutOfStock:
+        """One error; `errors["lines"]` names each shortage: product_id, requested, available."""
+        lines = [shortage.to_dict() for shortage in shortages]
+        names = ", ".join(line["product_id"] for line in lines)
+        error = cls(f"Not enough stock for: {names}", errors={"lines": lines})
+        error.shortages = tuple(shortages)
+        return error
+
+
+class ErrorCollector:
+    """Collects per-field messages so one refusal names every broken field at once."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.errors: dict[str, str] = {}
+        self.prefix = prefix
+
+    def add(self, path: str, message: str) -> None:
+        self.errors.setdefault(self.prefix + path, message)
+
+    def merge(self, errors: dict[str, str], prefix: str = "") -> None:
+        for path, message in errors.items():
+            self.add(prefix + path, message)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self, error_cls: type[Invalid], detail: str) -> None:
+        if self.errors:
+            raise error_cls(detail, errors=dict(self.errors))

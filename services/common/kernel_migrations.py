@@ -1,0 +1,46 @@
+"""Alembic operations for the kernel tables, called by each service's first revision.
+
+Frozen: a later change to the kernel tables gets a new function here and a new revision per service.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from .kernel_tables import SEQ
+
+
+def create_outbox_and_inbox() -> None:
+    op.create_table(
+        "outbox",
+        sa.Column("seq", SEQ, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("type", sa.String(100), nullable=False),
+        sa.Column("aggregate_id", sa.String(64), nullable=True),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("seq", name="pk_outbox"),
+        sa.UniqueConstraint("event_id", name="uq_outbox_event_id"),
+    )
+    pending = sa.text("sent_at IS NULL")
+    op.create_index("ix_outbox_pending", "outbox", ["seq"],
+                    postgresql_where=pending, sqlite_where=pending)
+    op.create_index("ix_outbox_pending_aggregate", "outbox", ["aggregate_id", "seq"],
+                    postgresql_where=pending, sqlite_where=pending)
+    op.create_table(
+        "inbox",
+        sa.Column("consumer", sa.String(150), nullable=False),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("event_type", sa.String(100), nullable=False),
+        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
+    )
+
+
+def drop_outbox_and_inbox() -> None:
+    op.drop_table("inbox")
+    op.drop_index("ix_outbox_pending_aggregate", table_name="outbox")
+    op.drop_index("ix_outbox_pending", table_name="outbox")
+    op.drop_table("outbox")

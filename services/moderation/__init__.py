@@ -1,0 +1,1 @@
+"""The moderation service: Complaints, warnings, sanctions and "Reliable seller" verification."""

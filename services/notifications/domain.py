@@ -1,0 +1,1 @@
+"""Pure rules of the notifications service: no I/O, no framework imports."""

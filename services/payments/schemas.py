@@ -1,0 +1,1 @@
+"""Marshmallow schemas for what enters and leaves the payments service."""

@@ -1,0 +1,1 @@
+"""The shipping service: Delivery methods, rate tables, quotes, shipments and tracking."""

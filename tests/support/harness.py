@@ -1,0 +1,196 @@
+"""Real parts for tests: a RabbitMQ virtual host per test, fresh databases, and services started as
+separate processes exactly as `make run` starts them (`nameko run --config deploy/nameko.yaml ...`).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+import psycopg2.extensions
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from services.common.settings import ROOT
+
+from .infra import AMQP_ADMIN_URI, PG_ADMIN_DSN
+
+BIN = Path(sys.executable).parent
+NAMEKO_CONFIG = ROOT / "deploy" / "nameko.yaml"
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.05,
+             message: str = "condition") -> Any:
+    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    last_error: Exception | None = None
+    while True:
+        try:
+            result = predicate()
+            if result:
+                return result
+        except Exception as exc:  # noqa: BLE001 - kept to explain a timeout
+            last_error = exc
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"timed out after {timeout:.0f}s waiting for {message}"
+                + (f" (last error: {last_error!r})" if last_error else "")
+            )
+        pause.wait(interval)
+
+
+# -- broker ----------------------------------------------------------------------------------------
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+class VirtualHost:
+    """A RabbitMQ virtual host of our own: nothing we declare meets anyone else's queues."""
+
+    def __init__(self, name: str | None = None):
+        self.name = name or f"atelier-test-{RUN_ID}-{uuid.uuid4().hex[:6]}"
+        base = AMQP_ADMIN_URI.rstrip("/")
+        self.uri = f"{base}/{self.name}"
+
+    def create(self) -> VirtualHost:
+        rabbitmqctl("add_vhost", self.name)
+        rabbitmqctl("set_permissions", "-p", self.name, "guest", ".*", ".*", ".*")
+        return self
+
+    def delete(self) -> subprocess.Popen:
+        """Start deleting the vhost; the caller may wait for the returned process."""
+        return subprocess.Popen(["rabbitmqctl", "-q", "delete_vhost", self.name],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def restart_broker() -> None:
+    """Stop and start the RabbitMQ application: every connection drops, durable state survives."""
+    rabbitmqctl("stop_app")
+    rabbitmqctl("start_app")
+    rabbitmqctl("await_startup")
+
+
+# -- databases ---------------------------------------------------------------------------------------
+class Databases:
+    """Fresh databases on one backend; dropped (PostgreSQL) or left in tmp (SQLite) afterwards."""
+
+    def __init__(self, backend: str, tmp: Path):
+        self.backend = backend
+        self.tmp = tmp
+        self.created: list[str] = []
+
+    def url(self, name: str) -> str:
+        if self.backend == "sqlite":
+            return f"sqlite:///{self.tmp / f'{name}.db'}"
+        database = f"atelier_{RUN_ID}_{name}_{uuid.uuid4().hex[:6]}"
+        with _pg_admin() as conn, conn.cursor() as cur:
+            cur.execute(f'CREATE DATABASE "{database}"')
+        self.created.append(database)
+        base = PG_ADMIN_DSN.rsplit("/", 1)[0]
+        return f"{base}/{database}"
+
+    def drop_all(self) -> None:
+        for database in self.created:
+            with _pg_admin() as conn, conn.cursor() as cur:
+                cur.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        self.created.clear()
+
+
+class _pg_admin:  # noqa: N801 - used as a context manager
+    def __enter__(self):
+        self.conn = psycopg2.connect(PG_ADMIN_DSN)
+        self.conn.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
+        return self.conn
+
+    def __exit__(self, *exc):
+        self.conn.close()
+
+
+# -- processes ---------------------------------------------------------------------------------------
+class Process:
+    """A child process whose output goes to a log file that tests can read."""
+
+    def __init__(self, name: str, cmd: list[str], env: dict[str, str], log_dir: Path):
+        self.name = name
+        self.cmd = cmd
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT), **env}
+        self.log_path = log_dir / f"{name}-{uuid.uuid4().hex[:6]}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Process:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it open
+        self.proc = subprocess.Popen(self.cmd, env=self.env, cwd=ROOT, stdout=log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def logs(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self, timeout: float = 15) -> None:
+        if not self.running:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        """As `kill -9` would: no cleanup."""
+        if self.running:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def wait_exit(self, timeout: float = 30) -> int:
+        return self.proc.wait(timeout)
+
+
+class ServiceProcess(Process):
+    """A Nameko service started as production starts it."""
+
+    def __init__(self, target: str, env: dict[str, str], log_dir: Path, amqp_uri: str):
+        name = target.rsplit(".", 1)[-1].replace(":", "-")
+        cmd = [str(BIN / "nameko"), "run", "--config", str(NAMEKO_CONFIG), target]
+        super().__init__(name, cmd, {"AMQP_URI": amqp_uri, **env}, log_dir)
+        self.amqp_uri = amqp_uri
+
+    def wait_healthy(self, service_name: str, timeout: float = 40) -> None:
+        def healthy():
+            if not self.running:
+                raise AssertionError(f"{self.name} exited:\n{self.logs()[-3000:]}")
+            with rpc_proxy(self.amqp_uri, timeout=2) as rpc:
+                return getattr(rpc, service_name).health()["status"] == "ok"
+
+        wait_for(healthy, timeout, interval=0.2, message=f"{service_name} to answer health")
+
+
+def rpc_proxy(amqp_uri: str, timeout: float = 10) -> ClusterRpcProxy:
+    return ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout)
+
+
+def relay_process(services: list[str], env: dict[str, str], log_dir: Path,
+                  amqp_uri: str) -> Process:
+    cmd = [str(BIN / "atelier"), "relay", *services]
+    return Process("relay", cmd, {"AMQP_URI": amqp_uri, **env}, log_dir)
+
+
+def atelier(*args: str, amqp_uri: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run the operator CLI as an operator would."""
+    env = {**os.environ, "AMQP_URI": amqp_uri}
+    return subprocess.run([str(BIN / "atelier"), *args], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
