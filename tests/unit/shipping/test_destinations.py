@@ -38,7 +38,9 @@ def test_region_and_city_compare_case_insensitively_and_trimmed():
 
 
 def test_yo_and_ye_are_the_same_letter_for_matching():
-    assert DestinationRule("RU", city="Орёл").matches(Destination("RU", "Орловская область", "Орел"))
+    assert DestinationRule("RU", city="Орёл").matches(
+        Destination("RU", "Орловская область", "Орел")
+    )
 
 
 def test_a_rule_naming_a_region_does_not_match_a_destination_without_one():

@@ -22,7 +22,10 @@ COURIER = {
     "carrier": "courier",
     "destinations": [{"country": "ru", "region": " Москва "}],
     "weight_limit_grams": {"min": 0, "max": 19_000},
-    "rate": {"basis": "price", "tiers": [{"from": 0, "cost": 30_000}, {"from": 300_000, "cost": 0}]},
+    "rate": {
+        "basis": "price",
+        "tiers": [{"from": 0, "cost": 30_000}, {"from": 300_000, "cost": 0}],
+    },
     "delivery_days": 2,
 }
 
@@ -67,8 +70,11 @@ def test_a_method_is_written_back_in_the_api_shape():
 
 def test_a_minimal_method_applies_everywhere_without_weight_limits():
     method = parse_method(
-        {"name": "Post", "carrier": "russian_post", "rate": {"basis": "fixed", "tiers": [
-            {"from": 0, "cost": 25_000}]}},
+        {
+            "name": "Post",
+            "carrier": "russian_post",
+            "rate": {"basis": "fixed", "tiers": [{"from": 0, "cost": 25_000}]},
+        },
         method_id="m2",
     )
     assert method.destinations == ()
@@ -187,8 +193,6 @@ def test_a_universal_method_can_be_switched_off_and_on_but_not_otherwise_changed
     with pytest.raises(UniversalMethodLocked) as caught:
         patch_method(post, {"enabled": False, "name": "My post"})
     assert caught.value.code == "universal_method_locked"
-    assert caught.value.errors == {
-        "name": "Fixed for universal methods; only enabled can change."
-    }
+    assert caught.value.errors == {"name": "Fixed for universal methods; only enabled can change."}
     with pytest.raises(InvalidDeliveryMethod):
         patch_method(post, {"enabled": "no"})

@@ -74,7 +74,9 @@ def test_the_percent_per_extra_unit_rounds_half_up_once():
     per_unit = {"basis": "quantity", "base": 333, "percent_per_extra_item": 15}
     assert cost(per_unit, quantity=3) == Money(433, "RUB")
     # 5 kopecks + 10 % = 5.5 -> 6
-    assert cost({**per_unit, "base": 5, "percent_per_extra_item": 10}, quantity=2) == Money(6, "RUB")
+    assert cost({**per_unit, "base": 5, "percent_per_extra_item": 10}, quantity=2) == Money(
+        6, "RUB"
+    )
 
 
 def test_tier_cost_takes_the_tier_with_the_greatest_from_not_above_the_measure():
