@@ -14,6 +14,8 @@ import marshmallow as ma
 from flask import Response, current_app, g, json
 from werkzeug.exceptions import HTTPException
 
+from services.common.errors import ServiceError
+
 from .rpc.errors import RemoteError, ServiceUnavailable
 
 log = logging.getLogger("gateway.errors")
@@ -56,6 +58,8 @@ def problem(status: int, detail: str | None = None, *, errors: dict[str, Any] | 
     response = current_app.response_class(
         json.dumps(body), status=status, mimetype=PROBLEM_JSON
     )
+    if status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -123,6 +127,13 @@ def handle_remote_error(error: RemoteError) -> Response:
                    code=error.code)
 
 
+def handle_local_error(error: ServiceError) -> Response:
+    """The kernel's typed errors raised inside the gateway itself (identity)."""
+    status = _KIND_STATUS.get(error.kind, 422)
+    return problem(status, error.detail, errors=error.errors if status == 422 else None,
+                   code=error.code)
+
+
 def handle_unexpected(error: Exception) -> Response:
     log.exception("unhandled exception")
     return problem(500, "Internal error; quote the request id when reporting it.")
@@ -132,4 +143,5 @@ def register(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ServiceUnavailable, handle_service_unavailable)
     app.register_error_handler(RemoteError, handle_remote_error)
+    app.register_error_handler(ServiceError, handle_local_error)
     app.register_error_handler(Exception, handle_unexpected)

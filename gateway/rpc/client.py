@@ -160,6 +160,14 @@ class RpcClient:
                 self._restart_later(f"presence check failed: {exc!r}")
                 return False
 
+    def broker_reachable(self) -> bool:
+        with self._lock:
+            try:
+                self._ensure_started()
+                return self._pub_conn is not None and self._pub_conn.connected
+            except ServiceUnavailable:
+                return False
+
     def close(self) -> None:
         with self._lock:
             self._shutdown()
@@ -224,6 +232,7 @@ class RpcClient:
                 try:
                     conn.drain_events(timeout=0.5)
                 except TimeoutError:
+                    self._sweep()
                     continue
         except _BROKER_ERRORS as exc:
             if not stopping.is_set():
@@ -242,6 +251,13 @@ class RpcClient:
         pending = self._pending.pop(correlation_id, None)
         if pending is not None:
             pending._resolve(body)
+
+    def _sweep(self) -> None:
+        """Forget calls whose caller stopped waiting without reading them (abandoned on error)."""
+        cutoff = time.monotonic() - 1.0
+        for correlation_id, pending in list(self._pending.items()):
+            if pending.deadline < cutoff:
+                self._pending.pop(correlation_id, None)
 
     def _forget(self, correlation_id: str) -> None:
         self._pending.pop(correlation_id, None)

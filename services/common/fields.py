@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+
 class StrictInteger(fields.Integer):
     """A JSON integer and nothing else: refuses strings, floats (even 1000.0) and booleans."""
 

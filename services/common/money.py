@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 
-
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: int

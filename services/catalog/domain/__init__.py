@@ -1,0 +1,12 @@
+"""The catalog's pure rules: no I/O, no framework; the service layer calls these.
+
+categories  the category tree and the characteristics each category allows
+pricing     a line's unit price and total (options, discount, wholesale), the effective price
+products    a product draft's rules: title, options, wholesale tiers, stock modes, dispatch days
+video       YouTube links
+shops       shop profile rules, vacation, status → visibility and buying
+labels      new, hit, discount, free_delivery, official_reseller
+popularity  the documented popularity score
+stock       availability and all-or-nothing reservations
+errors      typed errors with stable codes
+"""

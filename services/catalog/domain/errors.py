@@ -51,6 +51,12 @@ class QuoteInvalid(Invalid):
     code = "invalid_quote"
 
 
+class ReservationInvalid(Invalid):
+    """Reservation lines without a positive whole quantity."""
+
+    code = "invalid_reservation"
+
+
 class CategoryNotFound(NotFound):
     """A category asked for by its own address (not as a product field) that does not exist."""
 

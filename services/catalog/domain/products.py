@@ -10,18 +10,19 @@ Decisions where the seed is silent:
 - `discount_percent` is 0..99: a 100 % discount would give the product away; a free item (a free
   digital file) is listed with price 0 instead.
 - Wholesale: at most 10 tiers, `min_quantity` ≥ 2 and strictly increasing; a fixed tier must cost
-  less per unit than the price, and no tier may cost more per unit than the tier before it.
+  less per unit than the price; no tier may cost more per unit than the tier before it, nor make
+  its quantity cheaper in total than one unit fewer (2 at 60 % off = 0.8 of one unit's price): a
+  line's total never falls when the quantity grows.
 - Stock: a field that does not belong to the mode is refused, not silently dropped.
 - A `text` option has no variants; every other kind has 1..50 variants with distinct labels.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from services.catalog.domain.categories import (
     UNKNOWN_CATEGORY_MESSAGE,
@@ -45,6 +46,7 @@ from services.catalog.domain.model import (
     WholesaleTier,
 )
 from services.catalog.domain.pricing import tier_share
+from services.catalog.domain.video import canonical_video_url
 
 MAX_TITLE_LENGTH = 150
 MAX_DESCRIPTION_LENGTH = 20_000
@@ -56,8 +58,6 @@ MAX_LABEL_LENGTH = 100
 MAX_TIERS = 10
 MAX_PRODUCTION_DAYS = 365
 MAX_WEIGHT_GRAMS = 1_000_000
-_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-_YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,8 +303,24 @@ def wholesale_errors(tiers: tuple[WholesaleTier, ...], price: int) -> dict[str, 
             errors[f"{path}.min_quantity"] = "Tiers go by increasing min_quantity."
         elif previous is not None and tier_share(tier, price) > tier_share(previous, price):
             errors[path] = "A larger quantity must not cost more per unit than a smaller one."
+        elif _cheaper_than_one_unit_less(tier, previous, price):
+            errors[path] = (
+                f"{tier.min_quantity} units would cost less in total than {tier.min_quantity - 1}:"
+                " a larger order must not cost less."
+            )
         previous = tier
     return errors
+
+
+def _cheaper_than_one_unit_less(
+    tier: WholesaleTier, previous: WholesaleTier | None, price: int
+) -> bool:
+    """m units at this tier against m − 1 units at the tier before (or the list price).
+
+    Refusing this keeps every line's total non-decreasing in the quantity, whatever the options.
+    """
+    before = tier_share(previous, price) if previous is not None else 1
+    return tier.min_quantity * tier_share(tier, price) < (tier.min_quantity - 1) * before
 
 
 def _tier_errors(tier: WholesaleTier, price: int) -> dict[str, str]:
@@ -341,35 +357,6 @@ def _check_category(draft: ProductDraft, errors: ErrorCollector) -> tuple[str, d
         errors.merge(refused.errors)
         characteristics = dict(draft.characteristics)
     return category.slug, characteristics
-
-
-def youtube_video_id(url: str) -> str | None:
-    """The video id of a YouTube link, or None for anything else (seed 003: YouTube only).
-
-    Accepted: youtube.com/watch?v=ID, youtu.be/ID, youtube.com/shorts/ID, youtube.com/embed/ID
-    (www. and m. too, http or https; a link pasted without its scheme is read as https).
-    """
-    text = (url or "").strip()
-    if "://" not in text:
-        text = "https://" + text
-    parts = urlsplit(text)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https"):
-        return None
-    if host == "youtu.be":
-        candidate = parts.path.strip("/")
-    elif host in _YOUTUBE_HOSTS and parts.path.rstrip("/") == "/watch":
-        candidate = (parse_qs(parts.query).get("v") or [""])[0]
-    elif host in _YOUTUBE_HOSTS and parts.path.startswith(("/shorts/", "/embed/")):
-        candidate = parts.path.split("/")[2]
-    else:
-        return None
-    return candidate if _YOUTUBE_ID.match(candidate) else None
-
-
-def canonical_video_url(url: str) -> str | None:
-    video_id = youtube_video_id(url)
-    return None if video_id is None else f"https://www.youtube.com/watch?v={video_id}"
 
 
 def _check_video(url: str | None, errors: ErrorCollector) -> str | None:

@@ -86,7 +86,8 @@ class DeliveryMethod:
         return limited or (self.rate is not None and self.rate.uses_weight)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The API shape; universal methods add `cost: None` (the seller quotes after the order)."""
+        out = {
             "id": self.id,
             "name": self.name,
             "carrier": self.carrier.value,
@@ -98,6 +99,9 @@ class DeliveryMethod:
             "enabled": self.enabled,
             "universal": self.universal,
         }
+        if self.universal:
+            out["cost"] = None
+        return out
 
 
 def _parse_weight_limit(value: Any, errors: ErrorCollector) -> WeightLimit | None:

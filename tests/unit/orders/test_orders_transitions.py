@@ -62,7 +62,7 @@ def _id(value) -> str:
     return getattr(value, "value", str(value))
 
 
-# Table-driven ----------------------------------------------------------------------------------
+# Table-driven -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("rule", "role"), ACCEPTED, ids=_id)
 def test_every_row_is_accepted_for_each_role_it_allows(rule, role):
     now = happy_moment(rule.action)
@@ -233,7 +233,7 @@ def test_allowed_actions_are_the_buttons_a_role_sees():
     assert allowed_actions("completed", "admin") == []
 
 
-# Stories ---------------------------------------------------------------------------------------
+# Stories ------------------------------------------------------------------------------------------
 def _run(steps, start=Status.PLACED, **times):
     status, seen = start, []
     for action, role, at, reason in steps:
@@ -281,7 +281,7 @@ def test_an_order_paid_at_checkout_skips_confirmation():
     assert status is Status.SHIPPED
 
 
-# Amount changes ---------------------------------------------------------------------------------
+# Amount changes -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("status", list(Status), ids=_id)
 def test_an_amount_change_applies_now_goes_to_the_admin_or_is_refused(status):
     seller_applies = {Status.PLACED, Status.CONFIRMED}
@@ -311,7 +311,7 @@ def test_an_amount_change_needs_a_reason_and_keeps_the_status():
     assert result.history_entry.to_dict()["from"] == result.history_entry.to_dict()["to"]
 
 
-# History ----------------------------------------------------------------------------------------
+# History ------------------------------------------------------------------------------------------
 def test_history_entries_have_the_api_shape():
     first = placed_entry(T0, "buyer", actor_id="u-9")
     assert first.to_dict() == {"at": "2025-03-03T10:00:00+00:00", "by": "buyer", "from": None,

@@ -71,4 +71,20 @@ def test_universal_methods_ignore_destination_and_weight_and_leave_the_cost_to_t
 def test_universal_methods_are_offered_even_when_a_product_has_no_weight():
     quoted = quote(universal_methods("shop-1"), {"country": "RU"}, [Line(1, None)], 100, "RUB")
     assert len(quoted) == 4
-    assert universal_methods("shop-1")[0].to_dict()["rate"] is None
+
+
+def test_a_universal_method_is_listed_with_no_rate_and_a_cost_left_to_the_seller():
+    post = universal_methods("shop-1")[0]
+    assert post.to_dict() == {
+        "id": universal_method_id("shop-1", "russian_post"),
+        "name": "Russian Post",
+        "carrier": "russian_post",
+        "destinations": [],
+        "weight_limit_grams": None,
+        "free_delivery_applies": True,
+        "rate": None,
+        "delivery_days": None,
+        "enabled": True,
+        "universal": True,
+        "cost": None,
+    }

@@ -1,0 +1,101 @@
+"""flask-smorest wired to the gateway's rules: strict parsing, problem+json errors, bearer auth.
+
+- `Blueprint` parses with `StrictParser`: unknown fields are refused in bodies *and* query strings.
+- `GatewayApi` documents every error response as `application/problem+json` with `ProblemSchema`
+  and leaves error handling to `gateway.problems`.
+- `secured(*roles)` marks a view as needing a token (and these roles) and documents it so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import flask_smorest
+import marshmallow as ma
+from webargs.flaskparser import FlaskParser
+
+from . import auth, problems
+
+PREFIX = "/api/v1"
+
+
+class StrictParser(FlaskParser):
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "json": ma.RAISE,
+        "query": ma.RAISE,
+        "querystring": ma.RAISE,
+    }
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = StrictParser()
+
+    def problems(self, *statuses: int) -> Callable:
+        """Document these error statuses (problem+json) on a view."""
+
+        def decorate(view: Callable) -> Callable:
+            for status in statuses:
+                view = self.alt_response(status, response=_response_name(status))(view)
+            return view
+
+        return decorate
+
+    def secured(self, *roles: str) -> Callable:
+        """The caller needs a valid token and, when roles are given, one of them."""
+
+        def decorate(view: Callable) -> Callable:
+            view = auth.requires(*roles)(view)
+            view = self.doc(security=[{"bearerAuth": []}])(view)
+            statuses = (401, 403) if roles else (401,)
+            return self.problems(*statuses)(view)
+
+        return decorate
+
+
+def _response_name(status: int) -> str:
+    from http import HTTPStatus
+
+    return HTTPStatus(status).name
+
+
+class GatewayApi(flask_smorest.Api):
+    ERROR_SCHEMA = problems.ProblemSchema
+
+    def _register_responses(self):
+        from http import HTTPStatus
+
+        from flask_smorest.utils import prepare_response
+
+        for status in HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+                prepare_response(response, self.spec, problems.PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "An error (problem+json)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, problems.PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+    def _register_error_handlers(self):
+        problems.register(self._app)
+
+
+def openapi_config(app) -> None:
+    app.config.update(
+        API_TITLE="Atelier",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        API_SPEC_OPTIONS={
+            "info": {"description": "The marketplace's HTTP API. Errors are problem+json."},
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            },
+        },
+    )

@@ -1,0 +1,27 @@
+"""One blueprint per area of the API, so each service's routes sit in one obvious place.
+
+Identity's routes live in `gateway.identity.routes`; the other areas start empty and grow as their
+services do: `catalog.py` for shops and products, `orders.py` for carts, checkout, orders and offers,
+and so on.
+"""
+
+from __future__ import annotations
+
+from ..api import PREFIX, Blueprint
+
+catalog = Blueprint("catalog", __name__, url_prefix=PREFIX,
+                    description="Shops, products, options, collections, categories")
+orders = Blueprint("orders", __name__, url_prefix=PREFIX,
+                   description="Cart, checkout, orders, offers, messages, reviews")
+delivery = Blueprint("delivery", __name__, url_prefix=PREFIX,
+                     description="Delivery methods and quotes (shipping service)")
+payments = Blueprint("payments", __name__, url_prefix=PREFIX,
+                     description="Payment settings, payments, refunds, ledger")
+notifications = Blueprint("notifications", __name__, url_prefix=PREFIX,
+                          description="In-app notices")
+moderation = Blueprint("moderation", __name__, url_prefix=PREFIX,
+                       description="Complaints and verification")
+admin = Blueprint("admin", __name__, url_prefix=f"{PREFIX}/admin",
+                  description="Staff-only operations")
+
+ALL = (catalog, orders, delivery, payments, notifications, moderation, admin)
