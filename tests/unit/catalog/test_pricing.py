@@ -94,7 +94,9 @@ def test_above_the_last_tier_its_unit_price_applies_and_the_total_is_rounded_onc
     }
 
 
-@pytest.mark.parametrize(("quantity", "total"), [(1, 100000), (2, 180000), (3, 240000), (5, 400000)])
+@pytest.mark.parametrize(
+    ("quantity", "total"), [(1, 100000), (2, 180000), (3, 240000), (5, 400000)]
+)
 def test_percentage_tiers_take_their_share_off_from_their_quantity_on(quantity, total):
     quote = quote_line(item_at_1000_rub(wholesale=PERCENT_TIERS), quantity)
 
@@ -191,7 +193,9 @@ def test_a_required_option_left_out_is_refused():
         quote_line(item_at_100_rub(), 1, {})
 
     assert refused.value.code == "invalid_quote"
-    assert refused.value.errors == {"options.colour": "Option 'Colour' is required: choose a variant."}
+    assert refused.value.errors == {
+        "options.colour": "Option 'Colour' is required: choose a variant."
+    }
 
 
 def test_a_required_text_left_blank_is_refused():
@@ -242,7 +246,13 @@ def test_the_effective_price_is_the_discounted_price_rounded_half_up():
 
 @pytest.mark.parametrize(
     ("value", "rounded"),
-    [(Fraction(1, 2), 1), (Fraction(3, 2), 2), (Fraction(149, 100), 1), (Fraction(-1, 2), -1), (7, 7)],
+    [
+        (Fraction(1, 2), 1),
+        (Fraction(3, 2), 2),
+        (Fraction(149, 100), 1),
+        (Fraction(-1, 2), -1),
+        (7, 7),
+    ],
 )
 def test_rounding_sends_halves_away_from_zero(value, rounded):
     assert round_half_up(value) == rounded
