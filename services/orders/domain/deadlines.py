@@ -145,11 +145,19 @@ def due(
     if status is Status.CONFIRMED:
         add(DueKind.BUYER_LAPSE_CANCELLABLE, buyer_lapse_at(times, cfg))
     if status in AWAITING_SHIPMENT:
-        add(DueKind.SHIPPING_OVERDUE, shipping_details_due(times, cfg), None,
-            "order.shipping_overdue")
+        add(
+            DueKind.SHIPPING_OVERDUE,
+            shipping_details_due(times, cfg),
+            None,
+            "order.shipping_overdue",
+        )
     if status in (Status.SHIPPED, Status.RECEIVED):
-        add(DueKind.AUTO_COMPLETE, auto_close_at(times, cfg), Action.AUTO_COMPLETE,
-            "order.completed")
+        add(
+            DueKind.AUTO_COMPLETE,
+            auto_close_at(times, cfg),
+            Action.AUTO_COMPLETE,
+            "order.completed",
+        )
     if status in BEFORE_SHIPPED:
         add(DueKind.FLAG_TO_ADMIN, auto_close_at(times, cfg))
     return items

@@ -78,8 +78,9 @@ class OrderState:
 
     @property
     def times(self) -> dl.OrderTimes:
-        return dl.OrderTimes(self.placed_at, self.confirmed_at, self.shipped_at,
-                             self.production_ends_at)
+        return dl.OrderTimes(
+            self.placed_at, self.confirmed_at, self.shipped_at, self.production_ends_at
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +112,12 @@ class HistoryEntry:
         }
 
 
-def placed_entry(at: datetime, by: Role | str = Role.BUYER, actor_id: str | None = None,
-                 reason: str | None = None) -> HistoryEntry:
+def placed_entry(
+    at: datetime,
+    by: Role | str = Role.BUYER,
+    actor_id: str | None = None,
+    reason: str | None = None,
+) -> HistoryEntry:
     """The entry every history starts with (the seller places orders on a customer's behalf)."""
     return HistoryEntry(at, as_role(by), None, Status.PLACED, reason, None, actor_id)
 
@@ -196,25 +201,25 @@ SYSTEM = frozenset({Role.SYSTEM})
 ADMIN = frozenset({Role.ADMIN})
 SELLER_ADMIN = frozenset({Role.SELLER, Role.ADMIN})
 ANY_PARTY = frozenset({Role.BUYER, Role.SELLER, Role.ADMIN})
+AMOUNT_CHANGED = "order.amount_changed"  # status unchanged; history records the change
 
+# fmt: off
 TRANSITIONS: tuple[Rule, ...] = (
-    # Rule(from, action, roles allowed, guard, → to, event emitted)
+    # Rule(from, action, roles allowed, guard, -> to, event emitted)
     Rule(S.PLACED, A.CONFIRM, SELLER, before_confirm_deadline, S.CONFIRMED, "order.confirmed"),
     Rule(S.PLACED, A.CANCEL, ANY_PARTY, cancel_rules, S.CANCELLED, "order.cancelled"),
     Rule(S.PLACED, A.EXPIRE, SYSTEM, confirm_deadline_reached, S.EXPIRED, "order.expired"),
     Rule(S.PLACED, A.PAY_FULL, SYSTEM, None, S.PAID, "order.paid"),
     Rule(S.PLACED, A.PAY_ADVANCE, SYSTEM, None, S.PARTIALLY_PAID, "order.partially_paid"),
-    Rule(S.PLACED, A.CHANGE_AMOUNT, SELLER_ADMIN, reason_required, S.PLACED,
-         "order.amount_changed"),
-    Rule(S.PLACED, A.SET_DELIVERY_COST, SELLER, None, S.PLACED, "order.amount_changed"),
+    Rule(S.PLACED, A.CHANGE_AMOUNT, SELLER_ADMIN, reason_required, S.PLACED, AMOUNT_CHANGED),
+    Rule(S.PLACED, A.SET_DELIVERY_COST, SELLER, None, S.PLACED, AMOUNT_CHANGED),
 
     Rule(S.CONFIRMED, A.CANCEL, SELLER_ADMIN, cancel_rules, S.CANCELLED, "order.cancelled"),
     Rule(S.CONFIRMED, A.MARK_PAID, SELLER, None, S.PAID, "order.paid"),
     Rule(S.CONFIRMED, A.PAY_FULL, SYSTEM, None, S.PAID, "order.paid"),
     Rule(S.CONFIRMED, A.PAY_ADVANCE, SYSTEM, None, S.PARTIALLY_PAID, "order.partially_paid"),
-    Rule(S.CONFIRMED, A.CHANGE_AMOUNT, SELLER_ADMIN, reason_required, S.CONFIRMED,
-         "order.amount_changed"),
-    Rule(S.CONFIRMED, A.SET_DELIVERY_COST, SELLER, None, S.CONFIRMED, "order.amount_changed"),
+    Rule(S.CONFIRMED, A.CHANGE_AMOUNT, SELLER_ADMIN, reason_required, S.CONFIRMED, AMOUNT_CHANGED),
+    Rule(S.CONFIRMED, A.SET_DELIVERY_COST, SELLER, None, S.CONFIRMED, AMOUNT_CHANGED),
 
     Rule(S.PARTIALLY_PAID, A.CANCEL, SELLER_ADMIN, cancel_rules, S.CANCELLED, "order.cancelled"),
     Rule(S.PARTIALLY_PAID, A.MARK_PAID, SELLER, None, S.PAID, "order.paid"),
@@ -222,28 +227,28 @@ TRANSITIONS: tuple[Rule, ...] = (
          "order.in_production"),
     Rule(S.PARTIALLY_PAID, A.PAY_BALANCE, SYSTEM, None, S.PAID, "order.paid"),
     Rule(S.PARTIALLY_PAID, A.CHANGE_AMOUNT, ADMIN, reason_required, S.PARTIALLY_PAID,
-         "order.amount_changed"),
+         AMOUNT_CHANGED),
 
     Rule(S.IN_PRODUCTION, A.CANCEL, SELLER_ADMIN, cancel_rules, S.CANCELLED, "order.cancelled"),
     Rule(S.IN_PRODUCTION, A.MARK_PAID, SELLER, None, S.PAID, "order.paid"),
     Rule(S.IN_PRODUCTION, A.REQUEST_BALANCE, SELLER, None, S.IN_PRODUCTION, None),
     Rule(S.IN_PRODUCTION, A.PAY_BALANCE, SYSTEM, None, S.PAID, "order.paid"),
     Rule(S.IN_PRODUCTION, A.CHANGE_AMOUNT, ADMIN, reason_required, S.IN_PRODUCTION,
-         "order.amount_changed"),
+         AMOUNT_CHANGED),
 
     Rule(S.PAID, A.CANCEL, SELLER_ADMIN, cancel_rules, S.CANCELLED, "order.cancelled"),
     Rule(S.PAID, A.SHIP, SELLER, None, S.SHIPPED, "order.shipped"),
-    Rule(S.PAID, A.CHANGE_AMOUNT, ADMIN, reason_required, S.PAID, "order.amount_changed"),
+    Rule(S.PAID, A.CHANGE_AMOUNT, ADMIN, reason_required, S.PAID, AMOUNT_CHANGED),
 
     Rule(S.SHIPPED, A.RECEIVE, BUYER, None, S.RECEIVED, "order.received"),
     Rule(S.SHIPPED, A.AUTO_COMPLETE, SYSTEM, auto_close_reached, S.COMPLETED, "order.completed"),
-    Rule(S.SHIPPED, A.CHANGE_AMOUNT, ADMIN, reason_required, S.SHIPPED, "order.amount_changed"),
+    Rule(S.SHIPPED, A.CHANGE_AMOUNT, ADMIN, reason_required, S.SHIPPED, AMOUNT_CHANGED),
 
     Rule(S.RECEIVED, A.COMPLETE, SELLER_ADMIN, None, S.COMPLETED, "order.completed"),
     Rule(S.RECEIVED, A.AUTO_COMPLETE, SYSTEM, auto_close_reached, S.COMPLETED, "order.completed"),
-    Rule(S.RECEIVED, A.CHANGE_AMOUNT, ADMIN, reason_required, S.RECEIVED,
-         "order.amount_changed"),
+    Rule(S.RECEIVED, A.CHANGE_AMOUNT, ADMIN, reason_required, S.RECEIVED, AMOUNT_CHANGED),
 )
+# fmt: on
 
 _PAID_ONWARD = frozenset({S.PAID, S.SHIPPED, S.RECEIVED, S.COMPLETED})
 
@@ -296,8 +301,13 @@ def allowed_actions(status: Status | str, role: Role | str) -> list[Action]:
     return [r.action for r in TRANSITIONS if r.source is status and role in r.roles]
 
 
-def transition(order: OrderState, action: Action | str, actor_role: Role | str, now: datetime,
-               context: Context | None = None) -> TransitionResult:
+def transition(
+    order: OrderState,
+    action: Action | str,
+    actor_role: Role | str,
+    now: datetime,
+    context: Context | None = None,
+) -> TransitionResult:
     """Apply `action` by `actor_role` to `order` at `now`, or raise the typed refusal."""
     ctx = context or Context()
     action, role, status = as_action(action), as_role(actor_role), as_status(order.status)
@@ -314,8 +324,9 @@ def transition(order: OrderState, action: Action | str, actor_role: Role | str, 
         raise WrongRole(f"a {role.value} cannot {action.value} an order that is {status.value}")
     if rule.guard is not None:
         rule.guard(order, ctx, now, role)
-    reason = (ctx.reason or DEFAULT_REASONS.get((action, role))
-              or DEFAULT_REASONS.get((action, None)))
+    reason = (
+        ctx.reason or DEFAULT_REASONS.get((action, role)) or DEFAULT_REASONS.get((action, None))
+    )
     entry = HistoryEntry(now, role, status, rule.target, reason, action, ctx.actor_id)
     return TransitionResult(status, rule.target, rule.event, entry)
 

@@ -30,8 +30,9 @@ def as_tab(value: Tab | str) -> Tab:
         return value if isinstance(value, Tab) else Tab(value)
     except ValueError:
         choices = ", ".join(t.value for t in Tab)
-        raise OrderInvalid(f"unknown tab {value!r}", code=UNKNOWN_TAB,
-                           errors={"tab": f"one of {choices}"}) from None
+        raise OrderInvalid(
+            f"unknown tab {value!r}", code=UNKNOWN_TAB, errors={"tab": f"one of {choices}"}
+        ) from None
 
 
 def statuses_for_tab(tab: Tab | str) -> frozenset[Status]:
@@ -45,8 +46,9 @@ def tab_of(status: Status | str) -> Tab:
     return next(tab for tab, statuses in TAB_STATUSES.items() if status in statuses)
 
 
-def listing_filter(tab: Tab | str | None = None, status: Status | str | None = None
-                   ) -> frozenset[Status]:
+def listing_filter(
+    tab: Tab | str | None = None, status: Status | str | None = None
+) -> frozenset[Status]:
     """The statuses to list for `?tab=&status=` (both: their intersection; neither: all)."""
     wanted = frozenset(Status)
     if tab is not None:

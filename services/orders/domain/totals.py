@@ -73,8 +73,9 @@ def compute_totals(
     return _assemble(items, delivery, discount, surcharge_percent)
 
 
-def with_delivery(totals: Totals, delivery: Money | None, surcharge_percent: int | Decimal = 0
-                  ) -> Totals:
+def with_delivery(
+    totals: Totals, delivery: Money | None, surcharge_percent: int | Decimal = 0
+) -> Totals:
     """The totals once the seller quotes the delivery cost."""
     return _assemble(totals.items, delivery, totals.discount, surcharge_percent)
 
@@ -86,8 +87,9 @@ class AmountChange:
     totals: Totals
 
 
-def change_amount(totals: Totals, new_items: Money, surcharge_percent: int | Decimal = 0
-                  ) -> AmountChange:
+def change_amount(
+    totals: Totals, new_items: Money, surcharge_percent: int | Decimal = 0
+) -> AmountChange:
     """The totals after the seller sets a new items total; delivery and surcharge added again."""
     new_items = _checked(new_items, totals.items.currency, "amount")
     zero = Money(0, new_items.currency)
@@ -95,8 +97,9 @@ def change_amount(totals: Totals, new_items: Money, surcharge_percent: int | Dec
     return AmountChange(totals.grand_total, new.grand_total, new)
 
 
-def _assemble(items: Money, delivery: Money | None, discount: Money | None,
-              surcharge_percent: int | Decimal) -> Totals:
+def _assemble(
+    items: Money, delivery: Money | None, discount: Money | None, surcharge_percent: int | Decimal
+) -> Totals:
     currency = items.currency
     _checked(items, currency, "items")
     if delivery is not None:
@@ -112,21 +115,31 @@ def _assemble(items: Money, delivery: Money | None, discount: Money | None,
 
 def _checked(money: Money, currency: str, name: str) -> Money:
     if money.currency != currency:
-        raise OrderInvalid(f"{name} is in {money.currency}, the order in {currency}",
-                           code=CURRENCY_MISMATCH, errors={name: f"must be in {currency}"})
+        raise OrderInvalid(
+            f"{name} is in {money.currency}, the order in {currency}",
+            code=CURRENCY_MISMATCH,
+            errors={name: f"must be in {currency}"},
+        )
     if money.amount < 0:
-        raise OrderInvalid(f"{name} cannot be negative", code=INVALID_AMOUNT,
-                           errors={name: "must be >= 0"})
+        raise OrderInvalid(
+            f"{name} cannot be negative", code=INVALID_AMOUNT, errors={name: "must be >= 0"}
+        )
     return money
 
 
 def _percent(value: int | Decimal, name: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise OrderInvalid(f"{name} must be a number", code=INVALID_PERCENT,
-                           errors={name: "must be a number from 0 to 100"})
+        raise OrderInvalid(
+            f"{name} must be a number",
+            code=INVALID_PERCENT,
+            errors={name: "must be a number from 0 to 100"},
+        )
     if not Decimal(0) <= Decimal(value) <= Decimal(100):
-        raise OrderInvalid(f"{name} must be from 0 to 100", code=INVALID_PERCENT,
-                           errors={name: "must be from 0 to 100"})
+        raise OrderInvalid(
+            f"{name} must be from 0 to 100",
+            code=INVALID_PERCENT,
+            errors={name: "must be from 0 to 100"},
+        )
     return Decimal(value)
 
 
@@ -152,12 +165,18 @@ class PaymentParts:
         try:
             part = Part(part)
         except ValueError:
-            raise OrderInvalid(f"unknown payment part {part!r}", code=NO_SUCH_PART,
-                               errors={"part": "one of full, advance, balance"}) from None
+            raise OrderInvalid(
+                f"unknown payment part {part!r}",
+                code=NO_SUCH_PART,
+                errors={"part": "one of full, advance, balance"},
+            ) from None
         value = {Part.FULL: self.full, Part.ADVANCE: self.advance, Part.BALANCE: self.balance}[part]
         if value is None:
-            raise OrderInvalid(f"this order has no {part.value} payment", code=NO_SUCH_PART,
-                               errors={"part": "this order is paid in full"})
+            raise OrderInvalid(
+                f"this order has no {part.value} payment",
+                code=NO_SUCH_PART,
+                errors={"part": "this order is paid in full"},
+            )
         return value
 
 

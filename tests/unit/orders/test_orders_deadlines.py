@@ -36,15 +36,18 @@ def at(day: int, hour: int = 10) -> datetime:
 
 
 # Working days -------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("start", "days", "expected"), [
-    (at(3), 3, at(6)),  # Monday → Thursday
-    (at(7), 3, at(12)),  # Friday → Wednesday
-    (at(8), 3, at(12)),  # Saturday → Wednesday
-    (at(9), 1, at(10)),  # Sunday → Monday
-    (at(7), 1, at(10)),  # Friday → Monday
-    (at(3), 5, at(10)),  # a whole week
-    (at(3), 0, at(3)),
-])
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        (at(3), 3, at(6)),  # Monday → Thursday
+        (at(7), 3, at(12)),  # Friday → Wednesday
+        (at(8), 3, at(12)),  # Saturday → Wednesday
+        (at(9), 1, at(10)),  # Sunday → Monday
+        (at(7), 1, at(10)),  # Friday → Monday
+        (at(3), 5, at(10)),  # a whole week
+        (at(3), 0, at(3)),
+    ],
+)
 def test_working_days_skip_weekends_and_keep_the_time_of_day(start, days, expected):
     assert add_working_days(start, days) == expected
 
@@ -67,8 +70,9 @@ def test_the_deadline_instants_follow_the_config():
     assert buyer_lapse_at(times, CFG) == at(6, 11)  # 3 working days
     assert buyer_lapse_at(times, Deadlines(confirm_days_working=False)) == at(6, 11)
     assert buyer_lapse_at(OrderTimes(placed_at=at(7), confirmed_at=at(7)), CFG) == at(12)
-    assert buyer_lapse_at(OrderTimes(placed_at=at(7), confirmed_at=at(7)),
-                          Deadlines(confirm_days_working=False)) == at(10)
+    assert buyer_lapse_at(
+        OrderTimes(placed_at=at(7), confirmed_at=at(7)), Deadlines(confirm_days_working=False)
+    ) == at(10)
     assert buyer_lapse_at(times, CFG.for_shop(5)) == at(10, 11)
     assert CFG.for_shop(None) is CFG
     assert shipping_details_due(times, CFG) == MON + HOUR + 7 * DAY
@@ -102,7 +106,12 @@ def test_a_placed_order_expires_at_exactly_72_hours():
     assert kinds("placed", times, MON + 72 * HOUR - TICK) == []
     [item] = due("placed", times, MON + 72 * HOUR)
     assert (item.kind, item.action, item.expected_status, item.event_type, item.due_at) == (
-        DueKind.EXPIRE, Action.EXPIRE, Status.PLACED, "order.expired", MON + 72 * HOUR)
+        DueKind.EXPIRE,
+        Action.EXPIRE,
+        Status.PLACED,
+        "order.expired",
+        MON + 72 * HOUR,
+    )
 
 
 def test_the_buyer_lapse_becomes_cancellable_after_three_working_days():
@@ -129,7 +138,11 @@ def test_a_shipped_or_received_order_auto_completes_on_the_fourteenth_day(status
     assert kinds(status, times, MON + 14 * DAY - TICK) == []
     [item] = due(status, times, MON + 14 * DAY)
     assert (item.kind, item.action, item.expected_status, item.event_type) == (
-        DueKind.AUTO_COMPLETE, Action.AUTO_COMPLETE, Status(status), "order.completed")
+        DueKind.AUTO_COMPLETE,
+        Action.AUTO_COMPLETE,
+        Status(status),
+        "order.completed",
+    )
 
 
 @pytest.mark.parametrize("status", ["confirmed", "partially_paid", "in_production", "paid"])
@@ -144,7 +157,10 @@ def test_an_order_still_before_shipping_at_the_auto_close_is_flagged_to_the_admi
 def test_everything_due_on_a_long_forgotten_order_comes_in_a_stable_order():
     times = OrderTimes(placed_at=MON, confirmed_at=MON)
     assert kinds("confirmed", times, MON + 60 * DAY) == [
-        DueKind.BUYER_LAPSE_CANCELLABLE, DueKind.SHIPPING_OVERDUE, DueKind.FLAG_TO_ADMIN]
+        DueKind.BUYER_LAPSE_CANCELLABLE,
+        DueKind.SHIPPING_OVERDUE,
+        DueKind.FLAG_TO_ADMIN,
+    ]
 
 
 @pytest.mark.parametrize("status", ["completed", "cancelled", "expired"])
@@ -157,16 +173,26 @@ def test_nothing_is_ever_due_on_a_finished_order(status):
 def test_a_timer_whose_order_moved_on_does_nothing():
     [item] = due("placed", OrderTimes(placed_at=MON), MON + 80 * HOUR)
     confirmed_meanwhile = OrderState(Status.CONFIRMED, placed_at=MON, confirmed_at=MON + HOUR)
-    result = transition(confirmed_meanwhile, item.action, "system", MON + 80 * HOUR,
-                        Context(expected_status=item.expected_status))
+    result = transition(
+        confirmed_meanwhile,
+        item.action,
+        "system",
+        MON + 80 * HOUR,
+        Context(expected_status=item.expected_status),
+    )
     assert result.outcome is Outcome.MOVED_ON and result.new_status is Status.CONFIRMED
     assert result.event_type is None and result.history_entry is None
 
 
 def test_a_timer_whose_order_is_still_there_applies_the_move():
     [item] = due("placed", OrderTimes(placed_at=MON), MON + 80 * HOUR)
-    result = transition(OrderState(Status.PLACED, placed_at=MON), item.action, "system",
-                        MON + 80 * HOUR, Context(expected_status=item.expected_status))
+    result = transition(
+        OrderState(Status.PLACED, placed_at=MON),
+        item.action,
+        "system",
+        MON + 80 * HOUR,
+        Context(expected_status=item.expected_status),
+    )
     assert (result.new_status, result.event_type) == (Status.EXPIRED, "order.expired")
     assert result.history_entry.reason == "seller_lapse"
 
@@ -205,8 +231,9 @@ def test_buyer_lapse_cancel_is_allowed_only_past_the_working_day_window():
     assert transition(order, "cancel", "seller", at(10), shop_window).applied
 
 
-@pytest.mark.parametrize("status", [Status.PLACED, Status.PARTIALLY_PAID, Status.IN_PRODUCTION,
-                                    Status.PAID])
+@pytest.mark.parametrize(
+    "status", [Status.PLACED, Status.PARTIALLY_PAID, Status.IN_PRODUCTION, Status.PAID]
+)
 def test_buyer_lapse_is_only_for_a_confirmed_unpaid_order(status):
     order = OrderState(status, placed_at=MON, confirmed_at=None if status is Status.PLACED else MON)
     with pytest.raises(errors.WrongState):

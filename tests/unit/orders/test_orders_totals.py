@@ -26,8 +26,9 @@ def rub(amount: int) -> Money:
 # Totals -------------------------------------------------------------------------------------------
 def test_totals_add_lines_and_delivery_take_the_discount_and_add_the_surcharge():
     # 120.00 ₽ × 1 and 130.00 ₽ × 2 (the catalog's line totals), 300 ₽ courier, 150 ₽ promo, 3 %.
-    totals = compute_totals([rub(120_00), rub(260_00)], delivery=rub(300_00),
-                            discount=rub(150_00), surcharge_percent=3)
+    totals = compute_totals(
+        [rub(120_00), rub(260_00)], delivery=rub(300_00), discount=rub(150_00), surcharge_percent=3
+    )
     assert totals.items == rub(380_00)
     assert totals.delivery == rub(300_00)
     assert totals.discount == rub(150_00)
@@ -36,24 +37,30 @@ def test_totals_add_lines_and_delivery_take_the_discount_and_add_the_surcharge()
     assert totals.to_dict()["grand_total"] == {"amount": 545_90, "currency": "RUB"}
 
 
-@pytest.mark.parametrize(("discount", "expected"), [
-    (rub(100_00), rub(900_00)),  # seed 003: 10 % off 1000 ₽ → 900 ₽
-    (rub(150_00), rub(850_00)),  # seed 003: 150 ₽ off 1000 ₽ → 850 ₽
-    (None, rub(1000_00)),
-])
+@pytest.mark.parametrize(
+    ("discount", "expected"),
+    [
+        (rub(100_00), rub(900_00)),  # seed 003: 10 % off 1000 ₽ → 900 ₽
+        (rub(150_00), rub(850_00)),  # seed 003: 150 ₽ off 1000 ₽ → 850 ₽
+        (None, rub(1000_00)),
+    ],
+)
 def test_the_seeds_promo_examples(discount, expected):
     totals = compute_totals([rub(1000_00)], delivery=rub(0), discount=discount)
     assert totals.grand_total == expected and totals.surcharge == rub(0)
 
 
-@pytest.mark.parametrize(("base", "percent", "surcharge"), [
-    (1020, Decimal("2.5"), 26),  # 25.5 → 26 (half-up)
-    (1000, Decimal("2.5"), 25),
-    (1010, 5, 51),  # 50.5 → 51
-    (1009, 5, 50),  # 50.45 → 50
-    (333, Decimal("0.1"), 0),  # 0.333 → 0
-    (1, 50, 1),  # 0.5 → 1
-])
+@pytest.mark.parametrize(
+    ("base", "percent", "surcharge"),
+    [
+        (1020, Decimal("2.5"), 26),  # 25.5 → 26 (half-up)
+        (1000, Decimal("2.5"), 25),
+        (1010, 5, 51),  # 50.5 → 51
+        (1009, 5, 50),  # 50.45 → 50
+        (333, Decimal("0.1"), 0),  # 0.333 → 0
+        (1, 50, 1),  # 0.5 → 1
+    ],
+)
 def test_the_surcharge_rounds_half_up_to_a_minor_unit(base, percent, surcharge):
     totals = compute_totals([rub(base)], delivery=None, surcharge_percent=percent)
     assert totals.surcharge == rub(surcharge)
@@ -79,8 +86,9 @@ def test_a_discount_larger_than_the_goods_makes_them_free_but_leaves_delivery():
 
 
 def test_an_amount_change_recomputes_delivery_and_surcharge_and_drops_the_promo():
-    before = compute_totals([rub(100_00)], delivery=rub(30_00), discount=rub(10_00),
-                            surcharge_percent=2)
+    before = compute_totals(
+        [rub(100_00)], delivery=rub(30_00), discount=rub(10_00), surcharge_percent=2
+    )
     assert before.grand_total == rub(122_40)  # 120.00 + 2 %
 
     change = change_amount(before, rub(150_00), surcharge_percent=2)
@@ -93,23 +101,26 @@ def test_an_amount_change_recomputes_delivery_and_surcharge_and_drops_the_promo(
     assert change.new_total == change.totals.grand_total == rub(183_60)
 
 
-@pytest.mark.parametrize(("call", "code"), [
-    (lambda: compute_totals([]), "no_lines"),
-    (lambda: compute_totals([rub(100), Money(100, "EUR")]), "currency_mismatch"),
-    (lambda: compute_totals([rub(100)], delivery=Money(1, "USD")), "currency_mismatch"),
-    (lambda: compute_totals([rub(100)], discount=Money(1, "USD")), "currency_mismatch"),
-    (lambda: compute_totals([rub(-1)]), "invalid_amount"),
-    (lambda: compute_totals([rub(100)], delivery=rub(-1)), "invalid_amount"),
-    (lambda: compute_totals([rub(100)], discount=rub(-1)), "invalid_amount"),
-    (lambda: compute_totals([rub(100)], surcharge_percent=101), "invalid_percent"),
-    (lambda: compute_totals([rub(100)], surcharge_percent=-1), "invalid_percent"),
-    (lambda: compute_totals([rub(100)], surcharge_percent=True), "invalid_percent"),
-    (lambda: compute_totals([rub(100)], surcharge_percent=1.5), "invalid_percent"),
-    (lambda: change_amount(compute_totals([rub(100)]), Money(5, "EUR")), "currency_mismatch"),
-    (lambda: change_amount(compute_totals([rub(100)]), rub(-5)), "invalid_amount"),
-    (lambda: payment_parts(rub(100), 120), "invalid_percent"),
-    (lambda: payment_parts(rub(-100), 50), "invalid_amount"),
-])
+@pytest.mark.parametrize(
+    ("call", "code"),
+    [
+        (lambda: compute_totals([]), "no_lines"),
+        (lambda: compute_totals([rub(100), Money(100, "EUR")]), "currency_mismatch"),
+        (lambda: compute_totals([rub(100)], delivery=Money(1, "USD")), "currency_mismatch"),
+        (lambda: compute_totals([rub(100)], discount=Money(1, "USD")), "currency_mismatch"),
+        (lambda: compute_totals([rub(-1)]), "invalid_amount"),
+        (lambda: compute_totals([rub(100)], delivery=rub(-1)), "invalid_amount"),
+        (lambda: compute_totals([rub(100)], discount=rub(-1)), "invalid_amount"),
+        (lambda: compute_totals([rub(100)], surcharge_percent=101), "invalid_percent"),
+        (lambda: compute_totals([rub(100)], surcharge_percent=-1), "invalid_percent"),
+        (lambda: compute_totals([rub(100)], surcharge_percent=True), "invalid_percent"),
+        (lambda: compute_totals([rub(100)], surcharge_percent=1.5), "invalid_percent"),
+        (lambda: change_amount(compute_totals([rub(100)]), Money(5, "EUR")), "currency_mismatch"),
+        (lambda: change_amount(compute_totals([rub(100)]), rub(-5)), "invalid_amount"),
+        (lambda: payment_parts(rub(100), 120), "invalid_percent"),
+        (lambda: payment_parts(rub(-100), 50), "invalid_amount"),
+    ],
+)
 def test_bad_amounts_are_refused_with_a_code(call, code):
     with pytest.raises(OrderInvalid) as refused:
         call()
@@ -124,12 +135,22 @@ def test_an_advance_is_the_prepayment_percent_and_the_balance_the_rest():
     assert parts.balance == rub(864_19)
     assert parts.full == rub(1234_56)
     assert [parts.amount(p) for p in ("full", "advance", "balance")] == [
-        rub(1234_56), rub(370_37), rub(864_19)]
+        rub(1234_56),
+        rub(370_37),
+        rub(864_19),
+    ]
 
 
-@pytest.mark.parametrize(("total", "percent"), [
-    (1000_00, 0), (1000_00, 100), (1, 30), (1, 70), (0, 50),
-])
+@pytest.mark.parametrize(
+    ("total", "percent"),
+    [
+        (1000_00, 0),
+        (1000_00, 100),
+        (1, 30),
+        (1, 70),
+        (0, 50),
+    ],
+)
 def test_no_split_when_the_advance_would_be_nothing_or_everything(total, percent):
     parts = payment_parts(rub(total), percent)
     assert not parts.split and parts.advance is None and parts.balance is None
@@ -177,8 +198,9 @@ def test_advance_and_balance_always_add_up_to_the_grand_total(total, percent):
     percent=percents,
 )
 def test_totals_are_never_negative_and_always_add_up(lines, delivery, discount, percent):
-    totals = compute_totals([rub(x) for x in lines], None if delivery is None else rub(delivery),
-                            rub(discount), percent)
+    totals = compute_totals(
+        [rub(x) for x in lines], None if delivery is None else rub(delivery), rub(discount), percent
+    )
     base = sum(lines) + (delivery or 0) - totals.discount.amount
     assert totals.items == rub(sum(lines))
     assert 0 <= totals.discount.amount <= totals.items.amount

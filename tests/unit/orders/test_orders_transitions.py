@@ -32,8 +32,9 @@ TIMED = {Action.EXPIRE, Action.AUTO_COMPLETE}
 
 def order_in(status: Status, **times) -> OrderState:
     confirmed_at = None if status is Status.PLACED else T0 + HOUR
-    return OrderState(status, placed_at=T0, confirmed_at=times.pop("confirmed_at", confirmed_at),
-                      **times)
+    return OrderState(
+        status, placed_at=T0, confirmed_at=times.pop("confirmed_at", confirmed_at), **times
+    )
 
 
 def happy_moment(action: Action) -> datetime:
@@ -74,7 +75,11 @@ def test_every_row_is_accepted_for_each_role_it_allows(rule, role):
     assert result.event_type == rule.event
     entry = result.history_entry
     assert (entry.at, entry.by, entry.from_status, entry.to_status) == (
-        now, role, rule.source, rule.target)
+        now,
+        role,
+        rule.source,
+        rule.target,
+    )
     assert entry.reason == "the buyer asked"
     assert entry.actor_id == "u-1" and entry.action is rule.action
 
@@ -137,9 +142,18 @@ def test_every_status_is_reachable_from_placed_and_every_order_can_end():
 
 
 def test_events_are_the_design_contracts_and_each_status_change_emits_one():
-    design = {"order.confirmed", "order.partially_paid", "order.paid", "order.in_production",
-              "order.shipped", "order.received", "order.completed", "order.cancelled",
-              "order.expired", "order.amount_changed"}
+    design = {
+        "order.confirmed",
+        "order.partially_paid",
+        "order.paid",
+        "order.in_production",
+        "order.shipped",
+        "order.received",
+        "order.completed",
+        "order.cancelled",
+        "order.expired",
+        "order.amount_changed",
+    }
     assert {r.event for r in TRANSITIONS} - {None} == design
     for rule in TRANSITIONS:
         if rule.target is not rule.source:
@@ -164,8 +178,11 @@ def test_the_buyer_cancels_only_before_confirmation():
             transition(order_in(status), "cancel", "buyer", T0, Context(reason="changed my mind"))
 
 
-@pytest.mark.parametrize("status", [Status.PLACED, Status.CONFIRMED, Status.PARTIALLY_PAID,
-                                    Status.IN_PRODUCTION, Status.PAID], ids=_id)
+@pytest.mark.parametrize(
+    "status",
+    [Status.PLACED, Status.CONFIRMED, Status.PARTIALLY_PAID, Status.IN_PRODUCTION, Status.PAID],
+    ids=_id,
+)
 def test_the_seller_cancels_any_order_before_shipping_with_a_reason(status):
     result = transition(order_in(status), "cancel", "seller", T0 + HOUR, Context(reason="no wood"))
     assert (result.new_status, result.event_type) == (Status.CANCELLED, "order.cancelled")
@@ -177,8 +194,9 @@ def test_the_seller_cancels_any_order_before_shipping_with_a_reason(status):
         assert refused.value.errors == {"reason": "required"}
 
 
-@pytest.mark.parametrize("status", [Status.SHIPPED, Status.RECEIVED, Status.COMPLETED,
-                                    Status.EXPIRED], ids=_id)
+@pytest.mark.parametrize(
+    "status", [Status.SHIPPED, Status.RECEIVED, Status.COMPLETED, Status.EXPIRED], ids=_id
+)
 def test_nobody_cancels_a_shipped_or_finished_order(status):
     for role in ("seller", "admin"):
         with pytest.raises(errors.WrongState):
@@ -192,8 +210,9 @@ def test_shipping_needs_a_paid_order():
             transition(order_in(status), "ship", "seller", T0)
 
 
-@pytest.mark.parametrize("status", [Status.CONFIRMED, Status.PARTIALLY_PAID,
-                                    Status.IN_PRODUCTION], ids=_id)
+@pytest.mark.parametrize(
+    "status", [Status.CONFIRMED, Status.PARTIALLY_PAID, Status.IN_PRODUCTION], ids=_id
+)
 def test_mark_paid_makes_the_order_paid_whatever_the_prepayment(status):
     result = transition(order_in(status), "mark_paid", "seller", T0)
     assert (result.new_status, result.event_type) == (Status.PAID, "order.paid")
@@ -227,7 +246,11 @@ def test_unknown_actions_and_roles_are_invalid_input():
 
 def test_allowed_actions_are_the_buttons_a_role_sees():
     assert allowed_actions("placed", "seller") == [
-        Action.CONFIRM, Action.CANCEL, Action.CHANGE_AMOUNT, Action.SET_DELIVERY_COST]
+        Action.CONFIRM,
+        Action.CANCEL,
+        Action.CHANGE_AMOUNT,
+        Action.SET_DELIVERY_COST,
+    ]
     assert allowed_actions("placed", "buyer") == [Action.CANCEL]
     assert allowed_actions("shipped", "buyer") == [Action.RECEIVE]
     assert allowed_actions("completed", "admin") == []
@@ -245,39 +268,54 @@ def _run(steps, start=Status.PLACED, **times):
 
 
 def test_a_ready_item_goes_from_placed_to_completed_by_the_seller():
-    status, seen = _run([
-        ("confirm", "seller", T0 + HOUR, None),
-        ("pay_full", "system", T0 + 2 * HOUR, None),
-        ("ship", "seller", T0 + DAY, None),
-        ("receive", "buyer", T0 + 5 * DAY, None),
-        ("complete", "seller", T0 + 6 * DAY, None),
-    ])
+    status, seen = _run(
+        [
+            ("confirm", "seller", T0 + HOUR, None),
+            ("pay_full", "system", T0 + 2 * HOUR, None),
+            ("ship", "seller", T0 + DAY, None),
+            ("receive", "buyer", T0 + 5 * DAY, None),
+            ("complete", "seller", T0 + 6 * DAY, None),
+        ]
+    )
     assert status is Status.COMPLETED
     assert [event for event, _ in seen] == [
-        "order.confirmed", "order.paid", "order.shipped", "order.received", "order.completed"]
+        "order.confirmed",
+        "order.paid",
+        "order.shipped",
+        "order.received",
+        "order.completed",
+    ]
 
 
 def test_made_to_order_pays_an_advance_then_the_balance_and_auto_closes():
     production_end = T0 + 20 * DAY
-    status, seen = _run([
-        ("confirm", "seller", T0 + HOUR, None),
-        ("pay_advance", "system", T0 + 2 * HOUR, None),
-        ("start_production", "seller", T0 + DAY, None),
-        ("request_balance", "seller", production_end, None),
-        ("pay_balance", "system", production_end + DAY, None),
-        ("ship", "seller", production_end + 2 * DAY, None),
-        ("auto_complete", "system", production_end + 14 * DAY, None),
-    ], production_ends_at=production_end)
+    status, seen = _run(
+        [
+            ("confirm", "seller", T0 + HOUR, None),
+            ("pay_advance", "system", T0 + 2 * HOUR, None),
+            ("start_production", "seller", T0 + DAY, None),
+            ("request_balance", "seller", production_end, None),
+            ("pay_balance", "system", production_end + DAY, None),
+            ("ship", "seller", production_end + 2 * DAY, None),
+            ("auto_complete", "system", production_end + 14 * DAY, None),
+        ],
+        production_ends_at=production_end,
+    )
     assert status is Status.COMPLETED
     assert [event for event, _ in seen] == [
-        "order.confirmed", "order.partially_paid", "order.in_production", None, "order.paid",
-        "order.shipped", "order.completed"]
+        "order.confirmed",
+        "order.partially_paid",
+        "order.in_production",
+        None,
+        "order.paid",
+        "order.shipped",
+        "order.completed",
+    ]
     assert seen[3][1] == "in_production"
 
 
 def test_an_order_paid_at_checkout_skips_confirmation():
-    status, _ = _run([("pay_full", "system", T0 + HOUR, None),
-                      ("ship", "seller", T0 + DAY, None)])
+    status, _ = _run([("pay_full", "system", T0 + HOUR, None), ("ship", "seller", T0 + DAY, None)])
     assert status is Status.SHIPPED
 
 
@@ -285,12 +323,18 @@ def test_an_order_paid_at_checkout_skips_confirmation():
 @pytest.mark.parametrize("status", list(Status), ids=_id)
 def test_an_amount_change_applies_now_goes_to_the_admin_or_is_refused(status):
     seller_applies = {Status.PLACED, Status.CONFIRMED}
-    admin_applies = seller_applies | {Status.PARTIALLY_PAID, Status.IN_PRODUCTION, Status.PAID,
-                                      Status.SHIPPED, Status.RECEIVED}
+    admin_applies = seller_applies | {
+        Status.PARTIALLY_PAID,
+        Status.IN_PRODUCTION,
+        Status.PAID,
+        Status.SHIPPED,
+        Status.RECEIVED,
+    }
     if status in admin_applies:
         seller = decide_amount_change(status, "seller")
-        expected = (AmountChangeKind.APPLY if status in seller_applies
-                    else AmountChangeKind.REQUEST_ADMIN)
+        expected = (
+            AmountChangeKind.APPLY if status in seller_applies else AmountChangeKind.REQUEST_ADMIN
+        )
         assert seller.kind is expected and seller.apply == (status in seller_applies)
         assert decide_amount_change(status, "admin").apply
     else:
@@ -305,8 +349,9 @@ def test_an_amount_change_applies_now_goes_to_the_admin_or_is_refused(status):
 def test_an_amount_change_needs_a_reason_and_keeps_the_status():
     with pytest.raises(errors.ReasonRequired):
         transition(order_in(Status.CONFIRMED), "change_amount", "seller", T0)
-    result = transition(order_in(Status.CONFIRMED), "change_amount", "seller", T0,
-                        Context(reason="bigger frame"))
+    result = transition(
+        order_in(Status.CONFIRMED), "change_amount", "seller", T0, Context(reason="bigger frame")
+    )
     assert result.new_status is Status.CONFIRMED and result.event_type == "order.amount_changed"
     assert result.history_entry.to_dict()["from"] == result.history_entry.to_dict()["to"]
 
@@ -314,8 +359,18 @@ def test_an_amount_change_needs_a_reason_and_keeps_the_status():
 # History ------------------------------------------------------------------------------------------
 def test_history_entries_have_the_api_shape():
     first = placed_entry(T0, "buyer", actor_id="u-9")
-    assert first.to_dict() == {"at": "2025-03-03T10:00:00+00:00", "by": "buyer", "from": None,
-                               "to": "placed", "reason": None}
+    assert first.to_dict() == {
+        "at": "2025-03-03T10:00:00+00:00",
+        "by": "buyer",
+        "from": None,
+        "to": "placed",
+        "reason": None,
+    }
     entry = transition(order_in(Status.PLACED), "confirm", "seller", T0 + HOUR).history_entry
-    assert entry.to_dict() == {"at": "2025-03-03T11:00:00+00:00", "by": "seller",
-                               "from": "placed", "to": "confirmed", "reason": None}
+    assert entry.to_dict() == {
+        "at": "2025-03-03T11:00:00+00:00",
+        "by": "seller",
+        "from": "placed",
+        "to": "confirmed",
+        "reason": None,
+    }

@@ -73,8 +73,16 @@ ORDER = {
     "notes": [{"id": "n-1", "text": "buyer is picky about packaging"}],
     "customer_card": {"registered_at": "2024-01-01", "complaints": 1},
     "source": {"utm_source": "instagram"},
-    "history": [{"at": "2025-03-03T10:00:00+00:00", "by": "buyer", "from": None, "to": "placed",
-                 "reason": None, "private_notes": "nested, still private"}],
+    "history": [
+        {
+            "at": "2025-03-03T10:00:00+00:00",
+            "by": "buyer",
+            "from": None,
+            "to": "placed",
+            "reason": None,
+            "private_notes": "nested, still private",
+        }
+    ],
     "access_token": "secret",
 }
 GUEST_ORDER = {**ORDER, "buyer_id": None, "guest": {"email": "g@example.org", "phone": "+7"}}
@@ -88,19 +96,22 @@ GUEST_WITH_LINK = Viewer("buyer", order_link=True)
 GUEST_WITHOUT_LINK = Viewer("buyer")
 
 
-@pytest.mark.parametrize(("order", "viewer", "sees"), [
-    (ORDER, BUYER, True),
-    (ORDER, OTHER_BUYER, False),
-    (ORDER, SELLER, True),
-    (ORDER, OTHER_SELLER, False),
-    (ORDER, ADMIN, True),
-    (ORDER, Viewer("system"), False),
-    (ORDER, GUEST_WITH_LINK, False),  # the order link opens guest orders only
-    (GUEST_ORDER, GUEST_WITH_LINK, True),
-    (GUEST_ORDER, GUEST_WITHOUT_LINK, False),
-    (GUEST_ORDER, BUYER, False),
-    (GUEST_ORDER, SELLER, True),
-])
+@pytest.mark.parametrize(
+    ("order", "viewer", "sees"),
+    [
+        (ORDER, BUYER, True),
+        (ORDER, OTHER_BUYER, False),
+        (ORDER, SELLER, True),
+        (ORDER, OTHER_SELLER, False),
+        (ORDER, ADMIN, True),
+        (ORDER, Viewer("system"), False),
+        (ORDER, GUEST_WITH_LINK, False),  # the order link opens guest orders only
+        (GUEST_ORDER, GUEST_WITH_LINK, True),
+        (GUEST_ORDER, GUEST_WITHOUT_LINK, False),
+        (GUEST_ORDER, BUYER, False),
+        (GUEST_ORDER, SELLER, True),
+    ],
+)
 def test_an_order_is_seen_by_its_buyer_its_seller_and_the_admin(order, viewer, sees):
     assert can_view(order, viewer) is sees
     if not sees:
