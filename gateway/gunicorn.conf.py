@@ -35,6 +35,7 @@ logconfig_dict = {
         "error_console": {"class": "logging.StreamHandler", "formatter": "json",
                           "stream": "ext://sys.stderr"}
     },
+    "root": {"level": "WARNING", "handlers": ["error_console"]},
     "loggers": {
         "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error_console"],
                            "propagate": False},
