@@ -8,6 +8,12 @@ Entry points for the runner and the CLI:
 
 from __future__ import annotations
 
+import warnings
+
+# nameko (imported by the shared kernel) imports eventlet, which warns on import; the gateway does
+# not run on eventlet.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
 
 def migrations_upgrade(url: str | None = None, revision: str = "head") -> None:
     from .db import migrations_upgrade as upgrade

@@ -18,6 +18,7 @@ threads = int(os.environ.get("GATEWAY_THREADS", "8"))
 timeout = 30
 graceful_timeout = 10
 keepalive = 5
+control_socket_disable = True  # several gateways may run on one machine (tests, bench)
 accesslog = None  # the app writes one JSON line per request (gateway.access)
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

@@ -19,6 +19,7 @@ after the timeout.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -241,10 +242,8 @@ class RpcClient:
                     if generation == self._generation:
                         self._restart_later("reply connection lost")
         finally:
-            try:
+            with contextlib.suppress(_BROKER_ERRORS):
                 conn.release()
-            except _BROKER_ERRORS:
-                pass
 
     def _on_reply(self, body: Any, message) -> None:
         correlation_id = message.properties.get("correlation_id")
@@ -274,10 +273,8 @@ class RpcClient:
     def _shutdown(self) -> None:
         self._stopping.set()
         if self._pub_conn is not None:
-            try:
+            with contextlib.suppress(_BROKER_ERRORS):
                 self._pub_conn.release()
-            except _BROKER_ERRORS:
-                pass
         self._pub_conn = None
         self._producer = None
         self._check_channel = None
