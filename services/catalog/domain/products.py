@@ -5,8 +5,9 @@ checked by merging the change into the stored product and validating the result,
 span fields (a wholesale unit price below the price) hold after every change.
 
 Decisions where the seed is silent:
-- Titles: refused when more than half of the cased letters are capitals and there are at least
-  four of them ("ЁЛКА", "HANDMADE MUG"); acronyms in ordinary text pass ("LED ночник", "Mug DIY").
+- Titles: refused when a word of five or more letters is in capitals ("Кукла ТИЛЬДА"), or when
+  the whole title is ("ЁЛКА", "SALE"); abbreviations of up to four letters and Roman numerals
+  pass in ordinary text ("LED ночник", "Брошь СССР", "Картина XVIII века").
 - `discount_percent` is 0..99: a 100 % discount would give the product away; a free item (a free
   digital file) is listed with price 0 instead.
 - Wholesale: at most 10 tiers, `min_quantity` ≥ 2 and strictly increasing; a fixed tier must cost
@@ -19,6 +20,7 @@ Decisions where the seed is silent:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -48,9 +50,13 @@ from services.catalog.domain.model import (
 from services.catalog.domain.pricing import tier_share
 from services.catalog.domain.video import canonical_video_url
 
+_WORDS = re.compile(r"[^\W\d_]+")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+
 MAX_TITLE_LENGTH = 150
 MAX_DESCRIPTION_LENGTH = 20_000
-MIN_CASED_LETTERS_FOR_CAPS_RULE = 4
+MIN_CAPITALS_FOR_ALL_CAPS = 4
+SHOUTED_WORD_LENGTH = 5
 MAX_IMAGES = 20
 MAX_OPTIONS = 20
 MAX_VARIANTS = 50
@@ -145,12 +151,19 @@ def validate_product_draft(draft: ProductDraft) -> ProductDraft:
 def is_shouting(title: str) -> bool:
     """Seed 003: "НЕ НАЗЫВАЙТЕ ТОВАРЫ ЗАГЛАВНЫМИ БУКВАМИ" (Yandex drops such titles from ads).
 
-    True when at least four letters have a case and more than half of them are capitals; works for
-    any alphabet with case (Latin, Cyrillic, Greek, ...). Digits and signs do not count.
+    Yandex's own rule is "no words in capitals, except abbreviations", so a title shouts when a
+    word of five or more letters is in capitals ("Кукла ТИЛЬДА"), or when every word is in capitals
+    and they hold at least four letters ("ЁЛКА", "SALE"). Abbreviations of up to four letters and
+    Roman numerals pass in ordinary text ("LED ночник", "Брошь СССР", "Картина XVIII века").
+    Works for any alphabet with case (Latin, Cyrillic, Greek, ...); one-letter words, digits and
+    signs do not count.
     """
-    upper = sum(1 for ch in title if ch.isupper())
-    lower = sum(1 for ch in title if ch.islower())
-    return upper + lower >= MIN_CASED_LETTERS_FOR_CAPS_RULE and upper > lower
+    words = [w for w in _WORDS.findall(title) if len(w) >= 2 and w.upper() != w.lower()]
+    capitals = [w for w in words if w.isupper()]
+    if any(len(w) >= SHOUTED_WORD_LENGTH and not _ROMAN.match(w) for w in capitals):
+        return True
+    all_capitals = bool(words) and len(capitals) == len(words)
+    return all_capitals and sum(map(len, capitals)) >= MIN_CAPITALS_FOR_ALL_CAPS
 
 
 def _check_title(raw: str, errors: ErrorCollector) -> str:
