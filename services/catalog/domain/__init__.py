@@ -8,5 +8,6 @@ shops       shop profile rules, vacation, status → visibility and buying
 labels      new, hit, discount, free_delivery, official_reseller
 popularity  the documented popularity score
 stock       availability and all-or-nothing reservations
+listing     the storefront orders (price, discount, popularity with promotions first, newest)
 errors      typed errors with stable codes
 """

@@ -46,6 +46,17 @@ class PricedProduct:
     options: tuple[Option, ...] = ()
     wholesale: tuple[WholesaleTier, ...] = ()
 
+    @classmethod
+    def from_dict(cls, product: Mapping[str, Any], currency: str) -> PricedProduct:
+        """From a stored product in the API's shape (options and variants with their ids);
+        global options attached to it are passed in its `options` like its own."""
+        return cls(
+            price=Money(product["price"], currency),
+            discount_percent=product.get("discount_percent") or 0,
+            options=tuple(Option.from_dict(o) for o in product.get("options") or ()),
+            wholesale=tuple(WholesaleTier.from_dict(t) for t in product.get("wholesale") or ()),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ChosenOption:

@@ -52,7 +52,7 @@ class Shortage:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "product_id": self.product_id,
+            "product_id": str(self.product_id),
             "requested": self.requested,
             "available": self.available,
         }

@@ -256,3 +256,25 @@ def test_the_effective_price_is_the_discounted_price_rounded_half_up():
 )
 def test_rounding_sends_halves_away_from_zero(value, rounded):
     assert round_half_up(value) == rounded
+
+
+def test_a_stored_product_in_the_api_shape_can_be_quoted():
+    stored = {
+        "price": 10000,
+        "discount_percent": 10,
+        "options": [
+            {
+                "id": "colour",
+                "name": "Colour",
+                "kind": "radio",
+                "required": True,
+                "variants": [{"id": "red", "label": "red", "price_delta": 2000}],
+            }
+        ],
+        "wholesale": [{"min_quantity": 2, "percent_off": 10}],
+    }
+
+    quote = quote_line(PricedProduct.from_dict(stored, RUB), 2, {"colour": "red"})
+
+    # 120 ₽ − 10 % = 108 ₽, − 10 % from 2 units = 97.20 ₽; × 2 = 194.40 ₽
+    assert quote.total == Money(19440, RUB)
