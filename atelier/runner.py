@@ -34,12 +34,10 @@ def migrate_all(echo=print) -> None:
     for service in settings.SERVICES:
         migrations.upgrade(service)
         echo(f"migrated {service} ({settings.database_url(service)})")
-    try:
-        from gateway import migrate as migrate_gateway
-    except ImportError:
-        return
-    migrate_gateway()
-    echo("migrated gateway")
+    from gateway import migrations_upgrade
+
+    migrations_upgrade()
+    echo(f"migrated gateway ({settings.database_url('gateway')})")
 
 
 def run(echo=print) -> int:
@@ -49,6 +47,7 @@ def run(echo=print) -> int:
     bind = os.environ.setdefault("GATEWAY_BIND", "127.0.0.1:8080")
     manager = Manager()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env.setdefault("PYTHONWARNINGS", settings.QUIET_EVENTLET_WARNINGS)
     for name, cmd in processes().items():
         manager.add_process(name, cmd, env=env, cwd=str(ROOT))
     echo(f"Atelier is starting: gateway at http://{bind}/api/v1 (health: http://{bind}/health, "

@@ -39,3 +39,10 @@ def event_max_attempts() -> int:
 def event_retry_backoff_ms() -> int:
     """Delay before the first retry; it doubles on each further attempt, capped at a minute."""
     return env().int("EVENT_RETRY_BACKOFF_MS", 1000)
+
+
+# Eventlet warns on import that it is in maintenance mode; Nameko 2 runs on it, so say it once in the
+# docs rather than in every process's log. Child processes get this as PYTHONWARNINGS.
+QUIET_EVENTLET_WARNINGS = ",".join(
+    f"ignore::Warning:nameko.{module}" for module in ("cli.commands", "extensions", "containers")
+)

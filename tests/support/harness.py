@@ -19,7 +19,7 @@ import psycopg2
 import psycopg2.extensions
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.common.settings import ROOT
+from services.common.settings import QUIET_EVENTLET_WARNINGS, ROOT
 
 from .infra import AMQP_ADMIN_URI, PG_ADMIN_DSN
 
@@ -123,7 +123,8 @@ class Process:
     def __init__(self, name: str, cmd: list[str], env: dict[str, str], log_dir: Path):
         self.name = name
         self.cmd = cmd
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT), **env}
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT),
+                    "PYTHONWARNINGS": QUIET_EVENTLET_WARNINGS, **env}
         self.log_path = log_dir / f"{name}-{uuid.uuid4().hex[:6]}.log"
         self.proc: subprocess.Popen | None = None
 

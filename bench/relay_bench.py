@@ -1,0 +1,160 @@
+"""Outbox relay: events/s and latency from outbox insert to the consumer's effect, on PostgreSQL.
+
+Measured beside, in the same run: raw RabbitMQ publishing with confirms (kombu, one publisher) and
+raw PostgreSQL single-row INSERT+COMMIT (one client). Reproduce with:
+
+    .venv/bin/python -m bench.relay_bench [--events 4000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import psycopg2
+from kombu import Connection, Exchange, Producer, Queue
+from sqlalchemy import select
+
+from bench.common import machine, percentile, table
+from services.common import clock
+from services.common.db import make_engine
+from tests.integration.kernel import CONSUMER, probe_databases
+from tests.support import harness
+from tests.support import probe_services as probes
+
+COMMAND = "make bench  (or: .venv/bin/python -m bench.relay_bench)"
+PAYLOAD = json.dumps({"id": str(uuid.uuid4()), "type": "probe.note_recorded", "data": {
+    "note_id": str(uuid.uuid4()), "text": "x" * 80, "position": 1}})
+
+
+def raw_publish_confirm(amqp_uri: str, n: int) -> float:
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
+        channel = conn.channel()
+        exchange = Exchange("bench.raw", type="direct", durable=True)
+        queue = Queue("bench.raw", exchange=exchange, routing_key="raw", durable=True)
+        queue(channel).declare()
+        producer = Producer(channel, exchange=exchange)
+        started = time.perf_counter()
+        for _ in range(n):
+            producer.publish(PAYLOAD, routing_key="raw", delivery_mode=2, serializer=None,
+                             content_type="application/json", content_encoding="utf-8")
+        elapsed = time.perf_counter() - started
+        queue(channel).delete()
+    return n / elapsed
+
+
+def raw_pg_insert(url: str, n: int) -> float:
+    conn = psycopg2.connect(url.replace("postgresql+psycopg2", "postgresql"))
+    with conn.cursor() as cur:
+        cur.execute("CREATE TABLE bench_raw (id uuid primary key, body text)")
+    conn.commit()
+    started = time.perf_counter()
+    with conn.cursor() as cur:
+        for _ in range(n):
+            cur.execute("INSERT INTO bench_raw VALUES (%s, %s)", (str(uuid.uuid4()), PAYLOAD))
+            conn.commit()
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return n / elapsed
+
+
+def handled_latencies(dbs, since) -> list[float]:
+    """Seconds from outbox insert (producer) to inbox record (consumer), for events since `since`."""
+    producer = make_engine(dbs.producer_url, pool_size=1)
+    consumer = make_engine(dbs.consumer_url, pool_size=1)
+    outbox = probes.producer_metadata.tables["outbox"]
+    inbox = probes.consumer_metadata.tables["inbox"]
+    with producer.connect() as p, consumer.connect() as c:
+        created = dict(p.execute(select(outbox.c.event_id, outbox.c.created_at)
+                                 .where(outbox.c.created_at >= since)).all())
+        handled = dict(c.execute(select(inbox.c.event_id, inbox.c.handled_at)).all())
+    producer.dispose()
+    consumer.dispose()
+    return [(handled[k] - created[k]).total_seconds() for k in handled if k in created]
+
+
+def count_received(dbs) -> int:
+    return len(dbs.received())
+
+
+def run(events: int) -> str:
+    tmp = Path(tempfile.mkdtemp(prefix="atelier-bench-"))
+    vhost = harness.VirtualHost().create()
+    dbs_factory = harness.Databases("postgresql", tmp)
+    started: list[harness.Process] = []
+    try:
+        publish_rate = raw_publish_confirm(vhost.uri, 3000)
+        insert_rate = raw_pg_insert(dbs_factory.url("raw"), 3000)
+
+        dbs = probe_databases(dbs_factory)
+        consumers = [harness.ServiceProcess(CONSUMER, dbs.env, tmp, vhost.uri).start()
+                     for _ in range(2)]
+        started += consumers
+        for c in consumers:
+            c.wait_healthy("probe_consumer")
+
+        # Throughput: a backlog of events, drained by one relay into two consumer replicas.
+        for _ in range(events // 100):
+            dbs.record_directly(["x" * 80] * 100)
+        relay = harness.relay_process(["probe_producer"], dbs.env, tmp, vhost.uri).start()
+        started.append(relay)
+        t0 = time.perf_counter()
+        harness.wait_for(lambda: count_received(dbs) >= events, timeout=600, interval=0.2,
+                         message="the backlog to be consumed")
+        throughput = events / (time.perf_counter() - t0)
+
+        # Latency: a steady 200 events/s for 10 s, each in its own transaction.
+        base = count_received(dbs)
+        since = clock.now()
+        steady = 2000
+        pause = threading.Event()
+        t_start = time.perf_counter()
+        for i in range(steady):
+            dbs.record_directly([f"steady {i}"])
+            wait = t_start + (i + 1) / 200 - time.perf_counter()
+            if wait > 0:
+                pause.wait(wait)
+        harness.wait_for(lambda: count_received(dbs) >= base + steady, timeout=120,
+                         message="the steady events to be consumed")
+        latencies = handled_latencies(dbs, since)
+    finally:
+        for proc in reversed(started):
+            proc.stop()
+        dbs_factory.drop_all()
+        vhost.delete().wait(30)
+
+    ratio = throughput / publish_rate
+    report = [
+        "## Outbox relay (PostgreSQL)",
+        "",
+        f"`{COMMAND}` — {machine()}",
+        "",
+        table(["path", "rate"], [
+            ["raw RabbitMQ publish with confirms (kombu, 1 publisher)", f"{publish_rate:,.0f} msg/s"],
+            ["raw PostgreSQL INSERT+COMMIT (1 client)", f"{insert_rate:,.0f} rows/s"],
+            [f"outbox → relay → 2 consumers with inbox ({events} queued events)",
+             f"{throughput:,.0f} events/s ({ratio:.0%} of raw publish-confirm; target ≥ 50%)"],
+        ]),
+        "",
+        f"Latency from outbox insert to the consumer's committed effect at a steady 200 events/s "
+        f"({len(latencies)} events): p50 {percentile(latencies, 50) * 1000:.1f} ms, "
+        f"p99 {percentile(latencies, 99) * 1000:.1f} ms.",
+    ]
+    return "\n".join(report)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=4000)
+    args = parser.parse_args(argv)
+    print(run(args.events))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
