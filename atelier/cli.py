@@ -65,6 +65,28 @@ def relay(services: tuple[str, ...], batch_size: int) -> None:
 
 
 @main.group()
+def admin() -> None:
+    """Administrator accounts."""
+
+
+@admin.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True, prompt=True, hide_input=True,
+              confirmation_prompt=True)
+@click.option("--name", default="Administrator", show_default=True)
+def admin_create(email: str, password: str, name: str) -> None:
+    """Create an administrator account in the gateway's database."""
+    from gateway.identity import create_admin
+    from services.common.errors import ServiceError
+
+    try:
+        user = create_admin(email, password, name)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created admin {user['email']} ({user['id']})")
+
+
+@main.group()
 def events() -> None:
     """Watch the events flowing between services."""
 
