@@ -24,6 +24,7 @@ from .models import LoginThrottle, User
 from .passwords import hash_password, needs_rehash, verify_password
 
 ROLES = ("buyer", "seller", "admin")
+ASCII_SPACE = " \t\n\r\f\v"
 
 
 class LoginRefused(Exception):
@@ -70,8 +71,8 @@ def register(store: Store, *, email: str, password: str, name: str, role: str,
         if session.scalar(select(User.id).where(User.email == email)):
             raise Conflict("This e-mail is already registered.", code="email_taken")
     password_hash = hash_password(password)
-    user = User(id=str(uuid.uuid4()), email=email, password_hash=password_hash, name=name.strip(),
-                phone=phone, locale=locale, roles=[role], created_at=clock.now())
+    user = User(id=str(uuid.uuid4()), email=email, password_hash=password_hash,
+                name=name.strip(ASCII_SPACE), phone=phone, locale=locale, roles=[role], created_at=clock.now())
     try:
         with store.transaction() as session:
             session.add(user)

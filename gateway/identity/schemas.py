@@ -11,15 +11,15 @@ ROLE = validate.OneOf(["buyer", "seller", "admin"])
 class RegisterSchema(ma.Schema):
     email = fields.Email(required=True, validate=validate.Length(max=320))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=128))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    phone = fields.String(validate=validate.Regexp(r"^\+?[0-9 ()-]{5,32}$"))
+    name = fields.String(required=True, validate=[
+        validate.Length(min=1, max=200),
+        # Not blank. Spelled out (not \S) so Python and JSON Schema's regex agree on "blank".
+        validate.Regexp(r"^[ \t\n\r\f\v]*[^ \t\n\r\f\v]", error="Must not be blank."),
+    ])
+    # (?!\n) keeps Python's `$` from accepting a trailing newline that JSON Schema would refuse.
+    phone = fields.String(validate=validate.Regexp(r"^\+?[0-9 ()-]{5,32}(?!\n)$"))
     locale = fields.String(load_default="en", validate=validate.OneOf(["en", "ru"]))
     role = fields.String(required=True, validate=validate.OneOf(["buyer", "seller"]))
-
-    @ma.validates("name")
-    def _name_not_blank(self, value: str, **_kwargs) -> None:
-        if not value.strip():
-            raise ma.ValidationError("Must not be blank.")
 
 
 class LoginSchema(ma.Schema):

@@ -6,6 +6,7 @@ echoes the context data the gateway sent. Run with `nameko run --broker URI <thi
 
 from __future__ import annotations
 
+import logging
 import time
 
 from nameko.extensions import DependencyProvider
@@ -13,22 +14,27 @@ from nameko.rpc import rpc
 
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 
+log = logging.getLogger("fake_services")
+
 
 class ContextData(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return worker_ctx.context_data
 
 
-class _Healthy:
-    name = "unnamed"
+def health_rpc():
+    """Each service's `health` entrypoint (a fresh function per class, as Nameko expects)."""
 
     @rpc
     def health(self):
-        return {"service": self.name, "status": "ok"}
+        return {"service": type(self).name, "status": "ok"}
+
+    return health
 
 
-class Probe(_Healthy):
+class Probe:
     name = "gwprobe"
+    health = health_rpc()
     context_data = ContextData()
 
     @rpc
@@ -53,37 +59,51 @@ class Probe(_Healthy):
         return "done"
 
 
-class Catalog(_Healthy):
+class Catalog:
     name = "catalog"
+    health = health_rpc()
 
     @rpc
     def seller_shop(self, seller_id):
         return {"shop_id": None}
 
 
-class Orders(_Healthy):
+class Orders:
+    """Shows a customer's stats to admins only; a seller "has no order" from anyone here."""
+
     name = "orders"
+    health = health_rpc()
+    context_data = ContextData()
 
     @rpc
     def customer_stats(self, customer_id):
+        log.info("orders.customer_stats request_id=%s user_id=%s roles=%s",
+                 self.context_data.get("request_id"), self.context_data.get("user_id"),
+                 self.context_data.get("roles"))
+        if "admin" not in (self.context_data.get("roles") or []):
+            raise Forbidden("You have no order from this customer.", code="not_your_customer")
         return {"orders_closed": 3, "orders_cancelled": 1, "reviews_left": 2}
 
 
-class Moderation(_Healthy):
+class Moderation:
     name = "moderation"
+    health = health_rpc()
 
     @rpc
     def customer_stats(self, customer_id):
         return {"complaints_from_sellers": 1}
 
 
-class Shipping(_Healthy):
+class Shipping:
     name = "shipping"
+    health = health_rpc()
 
 
-class Payments(_Healthy):
+class Payments:
     name = "payments"
+    health = health_rpc()
 
 
-class Notifications(_Healthy):
+class Notifications:
     name = "notifications"
+    health = health_rpc()
