@@ -54,3 +54,20 @@ def processes(tmp_path, amqp_uri):
     yield Starter()
     for proc in reversed(started):
         proc.stop()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def system(request, tmp_path_factory):
+    """Services of a test module, on each backend in turn, sharing one vhost and one set of databases.
+
+    Start them once per module (`system.start("catalog")` in a module fixture or the first test) and
+    keep tests independent by giving each its own shops, users and products.
+    """
+    vhost = harness.VirtualHost().create()
+    tmp = tmp_path_factory.mktemp("system")
+    dbs = harness.Databases(request.param, tmp)
+    running = harness.System(vhost, dbs, tmp)
+    yield running
+    running.stop()
+    dbs.drop_all()
+    vhost.delete()

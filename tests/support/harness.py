@@ -195,3 +195,61 @@ def atelier(*args: str, amqp_uri: str, timeout: float = 60) -> subprocess.Comple
     env = {**os.environ, "AMQP_URI": amqp_uri}
     return subprocess.run([str(BIN / "atelier"), *args], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout)
+
+
+# -- a running system ---------------------------------------------------------------------------------
+class System:
+    """Product services on a vhost and databases of their own, started as `make run` starts them.
+
+        system.start("catalog")           # migrate a fresh database, start, wait for `health`
+        system.relay("catalog", "orders") # publish their outboxes
+        with system.rpc() as rpc: rpc.catalog.health()
+    """
+
+    def __init__(self, vhost: VirtualHost, databases: Databases, log_dir: Path):
+        self.vhost = vhost
+        self.databases = databases
+        self.log_dir = log_dir
+        self.urls: dict[str, str] = {}
+        self.env: dict[str, str] = {}
+        self.processes: list[Process] = []
+
+    @property
+    def amqp_uri(self) -> str:
+        return self.vhost.uri
+
+    def database_url(self, service: str) -> str:
+        if service not in self.urls:
+            from services.common import migrations
+
+            url = self.databases.url(service)
+            migrations.upgrade(service, url)
+            self.urls[service] = url
+            self.env[f"{service.upper()}_DATABASE_URL"] = url
+        return self.urls[service]
+
+    def start(self, service: str, env: dict[str, str] | None = None,
+              wait: bool = True) -> ServiceProcess:
+        self.database_url(service)
+        proc = ServiceProcess(f"services.{service}.service", {**self.env, **(env or {})},
+                              self.log_dir, self.amqp_uri).start()
+        self.processes.append(proc)
+        if wait:
+            proc.wait_healthy(service)
+        return proc
+
+    def relay(self, *services: str, env: dict[str, str] | None = None) -> Process:
+        for service in services:
+            self.database_url(service)
+        proc = relay_process(list(services), {**self.env, **(env or {})}, self.log_dir,
+                             self.amqp_uri).start()
+        self.processes.append(proc)
+        return proc
+
+    def rpc(self, timeout: float = 10) -> ClusterRpcProxy:
+        return rpc_proxy(self.amqp_uri, timeout)
+
+    def stop(self) -> None:
+        for proc in reversed(self.processes):
+            proc.stop()
+        self.processes.clear()
