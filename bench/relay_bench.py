@@ -83,7 +83,7 @@ def count_received(dbs) -> int:
     return len(dbs.received())
 
 
-def run(events: int) -> str:
+def run(events: int = 4000) -> str:
     tmp = Path(tempfile.mkdtemp(prefix="atelier-bench-"))
     vhost = harness.VirtualHost().create()
     dbs_factory = harness.Databases("postgresql", tmp)
