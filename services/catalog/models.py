@@ -1,9 +1,38 @@
-"""Tables the catalog service owns. No other service reads them."""
+"""Tables the catalog service owns. No other service reads them.
 
-from sqlalchemy.orm import DeclarativeBase
+Money is an integer of minor units; a product keeps its shop's currency beside its price, so a
+listing never joins the shop to show a price. Ids are UUIDs as text (the same on both backends).
+
+A product's storefront visibility is kept in one column, `listed` = enabled, not hidden by moderation,
+and its shop `active`; every change to one of those inputs rewrites it, so every listing index can be
+partial on `listed` and a listing never joins the shops table.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import new_metadata
 from services.common.kernel_tables import add_kernel_tables
+
+ID = String(36)
+LISTED_PG = text("listed")
+LISTED_SQLITE = text("listed = 1")
 
 
 class Base(DeclarativeBase):
@@ -11,3 +40,166 @@ class Base(DeclarativeBase):
 
 
 OUTBOX, INBOX = add_kernel_tables(Base.metadata)
+
+
+class Shop(Base):
+    __tablename__ = "shops"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    owner_id: Mapped[str] = mapped_column(ID, nullable=False, unique=True)  # one shop per seller
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    about: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    delivery_and_payment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    logo_url: Mapped[str | None] = mapped_column(String(500))
+    banner_url: Mapped[str | None] = mapped_column(String(500))
+    rules: Mapped[dict] = mapped_column(JSON, nullable=False)
+    contact_methods: Mapped[list] = mapped_column(JSON, nullable=False)
+    legal: Mapped[dict | None] = mapped_column(JSON)
+    vacation: Mapped[dict | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
+    reliable_seller: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    online_payment: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class Sanction(Base):
+    """A moderation sanction in force (from `shop.sanctioned`, removed by `shop.sanction_lifted`).
+
+    The shop's status and a product's `hidden_by_moderation` are recomputed from the rows here, so
+    several sanctions at once, lifted in any order, leave the right state.
+    """
+
+    __tablename__ = "shop_sanctions"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    shop_id: Mapped[str] = mapped_column(ID, nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    product_id: Mapped[str | None] = mapped_column(ID, index=True)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    shop_id: Mapped[str] = mapped_column(ID, ForeignKey("shops.id"), nullable=False)
+    title: Mapped[str] = mapped_column(String(150), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    category: Mapped[str] = mapped_column(String(50), nullable=False)  # the category's slug
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    price: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    discount_percent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # price with the discount applied; NULL for offer_only (no public price)
+    effective_price: Mapped[int | None] = mapped_column(BigInteger)
+    sale_mode: Mapped[str] = mapped_column(String(20), nullable=False, default="buy_now")
+    images: Mapped[list] = mapped_column(JSON, nullable=False)
+    video_url: Mapped[str | None] = mapped_column(String(300))
+    stock_mode: Mapped[str] = mapped_column(String(20), nullable=False)
+    stock_on_hand: Mapped[int | None] = mapped_column(Integer)  # tracked only
+    stock_reserved: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    production_days: Mapped[int | None] = mapped_column(Integer)
+    weight_grams: Mapped[int | None] = mapped_column(Integer)
+    free_delivery: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    options: Mapped[list] = mapped_column(JSON, nullable=False)  # with option and variant ids
+    wholesale: Mapped[list] = mapped_column(JSON, nullable=False)
+    global_option_ids: Mapped[list] = mapped_column(JSON, nullable=False)
+    characteristics: Mapped[dict] = mapped_column(JSON, nullable=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    hidden_by_moderation: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    official_reseller: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    listed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # lower-cased title, description and characteristic values: what `q` searches
+    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    views: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    cart_adds: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    sales: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    review_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    rating_sum: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    popularity: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+    __table_args__ = (
+        # Storefront listings: visible products only, one index per sort order, the category one
+        # leading with the category so a subtree's few slugs are read in popularity order.
+        Index("ix_products_listed_category_popularity", "category", "popularity",
+              postgresql_where=LISTED_PG, sqlite_where=LISTED_SQLITE),
+        Index("ix_products_listed_popularity", "popularity",
+              postgresql_where=LISTED_PG, sqlite_where=LISTED_SQLITE),
+        Index("ix_products_listed_effective_price", "effective_price",
+              postgresql_where=LISTED_PG, sqlite_where=LISTED_SQLITE),
+        Index("ix_products_listed_created_at", "created_at",
+              postgresql_where=LISTED_PG, sqlite_where=LISTED_SQLITE),
+        Index("ix_products_listed_discount", "discount_percent",
+              postgresql_where=LISTED_PG, sqlite_where=LISTED_SQLITE),
+        Index("ix_products_shop_id_created_at", "shop_id", "created_at"),
+        # Text search: a trigram GIN index on PostgreSQL (substring match, any alphabet). SQLite
+        # has no such index and scans with LIKE; `WHERE 0` keeps its copy of this index empty.
+        Index("ix_products_search_trgm", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}, sqlite_where=text("0")),
+    )
+
+
+class ProductCharacteristic(Base):
+    """One value of one characteristic of a product, case-folded: what the listing filters on."""
+
+    __tablename__ = "product_characteristics"
+
+    product_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(50), primary_key=True)
+
+    __table_args__ = (Index("ix_product_characteristics_key_value", "key", "value", "product_id"),)
+
+
+class GlobalOption(Base):
+    """A shop's option that several products attach by id (`global_option_ids`)."""
+
+    __tablename__ = "global_options"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    shop_id: Mapped[str] = mapped_column(ID, ForeignKey("shops.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    variants: Mapped[list] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class Collection(Base):
+    __tablename__ = "collections"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    shop_id: Mapped[str] = mapped_column(ID, ForeignKey("shops.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    product_ids: Mapped[list] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class Reservation(Base):
+    """The stock an order holds. `held` at checkout, `committed` once the order is placed,
+    `fulfilled` when it ships (the units leave), `released` when it is cancelled or expires."""
+
+    __tablename__ = "reservations"
+
+    order_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class ReservationLine(Base):
+    __tablename__ = "reservation_lines"
+
+    order_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("reservations.order_id", ondelete="CASCADE"), primary_key=True
+    )
+    product_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
+    # whether the product's stock was tracked when reserved: only those units are held
+    tracked: Mapped[bool] = mapped_column(Boolean, nullable=False)

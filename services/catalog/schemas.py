@@ -1,1 +1,255 @@
-"""Marshmallow schemas for what enters and leaves the catalog service."""
+"""Marshmallow schemas for what enters the catalog service.
+
+They check field types only: money and quantities are strict JSON integers (`"10000"`, `1000.5`
+and `true` are refused), unknown fields are refused. The catalog's rules (titles, options,
+wholesale tiers, characteristics, ...) are the domain's (`domain/`), checked after these.
+Errors come out flat, one message per dotted path (`options.0.variants.1.price_delta`), as the
+domain's do, so the gateway shows one shape of 422.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from services.catalog.domain.categories import CHARACTERISTIC_KEYS
+from services.common.errors import Invalid
+from services.common.fields import MinorUnits, StrictInteger
+
+OPTION_KINDS = ("select", "checkbox", "radio", "text")
+SALE_MODES = ("buy_now", "buy_now_or_offer", "offer_only")
+STOCK_MODES = ("tracked", "made_to_order", "untracked")
+SORTS = ("price_asc", "price_desc", "discount", "popularity", "newest")
+CONTACT_METHODS = ("email", "site_chat", "whatsapp_viber", "sms", "phone_call")
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false, nothing else (no "yes", no 1)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Must be true or false.")
+        return value
+
+
+def _text(max_length: int, **kw) -> fields.String:
+    return fields.String(validate=validate.Length(max=max_length), **kw)
+
+
+# Products ---------------------------------------------------------------------------------------
+class VariantIn(_Strict):
+    id = fields.String(load_default=None, allow_none=True)
+    label = fields.String(required=True)
+    price_delta = MinorUnits(load_default=0)
+
+
+class OptionIn(_Strict):
+    id = fields.String(load_default=None, allow_none=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(OPTION_KINDS))
+    required = StrictBoolean(load_default=False)
+    variants = fields.List(fields.Nested(VariantIn), load_default=list)
+
+
+class GlobalOptionIn(_Strict):
+    name = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(OPTION_KINDS))
+    required = StrictBoolean(load_default=False)
+    variants = fields.List(fields.Nested(VariantIn), load_default=list)
+
+
+class WholesaleIn(_Strict):
+    min_quantity = StrictInteger(required=True)
+    percent_off = StrictInteger()
+    unit_price = MinorUnits()
+    set_price = MinorUnits()
+
+
+class StockIn(_Strict):
+    mode = fields.String(required=True, validate=validate.OneOf(STOCK_MODES))
+    quantity = StrictInteger(allow_none=True, validate=validate.Range(min=0))
+    production_days = StrictInteger(allow_none=True)
+
+
+class ProductIn(_Strict):
+    title = fields.String(required=True)
+    description = fields.String(load_default="")
+    category = fields.String(required=True)
+    price = MinorUnits(required=True)
+    sale_mode = fields.String(load_default="buy_now", validate=validate.OneOf(SALE_MODES))
+    discount_percent = StrictInteger(load_default=0)
+    images = fields.List(fields.String(), load_default=list)
+    stock = fields.Nested(StockIn, required=True)
+    weight_grams = StrictInteger(allow_none=True, load_default=None)
+    free_delivery = StrictBoolean(load_default=False)
+    options = fields.List(fields.Nested(OptionIn), load_default=list)
+    wholesale = fields.List(fields.Nested(WholesaleIn), load_default=list)
+    global_option_ids = fields.List(fields.String(), load_default=list)
+    characteristics = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String()), load_default=dict
+    )
+    video_url = fields.String(allow_none=True, load_default=None)
+    enabled = StrictBoolean(load_default=True)
+
+
+class ProductPatch(ProductIn):
+    """A partial product: only the fields given change (checked merged with the stored product)."""
+
+    title = fields.String()
+    description = fields.String()
+    category = fields.String()
+    price = MinorUnits()
+    sale_mode = fields.String(validate=validate.OneOf(SALE_MODES))
+    discount_percent = StrictInteger()
+    images = fields.List(fields.String())
+    stock = fields.Nested(StockIn)
+    weight_grams = StrictInteger(allow_none=True)
+    free_delivery = StrictBoolean()
+    options = fields.List(fields.Nested(OptionIn))
+    wholesale = fields.List(fields.Nested(WholesaleIn))
+    global_option_ids = fields.List(fields.String())
+    characteristics = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    video_url = fields.String(allow_none=True)
+    enabled = StrictBoolean()
+
+
+class LabelsIn(_Strict):
+    official_reseller = StrictBoolean(required=True)
+
+
+class QuoteIn(_Strict):
+    quantity = StrictInteger(required=True, validate=validate.Range(min=1))
+    options = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class QuoteLineIn(QuoteIn):
+    product_id = fields.String(required=True)
+
+
+class QuoteLinesIn(_Strict):
+    lines = fields.List(fields.Nested(QuoteLineIn), required=True,
+                        validate=validate.Length(min=1, max=200))
+
+
+class ReserveLineIn(_Strict):
+    product_id = fields.String(required=True)
+    quantity = StrictInteger(required=True, validate=validate.Range(min=1))
+
+
+class ReserveIn(_Strict):
+    order_id = fields.UUID(required=True)
+    lines = fields.List(fields.Nested(ReserveLineIn), required=True,
+                        validate=validate.Length(min=1, max=200))
+
+
+# Shops ------------------------------------------------------------------------------------------
+class RulesIn(_Strict):
+    confirm_days = StrictInteger()
+    prepayment_percent = StrictInteger()
+    returns = _text(10_000)
+    shipping_terms = _text(10_000)
+    non_returnable = _text(10_000)
+    other = _text(10_000)
+
+
+class LegalIn(_Strict):
+    form = fields.String(required=True,
+                         validate=validate.OneOf(("self_employed", "sole_trader", "company")))
+    tax_id = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ShopIn(_Strict):
+    name = fields.String(required=True)
+    currency = fields.String(required=True)
+    about = _text(10_000, load_default="")
+    delivery_and_payment = _text(10_000, load_default="")
+    logo_url = fields.Url(allow_none=True, load_default=None, schemes={"http", "https"})
+    banner_url = fields.Url(allow_none=True, load_default=None, schemes={"http", "https"})
+    rules = fields.Nested(RulesIn, load_default=dict)
+    contact_methods = fields.List(fields.String(), load_default=list)
+    legal = fields.Nested(LegalIn, allow_none=True, load_default=None)
+
+
+class ShopPatch(ShopIn):
+    name = fields.String()
+    currency = fields.String()
+    about = _text(10_000)
+    delivery_and_payment = _text(10_000)
+    logo_url = fields.Url(allow_none=True, schemes={"http", "https"})
+    banner_url = fields.Url(allow_none=True, schemes={"http", "https"})
+    rules = fields.Nested(RulesIn)
+    contact_methods = fields.List(fields.String())
+    legal = fields.Nested(LegalIn, allow_none=True)
+
+
+class VacationIn(_Strict):
+    message = _text(1_000, required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    allow_cart = StrictBoolean(load_default=False)
+
+
+class CollectionIn(_Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    product_ids = fields.List(fields.String(), load_default=list,
+                              validate=validate.Length(max=500))
+
+
+# Listing ----------------------------------------------------------------------------------------
+class OneOrMany(fields.Field):
+    """A query parameter given once (`color=red`) or repeated (`color=[red, blue]`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        values = value if isinstance(value, list | tuple) else [value]
+        if not all(isinstance(v, str) for v in values):
+            raise ValidationError("Give text values.")
+        return [v for v in values if v.strip()]
+
+
+class _ListQueryBase(_Strict):
+    q = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    category = fields.String(load_default=None, allow_none=True)
+    shop_id = fields.String(load_default=None, allow_none=True)
+    min_price = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    max_price = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    sort = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SORTS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+# ... and one parameter per characteristic key (`color`, `material`, ...).
+ListQuery = _ListQueryBase.from_dict(
+    {key: OneOrMany(load_default=None, allow_none=True) for key in CHARACTERISTIC_KEYS},
+    name="ListQuery",
+)
+
+
+# Loading ----------------------------------------------------------------------------------------
+def flatten(messages: Any, prefix: str = "") -> dict[str, str]:
+    """Marshmallow's nested messages as {dotted.path: message}."""
+    if isinstance(messages, dict):
+        flat: dict[str, str] = {}
+        for key, value in messages.items():
+            path = prefix if key == "_schema" else f"{prefix}{key}"
+            flat.update(flatten(value, f"{path}." if path else ""))
+        return flat
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return {prefix.rstrip(".") or "_body": " ".join(messages)}
+    return {prefix.rstrip(".") or "_body": str(messages)}
+
+
+def load(schema: Schema, data: Any, error: type[Invalid] = Invalid,
+         detail: str = "The request is not valid.", partial: bool = False) -> dict:
+    if not isinstance(data, dict):
+        raise error(detail, errors={"_body": "Give a JSON object."})
+    try:
+        return schema.load(data, partial=partial)
+    except ValidationError as exc:
+        raise error(detail, errors=flatten(exc.messages)) from None

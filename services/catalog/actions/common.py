@@ -1,0 +1,120 @@
+"""What every catalog use case shares: ids, time, and loading rows with their access checks."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.catalog.domain.errors import NotForSale
+from services.catalog.domain.shops import ShopStatus, can_manage_products
+from services.catalog.models import GlobalOption, Product, Shop
+from services.common import clock
+from services.common.caller import Caller
+from services.common.errors import Forbidden, NotFound
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def now() -> datetime:
+    return clock.now()
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; every time we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def as_uuid(value: object) -> str | None:
+    """The canonical text of a UUID, or None when `value` is not one (so it matches nothing)."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def find_shop(session: Session, shop_id: object, *, lock: bool = False) -> Shop | None:
+    key = as_uuid(shop_id)
+    if key is None:
+        return None
+    query = select(Shop).where(Shop.id == key)
+    if lock:
+        query = query.with_for_update()
+    return session.execute(query).scalar_one_or_none()
+
+
+def get_shop(session: Session, shop_id: object, *, lock: bool = False) -> Shop:
+    shop = find_shop(session, shop_id, lock=lock)
+    if shop is None:
+        raise NotFound("There is no such shop.", "shop_not_found")
+    return shop
+
+
+def is_owner(caller: Caller, shop: Shop) -> bool:
+    return caller.user_id is not None and caller.user_id == shop.owner_id
+
+
+def owned_shop(session: Session, caller: Caller, shop_id: object, *, lock: bool = False) -> Shop:
+    """The caller's own shop; someone else's is refused (403) before any body is read."""
+    shop = get_shop(session, shop_id, lock=lock)
+    if not is_owner(caller, shop):
+        raise Forbidden("Only the shop's owner may do this.", "not_owner")
+    return shop
+
+
+def ensure_manageable(shop: Shop) -> None:
+    """Blocked and banned shops cannot change their products (seed 003, sanctions)."""
+    if not can_manage_products(ShopStatus(shop.status)):
+        raise NotForSale(f"The shop is {shop.status}: its products cannot be changed.",
+                         code="shop_" + shop.status)
+
+
+def find_product(session: Session, product_id: object, *, lock: bool = False) -> Product | None:
+    key = as_uuid(product_id)
+    if key is None:
+        return None
+    query = select(Product).where(Product.id == key)
+    if lock:
+        query = query.with_for_update()
+    return session.execute(query).scalar_one_or_none()
+
+
+def product_not_found() -> NotFound:
+    return NotFound("There is no such product.", "product_not_found")
+
+
+def owned_product(session: Session, caller: Caller, product_id: object,
+                  *, lock: bool = False) -> tuple[Product, Shop]:
+    product = find_product(session, product_id, lock=lock)
+    if product is None:
+        raise product_not_found()
+    shop = session.get(Shop, product.shop_id)
+    if not is_owner(caller, shop):
+        raise Forbidden("Only the shop's owner may change its products.", "not_owner")
+    return product, shop
+
+
+def visible_product(session: Session, caller: Caller, product_id: object) -> tuple[Product, Shop]:
+    """A product the caller may see: listed, or the caller's own (or an admin's view)."""
+    product = find_product(session, product_id)
+    if product is None:
+        raise product_not_found()
+    shop = session.get(Shop, product.shop_id)
+    if not (product.listed or is_owner(caller, shop) or caller.is_admin):
+        raise product_not_found()
+    return product, shop
+
+
+def global_options_of(session: Session, shop_id: str, ids: list[str]) -> list[GlobalOption]:
+    """The shop's global options with these ids, in the order given (unknown ones left out)."""
+    if not ids:
+        return []
+    rows = session.execute(
+        select(GlobalOption).where(GlobalOption.shop_id == shop_id, GlobalOption.id.in_(ids))
+    ).scalars()
+    by_id = {row.id: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]

@@ -1,0 +1,166 @@
+"""What other services' events do to the catalog. Each runs in the handler's transaction, with the
+event id claimed in the inbox, so a redelivery does nothing.
+
+shop.sanctioned / shop.sanction_lifted   the sanctions in force give the shop's status (the most
+    severe wins) and a product's `hidden_by_moderation`; both are recomputed from the stored
+    sanctions, so overlapping sanctions lifted in any order leave the right state. A product
+    hidden this way records `product.hidden`. A sanction naming a shop the catalog does not know is
+    stored and changes nothing.
+shop.verified                            the `reliable_seller` label (and the popularity bonus)
+shop.payment_settings_changed            `online_payment` (and the popularity bonus)
+order.placed                             a sale per product line (popularity, `hit`); the order's
+                                         held stock becomes committed
+order.cancelled / order.expired          the order's stock is released
+order.shipped                            the order's units leave the quantity on hand
+review.posted                            review count and rating sum of each product reviewed
+cart.item_added                          a cart add (popularity)
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.catalog.domain.shops import status_from_sanctions
+from services.catalog.models import Product, Sanction, Shop
+from services.common.errors import Conflict, NotFound
+from services.common.events import Event
+from services.common.outbox import EventRecorder
+
+from . import signals, stock
+from .common import find_product, find_shop, now
+
+log = logging.getLogger(__name__)
+PRODUCT_HIDDEN = "product_hidden"
+
+
+def shop_sanctioned(session: Session, events: EventRecorder, event: Event) -> None:
+    data = event.data
+    sanction_id = str(data["sanction_id"])
+    if session.get(Sanction, sanction_id) is None:
+        product_id = data.get("product_id")
+        session.add(Sanction(
+            id=sanction_id, shop_id=str(data["shop_id"]), kind=data["kind"],
+            product_id=None if product_id is None else str(product_id),
+            reason=data.get("reason") or "", created_at=now(),
+        ))
+        session.flush()
+    _apply_sanctions(session, events, data)
+
+
+def sanction_lifted(session: Session, events: EventRecorder, event: Event) -> None:
+    data = event.data
+    sanction = session.get(Sanction, str(data["sanction_id"]))
+    if sanction is not None:
+        session.delete(sanction)
+        session.flush()
+    _apply_sanctions(session, events, data)
+
+
+def _apply_sanctions(session: Session, events: EventRecorder, data: dict[str, Any]) -> None:
+    shop = find_shop(session, data["shop_id"], lock=True)
+    if shop is None:
+        log.warning("sanction for unknown shop %s stored", data["shop_id"])
+        return
+    if data["kind"] == PRODUCT_HIDDEN:
+        if data.get("product_id") is not None:
+            _rehide_product(session, events, shop, str(data["product_id"]), data)
+        return
+    kinds = session.execute(
+        select(Sanction.kind).where(Sanction.shop_id == shop.id, Sanction.kind != PRODUCT_HIDDEN)
+    ).scalars()
+    status = status_from_sanctions(kinds).value
+    if status != shop.status:
+        shop.status = status
+        shop.updated_at = now()
+        signals.relist_shop(session, shop)
+
+
+def _rehide_product(session: Session, events: EventRecorder, shop: Shop, product_id: str,
+                    data: dict[str, Any]) -> None:
+    product = find_product(session, product_id, lock=True)
+    if product is None or product.shop_id != shop.id:
+        return
+    hidden = session.execute(
+        select(Sanction.id).where(Sanction.product_id == product.id,
+                                  Sanction.kind == PRODUCT_HIDDEN).limit(1)
+    ).first() is not None
+    if hidden == product.hidden_by_moderation:
+        return
+    was_listed = product.listed
+    product.hidden_by_moderation = hidden
+    signals.refresh(product, shop)
+    product.updated_at = now()
+    ref = {"product_id": product.id, "shop_id": shop.id}
+    events.record(session, "product.updated", ref, aggregate_id=product.id)
+    if was_listed and not product.listed:
+        events.record(session, "product.hidden",
+                      {**ref, "reason": data.get("reason") or "moderation"},
+                      aggregate_id=product.id)
+
+
+def shop_verified(session: Session, event: Event) -> None:
+    shop = find_shop(session, event.data["shop_id"], lock=True)
+    if shop is not None and not shop.reliable_seller:
+        shop.reliable_seller = True
+        shop.updated_at = now()
+        signals.rescore_shop(session, shop)
+
+
+def payment_settings_changed(session: Session, event: Event) -> None:
+    shop = find_shop(session, event.data["shop_id"], lock=True)
+    online = bool(event.data["online_payment"])
+    if shop is not None and shop.online_payment != online:
+        shop.online_payment = online
+        shop.updated_at = now()
+        signals.rescore_shop(session, shop)
+
+
+def order_placed(session: Session, event: Event) -> None:
+    """One sale per product of the order (ten buyers make a hit, one buyer of ten does not)."""
+    product_ids = sorted({str(line["product_id"]) for line in event.data["lines"]})
+    _bump(session, product_ids, sales=1)
+    try:
+        stock.commit(session, event.data["order_id"])
+    except (Conflict, NotFound) as refused:
+        log.info("order %s placed without a held reservation: %s", event.data["order_id"],
+                 refused)
+
+
+def order_ended(session: Session, event: Event) -> None:
+    """Cancelled or expired: the order's stock comes back (an order that held none: nothing)."""
+    try:
+        stock.release(session, event.data["order_id"])
+    except Conflict as refused:
+        log.warning("order %s ended but its stock stays: %s", event.data["order_id"], refused)
+
+
+def order_shipped(session: Session, event: Event) -> None:
+    stock.fulfil(session, event.data["order_id"])
+
+
+def review_posted(session: Session, event: Event) -> None:
+    rating = event.data["rating"]
+    product_ids = sorted({str(i) for i in event.data["product_ids"]})
+    _bump(session, product_ids, review_count=1, rating_sum=rating)
+
+
+def cart_item_added(session: Session, event: Event) -> None:
+    _bump(session, [str(event.data["product_id"])], cart_adds=1)
+
+
+def _bump(session: Session, product_ids: list[str], **increments: int) -> None:
+    """Add to counters of these products and rescore them (rows locked in id order)."""
+    if not product_ids:
+        return
+    rows = session.execute(
+        select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
+        .where(Product.id.in_(product_ids)).order_by(Product.id).with_for_update(of=Product)
+    ).all()
+    for product, shop in rows:
+        for column, amount in increments.items():
+            setattr(product, column, (getattr(product, column) or 0) + amount)
+        signals.refresh(product, shop)

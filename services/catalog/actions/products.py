@@ -1,0 +1,260 @@
+"""Products: create, read, change, disable; view counting; the admin's `official_reseller` label.
+
+A change (PATCH) is merged into the stored product and the whole result is checked by the domain
+(`validate_product_draft`), so rules that span fields hold after every change. `stock.quantity` in a
+body is what can still be sold: the units held by live orders are added to it to get the quantity on
+hand (`on_hand_for_available`). Options keep their ids across changes when the body repeats them;
+options and variants without a known id get new ones.
+
+Events, in the transaction of the change: `product.created`; `product.updated` for any change
+(labels included); `product.hidden` when the product leaves the storefront because its seller
+disabled it (moderation's hiding is recorded by `effects`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import Session
+
+from services.catalog.domain.errors import ProductInvalid
+from services.catalog.domain.model import SaleMode, StockMode
+from services.catalog.domain.pricing import effective_price
+from services.catalog.domain.products import ProductDraft, validate_product_draft
+from services.catalog.domain.stock import on_hand_for_available
+from services.catalog.models import GlobalOption, Product, ProductCharacteristic, Shop
+from services.catalog.schemas import LabelsIn, ProductIn, ProductPatch, load
+from services.common.caller import Caller
+from services.common.money import Money
+from services.common.outbox import EventRecorder
+
+from . import signals
+from .common import (
+    ensure_manageable,
+    global_options_of,
+    is_owner,
+    new_id,
+    now,
+    owned_product,
+    owned_shop,
+    visible_product,
+)
+from .views import available_of, product_payload
+
+INVALID = "The product breaks the catalog's rules."
+SEARCHED_DESCRIPTION = 1_000  # characters of the description that text search reads
+
+
+def create_product(session: Session, events: EventRecorder, caller: Caller, shop_id: Any,
+                   body: Any) -> dict[str, Any]:
+    shop = owned_shop(session, caller, shop_id)
+    ensure_manageable(shop)
+    data = load(ProductIn(), body, ProductInvalid, INVALID)
+    draft, global_options = _checked(session, shop, data)
+    moment = now()
+    product = Product(
+        id=new_id(), shop_id=shop.id, currency=shop.currency, stock_reserved=0,
+        hidden_by_moderation=False, official_reseller=False, views=0, cart_adds=0, sales=0,
+        review_count=0, rating_sum=0, created_at=moment, updated_at=moment,
+    )
+    _apply(session, product, shop, draft, previous_options=[])
+    session.add(product)
+    session.flush()
+    _write_characteristics(session, product)
+    events.record(session, "product.created", _ref(product), aggregate_id=product.id)
+    return product_payload(product, shop, global_options, owner=True, now=moment)
+
+
+def get_product(session: Session, caller: Caller, product_id: Any,
+                count_view: bool = False) -> dict[str, Any]:
+    product, shop = visible_product(session, caller, product_id)
+    owner = is_owner(caller, shop)
+    if count_view and not owner:
+        _count_view(session, product, shop)
+    options = global_options_of(session, shop.id, list(product.global_option_ids))
+    return product_payload(product, shop, options, owner=owner, now=now())
+
+
+def record_view(session: Session, caller: Caller, product_id: Any) -> None:
+    product, shop = visible_product(session, caller, product_id)
+    if not is_owner(caller, shop):
+        _count_view(session, product, shop)
+
+
+def update_product(session: Session, events: EventRecorder, caller: Caller, product_id: Any,
+                   body: Any) -> dict[str, Any]:
+    product, shop = owned_product(session, caller, product_id, lock=True)
+    ensure_manageable(shop)
+    patch = load(ProductPatch(), body, ProductInvalid, INVALID, partial=True)
+    merged = _stored_body(product)
+    for key, value in patch.items():
+        if key == "stock" and value.get("mode", merged["stock"]["mode"]) == merged["stock"]["mode"]:
+            merged["stock"] = {**merged["stock"], **value}
+        else:
+            merged[key] = value
+    draft, global_options = _checked(session, shop, merged)
+    was_listed = product.listed
+    _apply(session, product, shop, draft, previous_options=list(product.options))
+    product.updated_at = now()
+    session.flush()
+    _write_characteristics(session, product)
+    _record_change(session, events, product, was_listed)
+    return product_payload(product, shop, global_options, owner=True, now=product.updated_at)
+
+
+def disable_product(session: Session, events: EventRecorder, caller: Caller,
+                    product_id: Any) -> dict[str, Any]:
+    """DELETE /products/{id}: the product is disabled (kept for orders that name it)."""
+    product, shop = owned_product(session, caller, product_id, lock=True)
+    ensure_manageable(shop)
+    if product.enabled:
+        was_listed = product.listed
+        product.enabled = False
+        signals.refresh(product, shop)
+        product.updated_at = now()
+        _record_change(session, events, product, was_listed)
+    options = global_options_of(session, shop.id, list(product.global_option_ids))
+    return product_payload(product, shop, options, owner=True, now=now())
+
+
+def set_labels(session: Session, events: EventRecorder, caller: Caller, product_id: Any,
+               body: Any) -> dict[str, Any]:
+    caller.require("admin")
+    product, shop = visible_product(session, caller, product_id)
+    data = load(LabelsIn(), body, ProductInvalid, "The labels are not valid.")
+    if product.official_reseller != data["official_reseller"]:
+        product.official_reseller = data["official_reseller"]
+        product.updated_at = now()
+        events.record(session, "product.updated", _ref(product), aggregate_id=product.id)
+    options = global_options_of(session, shop.id, list(product.global_option_ids))
+    return product_payload(product, shop, options, owner=False, now=now())
+
+
+# Helpers ----------------------------------------------------------------------------------------
+
+
+def _ref(product: Product) -> dict[str, str]:
+    return {"product_id": product.id, "shop_id": product.shop_id}
+
+
+def _record_change(session: Session, events: EventRecorder, product: Product,
+                   was_listed: bool) -> None:
+    events.record(session, "product.updated", _ref(product), aggregate_id=product.id)
+    if was_listed and not product.listed and not product.enabled:
+        events.record(session, "product.hidden", {**_ref(product), "reason": "disabled_by_seller"},
+                      aggregate_id=product.id)
+
+
+def _count_view(session: Session, product: Product, shop: Shop) -> None:
+    product.views = (product.views or 0) + 1
+    signals.refresh(product, shop)
+
+
+def _checked(session: Session, shop: Shop,
+             data: dict[str, Any]) -> tuple[ProductDraft, list[GlobalOption]]:
+    """The body checked by every domain rule, and the shop's global options it attaches."""
+    errors: dict[str, str] = {}
+    draft = ProductDraft.from_dict(data)
+    try:
+        draft = validate_product_draft(draft)
+    except ProductInvalid as refused:
+        errors.update(refused.errors)
+    global_options = global_options_of(session, shop.id, list(draft.global_option_ids))
+    known = {option.id for option in global_options}
+    unknown = [i for i in draft.global_option_ids if i not in known]
+    if unknown:
+        errors.setdefault("global_option_ids",
+                          f"This shop has no global option {', '.join(unknown)}.")
+    if errors:
+        raise ProductInvalid(INVALID, errors=errors)
+    return draft, global_options
+
+
+def _with_ids(draft: ProductDraft, previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The draft's options as stored, keeping the ids the body repeats from the stored product."""
+    old = {o["id"]: {v["id"] for v in o.get("variants") or ()} for o in previous}
+    stored = []
+    for option in draft.options:
+        option_id = option.id if option.id in old else new_id()
+        variants = [
+            {"id": v.id if v.id in old.get(option_id, ()) else new_id(),
+             "label": v.label.strip(), "price_delta": v.price_delta}
+            for v in option.variants
+        ]
+        stored.append({"id": option_id, "name": option.name.strip(), "kind": option.kind.value,
+                       "required": option.required, "variants": variants})
+    return stored
+
+
+def _apply(session: Session, product: Product, shop: Shop, draft: ProductDraft,
+           previous_options: list[dict[str, Any]]) -> None:
+    sale_mode = SaleMode(draft.sale_mode)
+    product.title = draft.title
+    product.description = draft.description
+    product.category = draft.category
+    product.price = draft.price
+    product.discount_percent = draft.discount_percent
+    product.effective_price = (
+        effective_price(Money(draft.price, shop.currency), draft.discount_percent).amount
+        if sale_mode.has_public_price else None
+    )
+    product.sale_mode = sale_mode.value
+    product.images = [url.strip() for url in draft.images]
+    product.video_url = draft.video_url
+    product.stock_mode = draft.stock.mode.value
+    tracked = draft.stock.mode is StockMode.TRACKED
+    product.stock_on_hand = (
+        on_hand_for_available(draft.stock.quantity, product.stock_reserved or 0) if tracked else None
+    )
+    product.production_days = draft.stock.production_days
+    product.weight_grams = draft.weight_grams
+    product.free_delivery = draft.free_delivery
+    product.options = _with_ids(draft, previous_options)
+    product.wholesale = [tier.to_dict() for tier in draft.wholesale]
+    product.global_option_ids = list(draft.global_option_ids)
+    product.characteristics = {k: list(v) for k, v in draft.characteristics.items()}
+    product.enabled = draft.enabled
+    product.search_text = search_text(draft.title, draft.description, product.characteristics)
+    signals.refresh(product, shop)
+
+
+def search_text(title: str, description: str, characteristics: dict[str, list[str]]) -> str:
+    values = [v for vs in characteristics.values() for v in vs]
+    return " ".join([title, description[:SEARCHED_DESCRIPTION], *values]).lower()
+
+
+def _write_characteristics(session: Session, product: Product) -> None:
+    session.execute(delete(ProductCharacteristic).where(
+        ProductCharacteristic.product_id == product.id))
+    rows = characteristic_rows(product.id, product.characteristics)
+    if rows:
+        session.execute(insert(ProductCharacteristic), rows)
+
+
+def characteristic_rows(product_id: str, characteristics: dict[str, list[str]]) -> list[dict]:
+    rows = {(key, value.casefold()) for key, values in characteristics.items() for value in values}
+    return [{"product_id": product_id, "key": k, "value": v} for k, v in sorted(rows)]
+
+
+def _stored_body(product: Product) -> dict[str, Any]:
+    """The stored product in the shape of a request body, to merge a change into."""
+    return {
+        "title": product.title,
+        "description": product.description,
+        "category": product.category,
+        "price": product.price,
+        "sale_mode": product.sale_mode,
+        "discount_percent": product.discount_percent,
+        "images": list(product.images),
+        "stock": {"mode": product.stock_mode, "quantity": available_of(product),
+                  "production_days": product.production_days},
+        "weight_grams": product.weight_grams,
+        "free_delivery": product.free_delivery,
+        "options": [dict(o) for o in product.options],
+        "wholesale": [dict(t) for t in product.wholesale],
+        "global_option_ids": list(product.global_option_ids),
+        "characteristics": dict(product.characteristics),
+        "video_url": product.video_url,
+        "enabled": product.enabled,
+    }

@@ -1,0 +1,133 @@
+"""Shops: one per seller; profile, rules and contacts; vacation; a seller's shop for `/me`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.catalog.domain.errors import ShopInvalid
+from services.catalog.domain.shops import (
+    ShopRules,
+    ShopStatus,
+    Vacation,
+    contact_methods,
+    shop_visible,
+    validate_shop_profile,
+    validate_vacation,
+)
+from services.catalog.models import Product, Shop
+from services.catalog.schemas import ShopIn, ShopPatch, VacationIn, load
+from services.common.caller import Caller
+from services.common.errors import Conflict, NotFound
+
+from .common import ensure_manageable, get_shop, is_owner, new_id, now, owned_shop
+from .views import shop_payload
+
+INVALID = "The shop breaks a rule."
+
+
+def _rules_dict(rules: ShopRules) -> dict[str, Any]:
+    return {
+        "confirm_days": rules.confirm_days,
+        "prepayment_percent": rules.prepayment_percent,
+        "returns": rules.returns,
+        "shipping_terms": rules.shipping_terms,
+        "non_returnable": rules.non_returnable,
+        "other": rules.other,
+    }
+
+
+def _checked_profile(data: dict[str, Any]) -> tuple[str, ShopRules, list[str]]:
+    name = (data.get("name") or "").strip()
+    rules = ShopRules.from_dict(data.get("rules"))
+    validate_shop_profile(name, data.get("currency"), rules, data.get("contact_methods"))
+    methods = [m.value for m in contact_methods(data.get("contact_methods"))]
+    return name, rules, methods
+
+
+def create_shop(session: Session, caller: Caller, body: Any) -> dict[str, Any]:
+    caller.require("seller")
+    data = load(ShopIn(), body, ShopInvalid, INVALID)
+    name, rules, methods = _checked_profile(data)
+    if session.execute(select(Shop.id).where(Shop.owner_id == caller.user_id)).first():
+        raise Conflict("This seller already has a shop.", "shop_exists")
+    moment = now()
+    shop = Shop(
+        id=new_id(), owner_id=caller.user_id, name=name, currency=data["currency"],
+        about=data["about"], delivery_and_payment=data["delivery_and_payment"],
+        logo_url=data["logo_url"], banner_url=data["banner_url"], rules=_rules_dict(rules),
+        contact_methods=methods, legal=data["legal"], vacation=None,
+        status=ShopStatus.ACTIVE.value, reliable_seller=False, online_payment=False,
+        created_at=moment, updated_at=moment,
+    )
+    session.add(shop)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise Conflict("This seller already has a shop.", "shop_exists") from None
+    return shop_payload(shop, owner=True, now=moment)
+
+
+def get_shop_view(session: Session, caller: Caller, shop_id: Any) -> dict[str, Any]:
+    shop = get_shop(session, shop_id)
+    owner = is_owner(caller, shop)
+    if not (shop_visible(ShopStatus(shop.status), owner) or caller.is_admin):
+        raise NotFound("There is no such shop.", "shop_not_found")
+    return shop_payload(shop, owner=owner, now=now())
+
+
+def update_shop(session: Session, caller: Caller, shop_id: Any, body: Any) -> dict[str, Any]:
+    shop = owned_shop(session, caller, shop_id, lock=True)
+    ensure_manageable(shop)
+    data = load(ShopPatch(), body, ShopInvalid, INVALID)
+    merged = {
+        "name": data.get("name", shop.name),
+        "currency": data.get("currency", shop.currency),
+        "rules": {**shop.rules, **data.get("rules", {})},
+        "contact_methods": data.get("contact_methods", shop.contact_methods),
+    }
+    name, rules, methods = _checked_profile(merged)
+    if merged["currency"] != shop.currency and session.execute(
+        select(exists().where(Product.shop_id == shop.id))
+    ).scalar():
+        raise ShopInvalid(INVALID, errors={
+            "currency": "The currency cannot change once the shop has products."})
+    shop.name, shop.currency, shop.rules, shop.contact_methods = (
+        name, merged["currency"], _rules_dict(rules), methods)
+    for field in ("about", "delivery_and_payment", "logo_url", "banner_url", "legal"):
+        if field in data:
+            setattr(shop, field, data[field])
+    shop.updated_at = now()
+    return shop_payload(shop, owner=True, now=shop.updated_at)
+
+
+def set_vacation(session: Session, caller: Caller, shop_id: Any, body: Any) -> dict[str, Any]:
+    shop = owned_shop(session, caller, shop_id, lock=True)
+    data = load(VacationIn(), body, ShopInvalid, "The vacation breaks a rule.")
+    moment = now()
+    vacation = validate_vacation(
+        Vacation(data["message"].strip(), data["starts_on"], data["ends_on"], data["allow_cart"]),
+        moment.date(),
+    )
+    shop.vacation = {"message": vacation.message, "starts_on": vacation.starts_on.isoformat(),
+                     "ends_on": vacation.ends_on.isoformat(), "allow_cart": vacation.allow_cart}
+    shop.updated_at = moment
+    return shop_payload(shop, owner=True, now=moment)
+
+
+def end_vacation(session: Session, caller: Caller, shop_id: Any) -> dict[str, Any]:
+    shop = owned_shop(session, caller, shop_id, lock=True)
+    shop.vacation = None
+    shop.updated_at = now()
+    return shop_payload(shop, owner=True, now=shop.updated_at)
+
+
+def seller_shop(session: Session, user_id: Any) -> dict[str, Any] | None:
+    shop_id = session.execute(
+        select(Shop.id).where(Shop.owner_id == str(user_id))
+    ).scalar_one_or_none()
+    return None if shop_id is None else {"shop_id": shop_id}

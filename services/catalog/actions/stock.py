@@ -1,0 +1,161 @@
+"""Stock reservations for checkout, idempotent by order id.
+
+    reserve(order_id, lines)  all lines or none; a Conflict (`out_of_stock`) names every product
+                              that falls short: {product_id, requested, available}
+    commit(order_id)          the order is placed: the hold is final (`order.placed` does it too)
+    release(order_id)         cancelled or expired: the units come back
+    fulfil(order_id)          shipped (`order.shipped`): the units leave the quantity on hand
+
+Concurrency: the products' rows are locked (`SELECT ... FOR UPDATE`, in id order so two checkouts
+never deadlock) before the domain decides and the held counts are written, in one transaction; on
+SQLite the kernel's `BEGIN IMMEDIATE` serialises writers. A repeated reserve with the same order id
+finds the reservation made the first time and answers it unchanged, whatever lines it carries.
+Only tracked stock is counted; untracked and made-to-order lines are recorded and never short.
+A product that is not on the storefront (disabled, hidden, its shop sanctioned) counts as having
+none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, select, update
+from sqlalchemy.orm import Session
+
+from services.catalog.domain.errors import ReservationInvalid
+from services.catalog.domain.model import StockMode
+from services.catalog.domain.stock import ReservationLine as Line
+from services.catalog.domain.stock import StockLevel
+from services.catalog.domain.stock import reserve as decide
+from services.catalog.models import Product, Reservation, ReservationLine
+from services.catalog.schemas import ReserveIn, load
+from services.common.errors import Conflict, NotFound
+
+from .common import as_uuid, now
+
+HELD, COMMITTED, FULFILLED, RELEASED = "held", "committed", "fulfilled", "released"
+
+
+def payload(session: Session, reservation: Reservation) -> dict[str, Any]:
+    lines = session.execute(
+        select(ReservationLine.product_id, ReservationLine.quantity)
+        .where(ReservationLine.order_id == reservation.order_id)
+        .order_by(ReservationLine.product_id)
+    ).all()
+    return {"order_id": reservation.order_id, "status": reservation.status,
+            "lines": [{"product_id": p, "quantity": q} for p, q in lines]}
+
+
+def _find(session: Session, order_id: str, lock: bool = False) -> Reservation | None:
+    query = select(Reservation).where(Reservation.order_id == order_id)
+    if lock:
+        query = query.with_for_update()
+    return session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def reserve(session: Session, order_id: Any, lines: Any) -> dict[str, Any]:
+    data = load(ReserveIn(), {"order_id": order_id, "lines": lines}, ReservationInvalid,
+                "The lines cannot be reserved.")
+    key = str(data["order_id"])
+    existing = _find(session, key)
+    if existing is not None:
+        return payload(session, existing)
+    wanted = [Line(as_uuid(line["product_id"]) or line["product_id"], line["quantity"])
+              for line in data["lines"]]
+    ids = sorted({line.product_id for line in wanted})
+    rows = session.execute(
+        select(Product.id, Product.stock_mode, Product.stock_on_hand, Product.stock_reserved,
+               Product.listed)
+        .where(Product.id.in_(ids)).order_by(Product.id).with_for_update()
+    ).all()
+    existing = _find(session, key)  # a concurrent call with this order id may have won the locks
+    if existing is not None:
+        return payload(session, existing)
+    levels = {
+        row.id: StockLevel(row.id, StockMode(row.stock_mode), row.stock_on_hand or 0,
+                           row.stock_reserved)
+        for row in rows if row.listed
+    }
+    reservation = decide(key, wanted, levels)  # raises OutOfStock naming each shortage
+    moment = now()
+    held = Reservation(order_id=key, status=HELD, created_at=moment, updated_at=moment)
+    session.add(held)
+    session.flush()
+    for line in reservation.lines:
+        tracked = levels[line.product_id].mode is StockMode.TRACKED
+        session.add(ReservationLine(order_id=key, product_id=line.product_id,
+                                    quantity=line.quantity, tracked=tracked))
+        if tracked:
+            session.execute(
+                update(Product).where(Product.id == line.product_id)
+                .values(stock_reserved=Product.stock_reserved + line.quantity)
+                .execution_options(synchronize_session=False)
+            )
+    session.flush()
+    return payload(session, held)
+
+
+def get_reservation(session: Session, order_id: Any) -> dict[str, Any] | None:
+    key = as_uuid(order_id)
+    reservation = _find(session, key) if key else None
+    return None if reservation is None else payload(session, reservation)
+
+
+def commit(session: Session, order_id: Any) -> dict[str, Any]:
+    reservation = _locked(session, order_id)
+    if reservation is None:
+        raise NotFound("This order holds no stock.", "reservation_not_found")
+    if reservation.status == RELEASED:
+        raise Conflict("The reservation was released; reserve again.", "reservation_released")
+    if reservation.status == HELD:
+        reservation.status = COMMITTED
+        reservation.updated_at = now()
+    return payload(session, reservation)
+
+
+def release(session: Session, order_id: Any) -> dict[str, Any]:
+    """Give the order's units back. An unknown order holds nothing: `{"status": "none"}`."""
+    reservation = _locked(session, order_id)
+    if reservation is None:
+        return {"order_id": as_uuid(order_id) or str(order_id), "status": "none", "lines": []}
+    if reservation.status == FULFILLED:
+        raise Conflict("The order's units have already left the shop.", "reservation_fulfilled")
+    if reservation.status in (HELD, COMMITTED):
+        _move(session, reservation, on_hand=False)
+        reservation.status = RELEASED
+        reservation.updated_at = now()
+    return payload(session, reservation)
+
+
+def fulfil(session: Session, order_id: Any) -> dict[str, Any] | None:
+    reservation = _locked(session, order_id)
+    if reservation is None or reservation.status not in (HELD, COMMITTED):
+        return None if reservation is None else payload(session, reservation)
+    _move(session, reservation, on_hand=True)
+    reservation.status = FULFILLED
+    reservation.updated_at = now()
+    return payload(session, reservation)
+
+
+def _locked(session: Session, order_id: Any) -> Reservation | None:
+    key = as_uuid(order_id)
+    return _find(session, key, lock=True) if key else None
+
+
+def _move(session: Session, reservation: Reservation, *, on_hand: bool) -> None:
+    """Take the tracked lines' units off the held count (and off the quantity on hand when they
+    ship), in product id order like `reserve`, never below 0."""
+    lines = session.execute(
+        select(ReservationLine.product_id, ReservationLine.quantity)
+        .where(ReservationLine.order_id == reservation.order_id,
+               ReservationLine.tracked.is_(True))
+        .order_by(ReservationLine.product_id)
+    ).all()
+    for product_id, quantity in lines:
+        values = {"stock_reserved": case((Product.stock_reserved >= quantity,
+                                          Product.stock_reserved - quantity), else_=0)}
+        if on_hand:
+            values["stock_on_hand"] = case((Product.stock_on_hand >= quantity,
+                                            Product.stock_on_hand - quantity), else_=0)
+        session.execute(update(Product).where(Product.id == product_id).values(**values)
+                        .execution_options(synchronize_session=False))

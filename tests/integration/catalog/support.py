@@ -1,0 +1,59 @@
+"""Steps the catalog's integration tests share: callers with an identity, shops and products of
+their own (uuid4 ids keep tests independent on one running service), and events published to the
+exchange exactly as the relay publishes them."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from kombu import Connection, Exchange, Producer
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from services.common import clock, events
+from services.common.settings import EVENTS_EXCHANGE
+
+
+class Caller:
+    """RPC as one user: the gateway passes `user_id` and `roles` as context data."""
+
+    def __init__(self, amqp_uri: str, roles: tuple[str, ...] = ("seller",),
+                 user_id: str | None = None):
+        self.user_id = user_id or str(uuid.uuid4())
+        context = {"user_id": self.user_id, "roles": list(roles)}
+        self.proxy = ClusterRpcProxy({"AMQP_URI": amqp_uri}, context_data=context, timeout=20)
+        self.rpc = self.proxy.start()
+        self.catalog = self.rpc.catalog
+
+    def close(self) -> None:
+        self.proxy.stop()
+
+
+def shop_body(**overrides: Any) -> dict[str, Any]:
+    return {"name": "Clay and fire", "currency": "RUB", **overrides}
+
+
+def product_body(**overrides: Any) -> dict[str, Any]:
+    body = {
+        "title": "Mug with a fox",
+        "description": "Stoneware, glazed by hand.",
+        "category": "mugs-and-cups",
+        "price": 150000,
+        "stock": {"mode": "tracked", "quantity": 5},
+        "characteristics": {"color": ["Blue"], "material": ["Stoneware"]},
+    }
+    body.update(overrides)
+    return body
+
+
+def publish(amqp_uri: str, type_: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Publish a valid event envelope to `atelier.events`, as the relay does."""
+    envelope = events.make_envelope(type_, data, producer="tests", occurred_at=clock.now())
+    with Connection(amqp_uri) as conn:
+        producer = Producer(conn.default_channel,
+                            exchange=Exchange(EVENTS_EXCHANGE, type="topic", durable=True))
+        producer.publish(json.dumps(envelope), routing_key=type_, serializer=None,
+                         content_type="application/json", content_encoding="utf-8",
+                         delivery_mode=2, message_id=envelope["id"])
+    return envelope
