@@ -37,5 +37,5 @@ def configure(level: str = "INFO") -> None:
     handler.addFilter(RequestIdFilter())
     handler._gateway_json = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
-    logger.setLevel(level)
+    logger.setLevel(level.upper())
     logger.propagate = False
