@@ -78,7 +78,9 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         # Take the write lock up front so two processes never deadlock upgrading read locks.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # An AUTOCOMMIT connection (a lock-free look, as the relay's idle check) opens nothing.
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -172,8 +172,16 @@ class Relay:
             conn.execute(delete(OUTBOX).where(OUTBOX.c.sent_at < cutoff))
 
     # -- loop -----------------------------------------------------------------------------------
+    def _has_pending(self) -> bool:
+        """A look without locks, so an idle relay never holds up the service's writes."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            pending = select(OUTBOX.c.seq).where(OUTBOX.c.sent_at.is_(None)).limit(1)
+            return conn.execute(pending).first() is not None
+
     def run_once(self) -> int:
         """Publish one batch; returns how many events were published."""
+        if not self._has_pending():
+            return 0
         with self.engine.begin() as conn:
             rows = self._claim(conn)
             if not rows:
