@@ -1,0 +1,123 @@
+"""A running shipping service per test module and backend, called as the gateway calls it.
+
+Calls go through the gateway's own RPC client, so a test sees what the gateway will see: the
+kernel error class (`Invalid`, `NotFound`, `Forbidden`), the error code and the per-field errors.
+The service's timers run every 0.2 s, its clock is movable (`shipping.move_clock(days=8)`), and
+two fake carrier APIs (CDEK, Russian Post) answer its tracking polls.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pika
+import pytest
+
+from gateway.rpc.client import RpcClient
+from services.common.events import make_envelope
+from services.common.settings import EVENTS_EXCHANGE
+from tests.support.fake_carrier import FakeCarrier
+from tests.support.tap import EventTap
+
+TIMER_SECONDS = "0.2"
+
+
+class Caller:
+    """`caller.create_method(shop_id, body)` calls shipping with this caller's identity."""
+
+    def __init__(self, client: RpcClient, context: dict[str, Any]):
+        self._client = client
+        self._context = context
+
+    def __getattr__(self, method: str):
+        def call(*args, **kwargs):
+            return self._client.call("shipping", method, *args, context=self._context, **kwargs)
+
+        return call
+
+
+@dataclass
+class Shipping:
+    amqp_uri: str
+    client: RpcClient
+    clock_file: Path
+    cdek: FakeCarrier
+    russian_post: FakeCarrier
+    offset_seconds: float = 0.0
+    taps: list[EventTap] = field(default_factory=list)
+
+    def seller(self) -> Caller:
+        return Caller(self.client, {"user_id": str(uuid.uuid4()), "roles": ["seller"]})
+
+    def buyer(self) -> Caller:
+        return Caller(self.client, {"user_id": str(uuid.uuid4()), "roles": ["buyer"]})
+
+    def anyone(self) -> Caller:
+        return Caller(self.client, {})
+
+    def tap(self, pattern: str = "#") -> EventTap:
+        tap = EventTap(self.amqp_uri, pattern)
+        self.taps.append(tap)
+        return tap
+
+    def move_clock(self, days: float) -> None:
+        """Move every process's clock forward (ATELIER_CLOCK_FILE)."""
+        self.offset_seconds += days * 86_400
+        self.clock_file.write_text(str(self.offset_seconds))
+
+    def publish(self, type_: str, data: dict, occurred_at: datetime | None = None) -> dict:
+        """Publish an event as the orders service's relay would."""
+        envelope = make_envelope(
+            type_, data, producer="orders", occurred_at=occurred_at or datetime.now(UTC)
+        )
+        connection = pika.BlockingConnection(pika.URLParameters(self.amqp_uri))
+        try:
+            connection.channel().basic_publish(
+                EVENTS_EXCHANGE,
+                type_,
+                json.dumps(envelope),
+                pika.BasicProperties(
+                    content_type="application/json",
+                    delivery_mode=2,
+                    message_id=envelope["id"],
+                ),
+            )
+        finally:
+            connection.close()
+        return envelope
+
+
+@pytest.fixture(scope="module")
+def carriers():
+    cdek, russian_post = FakeCarrier().start(), FakeCarrier().start()
+    yield cdek, russian_post
+    cdek.stop()
+    russian_post.stop()
+
+
+@pytest.fixture(scope="module")
+def shipping(system, carriers, tmp_path_factory) -> Shipping:
+    cdek, russian_post = carriers
+    clock_file = tmp_path_factory.mktemp("clock") / "offset"
+    clock_file.write_text("0")
+    env = {
+        "ATELIER_CLOCK_FILE": str(clock_file),
+        "SHIPPING_CARRIER_API_URL_CDEK": cdek.url,
+        "SHIPPING_CARRIER_API_URL_RUSSIAN_POST": russian_post.url,
+        "SHIPPING_TRACKING_POLL_SECONDS": TIMER_SECONDS,
+        "SHIPPING_OVERDUE_CHECK_SECONDS": TIMER_SECONDS,
+        "SHIPPING_CARRIER_TIMEOUT_SECONDS": "2",
+    }
+    system.start("shipping", env=env)
+    system.relay("shipping", env={"ATELIER_CLOCK_FILE": str(clock_file)})
+    client = RpcClient(system.amqp_uri, timeout=10)
+    running = Shipping(system.amqp_uri, client, clock_file, cdek, russian_post)
+    yield running
+    for tap in running.taps:
+        tap.close()
+    client.close()

@@ -1,0 +1,218 @@
+"""Shipments over RPC, carrier tracking through a fake carrier API, and the shipping-overdue job."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from gateway.rpc.errors import RemoteError
+from tests.support.harness import wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def cdek_number() -> str:
+    return "".join(random.choices("0123456789", k=10))
+
+
+def russian_post_number() -> str:
+    return "RA" + "".join(random.choices("0123456789", k=9)) + "RU"
+
+
+def events_of(tap, type_: str, **data) -> list[dict]:
+    """The events of `type_` seen so far whose data has the given values."""
+    return [
+        e
+        for e in tap.drain()
+        if e["type"] == type_ and all(e["data"].get(k) == v for k, v in data.items())
+    ]
+
+
+def refused(call, *args, **kwargs) -> RemoteError:
+    with pytest.raises(RemoteError) as caught:
+        call(*args, **kwargs)
+    return caught.value
+
+
+def test_a_shipment_records_shipment_created_with_the_tracking_link(shipping):
+    tap = shipping.tap("shipment.*")
+    order_id, shop_id, number = new_id(), new_id(), cdek_number()
+
+    shipment = shipping.seller().add_shipment(order_id, shop_id, "cdek", number, notify_buyer=True)
+
+    assert shipment["carrier"] == "cdek" and shipment["tracking_number"] == number
+    assert shipment["tracking_url"] == f"https://www.cdek.ru/ru/tracking?order_id={number}"
+    assert shipment["status"] == "created"
+    assert [(h["from"], h["to"], h["source"]) for h in shipment["history"]] == [
+        (None, "created", "seller")
+    ]
+    [event] = wait_for(lambda: events_of(tap, "shipment.created", order_id=order_id),
+                       message="shipment.created")
+    assert event["data"] == {
+        "shipment_id": shipment["id"],
+        "order_id": order_id,
+        "shop_id": shop_id,
+        "carrier": "cdek",
+        "tracking_number": number,
+        "notify_buyer": True,
+    }
+    assert shipping.anyone().list_shipments(order_id) == {"items": [shipment]}
+
+
+def test_a_second_track_on_a_shipped_order_is_announced_again_and_a_repeat_is_not(shipping):
+    tap = shipping.tap("shipment.*")
+    seller, order_id, shop_id = shipping.seller(), new_id(), new_id()
+    first = seller.add_shipment(order_id, shop_id, "russian_post", "ra 123 456 789 ru", False)
+    assert first["tracking_number"] == "RA123456789RU"
+    second = seller.add_shipment(order_id, shop_id, "cdek", cdek_number(), notify_buyer=True)
+    again = seller.add_shipment(order_id, shop_id, "russian_post", "RA123456789RU", True)
+    courier = seller.add_shipment(order_id, shop_id, "courier", None, notify_buyer=True)
+
+    assert again == first
+    assert courier["tracking_number"] is None and courier["tracking_url"] is None
+    listed = shipping.anyone().list_shipments(order_id)["items"]
+    assert [s["id"] for s in listed] == [first["id"], second["id"], courier["id"]]
+    created = wait_for(
+        lambda: len(found := events_of(tap, "shipment.created", order_id=order_id)) == 3 and found,
+        message="three shipment.created events",
+    )
+    assert [(e["data"]["shipment_id"], e["data"]["notify_buyer"]) for e in created] == [
+        (first["id"], False),
+        (second["id"], True),
+        (courier["id"], True),
+    ]
+
+
+@pytest.mark.parametrize(
+    "carrier, number, message",
+    [
+        ("cdek", "12345", "A CDEK tracking number is 10 digits, e.g. 1234567890."),
+        ("cdek", "12345678901", "A CDEK tracking number is 10 digits, e.g. 1234567890."),
+        ("russian_post", "RA12345RU", "A Russian Post tracking number is 14 digits "
+         "(e.g. 12345678901234) or 2 letters, 9 digits and 2 letters (e.g. RA123456789RU)."),
+        ("russian_post", "1234567890", "A Russian Post tracking number is 14 digits "
+         "(e.g. 12345678901234) or 2 letters, 9 digits and 2 letters (e.g. RA123456789RU)."),
+    ],
+)
+def test_a_malformed_tracking_number_is_refused_and_nothing_is_recorded(
+    shipping, carrier, number, message
+):
+    order_id = new_id()
+    error = refused(shipping.seller().add_shipment, order_id, new_id(), carrier, number, True)
+    assert (error.exc_type, error.code) == ("Invalid", "invalid_tracking_number")
+    assert error.errors == {"tracking_number": [message]}
+    assert shipping.anyone().list_shipments(order_id) == {"items": []}
+
+
+def test_an_unknown_carrier_or_a_buyer_cannot_add_a_shipment(shipping):
+    order_id, shop_id = new_id(), new_id()
+    unknown = refused(shipping.seller().add_shipment, order_id, shop_id, "dhl", "ABCD1234", True)
+    assert unknown.exc_type == "Invalid" and list(unknown.errors) == ["carrier"]
+    buyer = refused(shipping.buyer().add_shipment, order_id, shop_id, "cdek", cdek_number(), True)
+    assert (buyer.exc_type, buyer.code) == ("Forbidden", "wrong_role")
+    assert shipping.anyone().list_shipments(order_id) == {"items": []}
+
+
+def test_a_track_for_an_order_of_another_shop_is_refused(shipping):
+    seller, order_id = shipping.seller(), new_id()
+    seller.add_shipment(order_id, new_id(), "courier", None, True)
+    error = refused(seller.add_shipment, order_id, new_id(), "courier", None, True)
+    assert (error.exc_type, error.code) == ("NotFound", "order_of_another_shop")
+
+
+def test_carrier_tracking_becomes_status_changes_until_a_final_status(shipping):
+    tap = shipping.tap("shipment.*")
+    seller, order_id, shop_id = shipping.seller(), new_id(), new_id()
+    cdek_track, post_track = cdek_number(), russian_post_number()
+    by_cdek = seller.add_shipment(order_id, shop_id, "cdek", cdek_track, True)
+    by_post = seller.add_shipment(order_id, shop_id, "russian_post", post_track, True)
+
+    shipping.cdek.set_status(cdek_track, "in_transit", "Left the sorting centre")
+    shipping.russian_post.fail(post_track, 503)  # the carrier is down: asked again later
+    wait_for(lambda: events_of(tap, "shipment.status_changed", shipment_id=by_cdek["id"]),
+             message="in_transit from CDEK")
+    wait_for(lambda: shipping.russian_post.asked(post_track) >= 2,
+             message="Russian Post to be asked again after failing")
+
+    shipping.cdek.set_status(cdek_track, "ready_for_pickup")  # still in transit: no change
+    shipping.cdek.set_status(cdek_track, "delivered", "Handed to the buyer")
+    shipping.russian_post.fail(post_track, None)
+    shipping.russian_post.set_status(post_track, "returned_to_sender")
+
+    def changes():
+        seen = events_of(tap, "shipment.status_changed", order_id=order_id)
+        return len(seen) == 3 and seen
+
+    seen = wait_for(changes, message="delivered by CDEK and returned by Russian Post")
+    assert sorted((e["data"]["shipment_id"], e["data"]["previous_status"], e["data"]["status"])
+                  for e in seen) == sorted([
+        (by_cdek["id"], "created", "in_transit"),
+        (by_cdek["id"], "in_transit", "delivered"),
+        (by_post["id"], "created", "returned"),
+    ])
+    shipments = {s["id"]: s for s in shipping.anyone().list_shipments(order_id)["items"]}
+    assert shipments[by_cdek["id"]]["status"] == "delivered"
+    assert [(h["to"], h["source"], h["note"]) for h in shipments[by_cdek["id"]]["history"]] == [
+        ("created", "seller", None),
+        ("in_transit", "carrier", "Left the sorting centre"),
+        ("delivered", "carrier", "Handed to the buyer"),
+    ]
+    assert shipments[by_post["id"]]["status"] == "returned"
+
+    # Final statuses are not asked about again.
+    asked = shipping.cdek.asked(cdek_track)
+    probe = cdek_number()
+    seller.add_shipment(new_id(), shop_id, "cdek", probe, True)
+    wait_for(lambda: shipping.cdek.asked(probe) >= 2, message="two more polls")
+    assert shipping.cdek.asked(cdek_track) == asked
+
+
+def test_an_order_not_shipped_within_the_deadline_is_flagged_once(shipping):
+    """Runs last in this module: it moves the clock of the running service forward."""
+    tap = shipping.tap("order.#")
+    seller, shop_id, buyer_id = shipping.seller(), new_id(), new_id()
+    late, shipped, cancelled, producing = new_id(), new_id(), new_id(), new_id()
+
+    def order(order_id, **extra):
+        return {"order_id": order_id, "shop_id": shop_id, "buyer_id": buyer_id, **extra}
+
+    for order_id in (late, shipped, cancelled, producing):
+        shipping.publish("order.confirmed", order(order_id, by="seller"))
+    shipping.publish("order.cancelled", order(cancelled, by="seller", reason="buyer_lapse"))
+    shipping.publish("order.in_production", order(producing, by="seller"))
+    seller.add_shipment(shipped, shop_id, "courier", None, True)
+
+    def deadline(order_id):
+        return shipping.anyone().shipping_deadline(order_id) or {}
+
+    wait_for(lambda: deadline(cancelled).get("state") == "closed", message="the cancellation")
+    wait_for(lambda: deadline(producing).get("state") == "in_production", message="production")
+    assert deadline(late)["state"] == "awaiting"
+    assert deadline(shipped)["state"] == "closed" and deadline(shipped)["closed_by"] == "shipment"
+    assert events_of(tap, "order.shipping_overdue") == []
+
+    shipping.move_clock(days=8)
+    [flagged] = wait_for(lambda: events_of(tap, "order.shipping_overdue", shop_id=shop_id),
+                         message="order.shipping_overdue")
+    assert flagged["data"] == {
+        "order_id": late, "shop_id": shop_id, "buyer_id": buyer_id, "by": "system", "actor_id": None
+    }
+    assert flagged["producer"] == "shipping"
+
+    # An order confirmed nine days before the moved clock is flagged at a later tick; by then the
+    # first order has been seen again by the job and not flagged twice.
+    backdated = new_id()
+    shipping.publish("order.confirmed", order(backdated, by="seller"),
+                     occurred_at=datetime.now(UTC) - timedelta(days=1))
+    wait_for(lambda: events_of(tap, "order.shipping_overdue", order_id=backdated),
+             message="the back-dated order flagged")
+    assert [e["data"]["order_id"] for e in events_of(tap, "order.shipping_overdue",
+                                                     shop_id=shop_id)] == [late, backdated]
+    assert deadline(late)["overdue_recorded_at"] is not None
