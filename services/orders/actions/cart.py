@@ -1,0 +1,173 @@
+"""The buyer's cart: items grouped by shop. Adding checks with the catalog that the product can be
+bought now (visible, in stock for the quantity, options valid, shop not on vacation without cart);
+nothing is reserved, stock is taken at checkout. Prices shown are the catalog's current ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from services.common import clock
+from services.common.caller import Caller
+from services.common.errors import Conflict, Forbidden, Invalid, NotFound
+from services.common.money import Money
+
+from ..models import Cart, CartItem
+from ..ports import Catalog
+
+_LINE_ERROR = re.compile(r"^lines\.(\d+)\.")
+
+
+def options_key(options: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()
+
+
+def _buyer(caller: Caller) -> str:
+    if caller.anonymous:
+        raise Forbidden("Sign in to use a cart.", "sign_in")
+    return caller.user_id
+
+
+def _cart(session, buyer_id: str, *, create: bool = False) -> Cart | None:
+    cart = session.scalars(select(Cart).where(Cart.buyer_id == buyer_id)).first()
+    if cart is None and create:
+        now = clock.now()
+        cart = Cart(id=str(uuid.uuid4()), buyer_id=buyer_id, created_at=now, updated_at=now)
+        session.add(cart)
+        session.flush()
+    return cart
+
+
+def _item(session, buyer_id: str, item_id) -> CartItem:
+    item = session.get(CartItem, str(item_id))
+    if item is None or item.cart.buyer_id != buyer_id:
+        raise NotFound(f"Cart item {item_id} not found.", "cart_item_not_found")
+    return item
+
+
+def _line(item: CartItem) -> dict[str, Any]:
+    return {"product_id": item.product_id, "quantity": item.quantity, "options": item.options}
+
+
+def item_dict(item: CartItem, quote: dict[str, Any] | None) -> dict[str, Any]:
+    data = {
+        "id": item.id,
+        "shop_id": item.shop_id,
+        "product_id": item.product_id,
+        "quantity": item.quantity,
+        "options": item.options,
+        "available": quote is not None,
+    }
+    if quote is not None:
+        data.update(title=quote["title"], unit_price=quote["unit_price"], total=quote["total"],
+                    chosen_options=quote.get("options", []))
+    return data
+
+
+def quote_leniently(catalog: Catalog, lines: list[dict]) -> list[dict | None]:
+    """Quotes for showing a cart: a line that cannot be bought any more is None, not an error."""
+    result: list[dict | None] = [None] * len(lines)
+    remaining = list(range(len(lines)))
+    while remaining:
+        try:
+            quotes = catalog.quote([lines[i] for i in remaining])
+        except (Conflict, Invalid) as refusal:
+            bad = {remaining[int(m.group(1))] for key in refusal.errors
+                   if (m := _LINE_ERROR.match(key)) and int(m.group(1)) < len(remaining)}
+            if not bad:
+                raise
+            remaining = [i for i in remaining if i not in bad]
+            continue
+        for index, quote in zip(remaining, quotes, strict=True):
+            result[index] = quote
+        break
+    return result
+
+
+def get_cart(db, catalog: Catalog, caller: Caller) -> dict[str, Any]:
+    buyer_id = _buyer(caller)
+    with db.transaction() as session:
+        cart = _cart(session, buyer_id)
+        items = list(cart.items) if cart else []
+    quotes = quote_leniently(catalog, [_line(i) for i in items]) if items else []
+    groups: dict[str, dict[str, Any]] = {}
+    for item, quote in zip(items, quotes, strict=True):
+        group = groups.setdefault(item.shop_id, {"shop_id": item.shop_id, "items": [],
+                                                 "subtotal": None})
+        group["items"].append(item_dict(item, quote))
+        if quote is not None:
+            total = Money(quote["total"]["amount"], quote["total"]["currency"])
+            group["subtotal"] = (total if group["subtotal"] is None
+                                 else group["subtotal"] + total)
+    for group in groups.values():
+        if group["subtotal"] is not None:
+            group["subtotal"] = group["subtotal"].to_dict()
+    return {"groups": list(groups.values())}
+
+
+def add_item(db, recorder, catalog: Catalog, caller: Caller, data: dict[str, Any]):
+    """Put a product in the cart (the same product with the same options adds up)."""
+    buyer_id = _buyer(caller)
+    product_id, options = str(data["product_id"]), data.get("options") or {}
+    key = options_key(options)
+    with db.transaction() as session:
+        cart = _cart(session, buyer_id)
+        existing = None
+        if cart is not None:
+            existing = session.scalars(select(CartItem).where(
+                CartItem.cart_id == cart.id, CartItem.product_id == product_id,
+                CartItem.options_key == key)).first()
+        already = existing.quantity if existing else 0
+    wanted = {"product_id": product_id, "quantity": already + data["quantity"],
+              "options": options}
+    [quote] = catalog.quote([wanted], for_cart=True)
+    now = clock.now()
+    with db.transaction() as session:
+        cart = _cart(session, buyer_id, create=True)
+        item = session.scalars(select(CartItem).where(
+            CartItem.cart_id == cart.id, CartItem.product_id == product_id,
+            CartItem.options_key == key).with_for_update()).first()
+        if item is None:
+            item = CartItem(id=str(uuid.uuid4()), cart_id=cart.id, shop_id=quote["shop_id"],
+                            product_id=product_id, quantity=0, options=options, options_key=key,
+                            added_at=now)
+            session.add(item)
+        item.quantity += data["quantity"]
+        cart.updated_at = now
+        recorder.record(session, "cart.item_added", {
+            "buyer_id": buyer_id, "product_id": product_id, "shop_id": quote["shop_id"],
+            "quantity": data["quantity"]}, aggregate_id=buyer_id)
+        session.flush()
+        return item_dict(item, _scaled(quote, item.quantity))
+
+
+def update_item(db, catalog: Catalog, caller: Caller, item_id, quantity: int):
+    buyer_id = _buyer(caller)
+    with db.transaction() as session:
+        item = _item(session, buyer_id, item_id)
+        line = {**_line(item), "quantity": quantity}
+    [quote] = catalog.quote([line], for_cart=True)
+    with db.transaction() as session:
+        item = _item(session, buyer_id, item_id)
+        item.quantity = quantity
+        item.cart.updated_at = clock.now()
+        return item_dict(item, quote)
+
+
+def remove_item(db, caller: Caller, item_id) -> None:
+    buyer_id = _buyer(caller)
+    with db.transaction() as session:
+        item = _item(session, buyer_id, item_id)
+        item.cart.updated_at = clock.now()
+        session.delete(item)
+
+
+def _scaled(quote: dict[str, Any], quantity: int) -> dict[str, Any] | None:
+    """The quote was for the cart's whole quantity of this product and options: keep it."""
+    return quote if quote.get("quantity") in (None, quantity) else None

@@ -1,0 +1,287 @@
+"""Checkout: one order per listed shop, made from that shop's cart group.
+
+    1. price every line with the catalog (never the client's prices), the shop's terms (prepayment,
+       surcharge, confirm window), the chosen delivery method with shipping; totals by the domain
+    2. write a `checkout_attempts` row (state `reserving`, the order ids to be) and commit it
+    3. reserve stock per order with the catalog, all or nothing; on any refusal release every
+       reservation made, delete the attempt and refuse (409 naming the lines short)
+    4. ONE transaction: the orders, their lines and `placed` history, `order.placed` events, the
+       cart lines taken, the attempt marked `done` (it must still be `reserving`: see recovery)
+    5. the catalog makes the holds final when it handles `order.placed` (sent through the outbox,
+       so it cannot be lost)
+
+A process that dies between 2 and 4 leaves an attempt `reserving` and no order: the recovery job
+(`recovery.py`) releases its reservations once it is older than any live checkout can be. One that
+dies after 4 leaves a complete order whose `order.placed` is in the outbox. So after a crash there
+is a whole order or none, and no stock stays held for nothing.
+
+The Idempotency-Key is unique per buyer (or guest e-mail): a replay returns the same orders and
+creates nothing; the same key with a different body is a Conflict; a replay while the first is
+still running is a Conflict too (try again). A failed checkout frees its key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from services.common import clock, failpoints
+from services.common.caller import Caller
+from services.common.errors import Conflict, Invalid, ServiceError
+from services.common.money import Money
+
+from ..domain import Role, compute_totals, placed_entry
+from ..models import Cart, CartItem, CheckoutAttempt, Order, OrderLine
+from ..ports import Catalog, Shipping
+from .common import (
+    Party,
+    add_history,
+    order_view,
+    refresh_next_check,
+    token_hash,
+    with_lines,
+)
+
+
+def _owner(caller: Caller, body: dict[str, Any]) -> str:
+    if not caller.anonymous:
+        if body.get("guest"):
+            raise Invalid("A signed-in buyer checks out without `guest`.", "invalid",
+                          {"guest": ["Only for a checkout without an account."]})
+        return caller.user_id
+    if not body.get("guest"):
+        raise Invalid("Sign in, or give the guest's contacts.", "invalid",
+                      {"guest": ["Required without an account."]})
+    return "guest:" + body["guest"]["email"].strip().lower()
+
+
+def _request_hash(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def checkout(db, recorder, catalog: Catalog, shipping: Shipping, caller: Caller,
+             body: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    owner = _owner(caller, body)
+    key = idempotency_key or f"none:{uuid.uuid4()}"
+    digest = _request_hash(body)
+    replay = _replay(db, caller, owner, key, digest)
+    if replay is not None:
+        return replay
+
+    groups = _groups(db, caller, body)
+    plans = [_plan(catalog, shipping, body, shop, group) for shop, group in groups]
+    token = secrets.token_urlsafe(24) if caller.anonymous else None
+    attempt_id = _start(db, caller, owner, key, digest, plans, token)
+    if attempt_id is None:
+        return _replay(db, caller, owner, key, digest) or _in_progress()
+
+    reserved: list[str] = []
+    try:
+        for plan in plans:
+            reserved.append(plan["order_id"])
+            catalog.reserve(plan["order_id"], plan["lines"])
+        failpoints.hit("orders.checkout.after_reserve")
+        result = _write_orders(db, recorder, caller, body, attempt_id, plans, token)
+    except BaseException:
+        _abandon(db, catalog, attempt_id, reserved)
+        raise
+    failpoints.hit("orders.checkout.after_commit")
+    return result
+
+
+def _in_progress():
+    raise Conflict("A checkout with this Idempotency-Key is still running; try again.",
+                   "checkout_in_progress")
+
+
+def _replay(db, caller, owner, key, digest) -> dict[str, Any] | None:
+    with db.transaction() as session:
+        attempt = session.scalars(select(CheckoutAttempt).where(
+            CheckoutAttempt.owner == owner, CheckoutAttempt.idempotency_key == key)).first()
+        if attempt is None:
+            return None
+        if attempt.request_hash != digest:
+            raise Conflict("This Idempotency-Key was used for a different checkout.",
+                           "idempotency_key_reused")
+        if attempt.state != "done":
+            _in_progress()
+        return _result(session, caller, attempt.order_ids, attempt.access_token)
+
+
+def _result(session, caller, order_ids, token) -> dict[str, Any]:
+    orders = session.scalars(with_lines(select(Order)).where(Order.id.in_(order_ids))).all()
+    by_id = {o.id: o for o in orders}
+    who = Party(Role.BUYER, caller.user_id)
+    result: dict[str, Any] = {"orders": [order_view(by_id[i], who) for i in order_ids]}
+    if token:
+        result["access_token"] = token
+    return result
+
+
+# 1. What each shop's order will be --------------------------------------------------------------
+def _groups(db, caller, body) -> list[tuple[dict, list[dict]]]:
+    """(the shop's entry in the body, its lines) per listed shop, from the cart or the body."""
+    listed = body["shops"]
+    ids = [str(s["shop_id"]) for s in listed]
+    if len(set(ids)) != len(ids):
+        raise Invalid("Each shop is listed once.", "invalid", {"shops": ["Duplicate shop."]})
+    if caller.anonymous:
+        missing = {f"shops.{i}.items": ["A guest lists the items."]
+                   for i, s in enumerate(listed) if not s.get("items")}
+        if missing:
+            raise Invalid("A guest's checkout lists its items per shop.", "invalid", missing)
+        return [(s, [{**line, "product_id": str(line["product_id"]), "cart_item_id": None}
+                     for line in s["items"]]) for s in listed]
+    by_shop: dict[str, list[dict]] = defaultdict(list)
+    with db.transaction() as session:
+        cart = session.scalars(select(Cart).where(Cart.buyer_id == caller.user_id)).first()
+        for item in cart.items if cart else []:
+            by_shop[item.shop_id].append({"product_id": item.product_id,
+                                          "quantity": item.quantity, "options": item.options,
+                                          "cart_item_id": item.id})
+    empty = {f"shops.{i}.shop_id": ["Nothing in the cart from this shop."]
+             for i, shop_id in enumerate(ids) if not by_shop.get(shop_id)}
+    if empty:
+        raise Invalid("Some listed shops have nothing in the cart.", "empty_cart_group", empty)
+    return [(s, by_shop[str(s["shop_id"])]) for s in listed]
+
+
+def _plan(catalog: Catalog, shipping: Shipping, body, shop: dict, lines: list[dict]) -> dict:
+    shop_id = str(shop["shop_id"])
+    quotes = catalog.quote(lines)
+    strangers = [q["product_id"] for q in quotes if str(q["shop_id"]) != shop_id]
+    if strangers:
+        raise Invalid("Some items are not from this shop.", "invalid",
+                      {"shops": [f"{p} is not sold by {shop_id}" for p in strangers]})
+    terms = catalog.shop_terms(shop_id)
+    currency = quotes[0]["total"]["currency"]
+    items_total = sum(q["total"]["amount"] for q in quotes)
+    address = body["shipping_address"]
+    destination = {k: address.get(k) for k in ("country", "region", "city")}
+    try:
+        method = shipping.price_for_checkout(shop_id, shop["delivery_method_id"], destination,
+                                             quotes, items_total, currency)
+    except Invalid as refusal:
+        raise Invalid(refusal.detail, refusal.code, {
+            f"shops.{shop_id}.{k}": v for k, v in (refusal.errors or {
+                "delivery_method_id": refusal.detail}).items()}) from None
+    if body.get("promo_code"):
+        raise Invalid("Unknown promo code.", "unknown_promo_code",
+                      {"promo_code": ["No such code for this shop."]})
+    delivery = None if method["cost"] is None else Money(method["cost"], currency)
+    surcharge_percent = terms.get("surcharge_percent") or 0
+    totals = compute_totals([Money(q["total"]["amount"], currency) for q in quotes], delivery,
+                            None, surcharge_percent)
+    merged = [{**line, **quote} for line, quote in zip(lines, quotes, strict=True)]
+    return {"order_id": str(uuid.uuid4()), "shop_id": shop_id, "terms": terms, "method": method,
+            "totals": totals, "surcharge_percent": surcharge_percent, "lines": merged,
+            "currency": currency}
+
+
+# 2. The attempt, 3. its failure ------------------------------------------------------------------
+def _start(db, caller, owner, key, digest, plans, token) -> str | None:
+    """Record the attempt before reserving; None when the same key won a race."""
+    attempt_id = str(uuid.uuid4())
+    try:
+        with db.transaction() as session:
+            session.add(CheckoutAttempt(
+                id=attempt_id, owner=owner, idempotency_key=key, request_hash=digest,
+                state="reserving", order_ids=[p["order_id"] for p in plans],
+                access_token=token, created_at=clock.now()))
+    except IntegrityError:
+        return None
+    return attempt_id
+
+
+def _abandon(db, catalog: Catalog, attempt_id: str, reserved: list[str]) -> None:
+    """Give back whatever was reserved and free the key; recovery retries what fails here."""
+    for order_id in reserved:
+        try:
+            catalog.release(order_id)
+        except (ServiceError, RuntimeError):
+            return  # the attempt stays `reserving`: recovery releases it later
+    with db.transaction() as session:
+        attempt = session.get(CheckoutAttempt, attempt_id, with_for_update=True)
+        if attempt is not None and attempt.state == "reserving":
+            session.delete(attempt)
+
+
+# 4. The orders, in one transaction ---------------------------------------------------------------
+def _write_orders(db, recorder, caller, body, attempt_id, plans, token) -> dict[str, Any]:
+    now = clock.now()
+    guest = body.get("guest") or {}
+    with db.transaction() as session:
+        attempt = session.get(CheckoutAttempt, attempt_id, with_for_update=True)
+        if attempt is None or attempt.state != "reserving":
+            raise Conflict("The checkout took too long and was undone; try again.",
+                           "checkout_timed_out")
+        taken: list[str] = []
+        for plan in plans:
+            order = _new_order(caller, body, guest, plan, token, now)
+            entry = placed_entry(now, Role.BUYER, caller.user_id)
+            add_history(session, order, at=now, by=entry.by, from_status=None,
+                        to_status=entry.to_status.value, reason=None, actor_id=caller.user_id)
+            refresh_next_check(order)
+            session.add(order)
+            recorder.record(session, "order.placed", {
+                "order_id": order.id, "shop_id": order.shop_id, "buyer_id": order.buyer_id,
+                "lines": [{"product_id": line.product_id, "quantity": line.quantity,
+                           "unit_price": {"amount": line.unit_price, "currency": order.currency}}
+                          for line in order.lines],
+                "grand_total": {"amount": order.grand_total, "currency": order.currency},
+                "source": order.source,
+            }, aggregate_id=order.id)
+            taken += [line["cart_item_id"] for line in plan["lines"] if line["cart_item_id"]]
+        for item_id in taken:
+            item = session.get(CartItem, item_id)
+            if item is not None:
+                session.delete(item)
+        attempt.state = "done"
+        session.flush()
+        return _result(session, caller, attempt.order_ids, token)
+
+
+def _new_order(caller, body, guest, plan, token, now) -> Order:
+    totals = plan["totals"]
+    terms = plan["terms"]
+    order = Order(
+        id=plan["order_id"], shop_id=plan["shop_id"], seller_id=terms.get("owner_id"),
+        buyer_id=caller.user_id, status="placed", created_by="buyer",
+        guest_email=guest.get("email"), guest_name=guest.get("name"),
+        guest_phone=guest.get("phone"), access_token_hash=token_hash(token) if token else None,
+        shipping_address=body["shipping_address"], contact_method=body.get("contact_method"),
+        comment=body.get("comment"), source=body.get("source"),
+        delivery_method_id=str(plan["method"]["id"]), delivery_method_name=plan["method"]["name"],
+        delivery_quoted_by_seller=plan["method"]["cost"] is None,
+        currency=plan["currency"], items_total=totals.items.amount,
+        delivery_cost=None if totals.delivery is None else totals.delivery.amount,
+        discount=totals.discount.amount, surcharge=totals.surcharge.amount,
+        grand_total=totals.grand_total.amount, surcharge_percent=plan["surcharge_percent"],
+        surcharge_label=terms.get("surcharge_label"),
+        prepayment_percent=terms.get("prepayment_percent") or 0,
+        paid_amount=0, confirm_days=terms.get("confirm_days"),
+        production_days=_production_days(plan["lines"]),
+        placed_at=now, updated_at=now, notices_done=[],
+    )
+    for position, line in enumerate(plan["lines"]):
+        order.lines.append(OrderLine(
+            id=str(uuid.uuid4()), position=position, product_id=str(line["product_id"]),
+            title=line["title"], quantity=line["quantity"], options=line.get("options") or [],
+            unit_price=line["unit_price"]["amount"], total=line["total"]["amount"],
+            weight_grams=line.get("weight_grams"),
+        ))
+    return order
+
+
+def _production_days(lines: list[dict]) -> int | None:
+    """Made to order: the longest production time of its lines (the catalog's dispatch days)."""
+    days = [line.get("dispatch_days") or 0 for line in lines
+            if line.get("stock_mode") == "made_to_order"]
+    return max(days) if days else None

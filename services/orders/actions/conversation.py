@@ -1,0 +1,192 @@
+"""Messages on an order, the seller's private notes, and the buyer's review (seed 001, 003).
+
+Who may do what is the domain's (`permissions`): messages between the order's buyer and seller
+(never on a guest order), notes for the seller only (never in the buyer's view), one review per
+order by its registered buyer once it is received.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+
+from services.common import clock
+from services.common.errors import NotFound
+
+from ..domain import (
+    Role,
+    ensure_can_keep_notes,
+    ensure_can_message,
+    ensure_can_review,
+    ensure_can_view,
+)
+from ..models import Message, Note, OrderLine, Review, utc
+from .common import get_order, party, viewer_for
+
+
+def _facts(order) -> dict[str, Any]:
+    return {"buyer_id": order.buyer_id, "shop_id": order.shop_id, "status": order.status}
+
+
+# Messages -----------------------------------------------------------------------------------------
+def message_dict(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "order_id": message.order_id,
+        "sender_id": message.sender_id,
+        "sender_role": message.sender_role,
+        "text": message.text,
+        "attachment_ids": message.attachment_ids,
+        "created_at": utc(message.created_at).isoformat(),
+    }
+
+
+def post_message(db, recorder, caller, order_id, text: str, attachment_ids: list[str]):
+    now = clock.now()
+    with db.transaction() as session:
+        order = get_order(session, order_id)
+        who = party(order, caller)
+        ensure_can_message(_facts(order), viewer_for(order, who))
+        message = Message(
+            id=str(uuid.uuid4()), order_id=order.id, sender_id=who.actor_id,
+            sender_role=who.role.value, text=text, attachment_ids=list(attachment_ids),
+            created_at=now,
+        )
+        session.add(message)
+        recipient = order.seller_id if who.role is Role.BUYER else order.buyer_id
+        recorder.record(session, "message.posted", {
+            "message_id": message.id, "sender_id": who.actor_id, "recipient_id": recipient,
+            "order_id": order.id, "shop_id": order.shop_id,
+        }, aggregate_id=order.id)
+        return message_dict(message)
+
+
+def list_messages(db, caller, order_id, page):
+    with db.transaction() as session:
+        order = get_order(session, order_id)
+        who = party(order, caller)
+        ensure_can_view(_facts(order), viewer_for(order, who))
+        where = Message.order_id == order.id
+        rows = session.scalars(
+            select(Message).where(where).order_by(Message.created_at, Message.id)
+            .offset(page.offset).limit(page.per_page)
+        ).all()
+        total = session.scalar(select(func.count()).select_from(Message).where(where))
+        return page.page_of([message_dict(m) for m in rows], total)
+
+
+# Notes --------------------------------------------------------------------------------------------
+def note_dict(note: Note) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "order_id": note.order_id,
+        "text": note.text,
+        "created_at": utc(note.created_at).isoformat(),
+        "updated_at": utc(note.updated_at).isoformat(),
+    }
+
+
+def notes_of(session, order_id: str) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(Note).where(Note.order_id == order_id).order_by(Note.created_at, Note.id)
+    ).all()
+    return [note_dict(n) for n in rows]
+
+
+def _seller_order(session, caller, order_id):
+    order = get_order(session, order_id)
+    who = party(order, caller)
+    ensure_can_keep_notes(_facts(order), viewer_for(order, who))
+    return order, who
+
+
+def add_note(db, caller, order_id, text: str):
+    now = clock.now()
+    with db.transaction() as session:
+        order, who = _seller_order(session, caller, order_id)
+        note = Note(id=str(uuid.uuid4()), order_id=order.id, author_id=who.actor_id, text=text,
+                    created_at=now, updated_at=now)
+        session.add(note)
+        return note_dict(note)
+
+
+def list_notes(db, caller, order_id):
+    with db.transaction() as session:
+        order, _ = _seller_order(session, caller, order_id)
+        return {"items": notes_of(session, order.id)}
+
+
+def update_note(db, caller, order_id, note_id, text: str):
+    with db.transaction() as session:
+        order, _ = _seller_order(session, caller, order_id)
+        note = session.get(Note, str(note_id), with_for_update=True)
+        if note is None or note.order_id != order.id:
+            raise NotFound(f"Note {note_id} not found.", "note_not_found")
+        note.text = text
+        note.updated_at = clock.now()
+        return note_dict(note)
+
+
+# Reviews ------------------------------------------------------------------------------------------
+def review_dict(review: Review) -> dict[str, Any]:
+    return {
+        "id": review.id,
+        "order_id": review.order_id,
+        "shop_id": review.shop_id,
+        "product_ids": review.product_ids,
+        "rating": review.rating,
+        "text": review.text,
+        "buyer_name": review.buyer_name,
+        "created_at": utc(review.created_at).isoformat(),
+    }
+
+
+def post_review(db, recorder, caller, order_id, rating: int, text: str,
+                display_name: str | None = None):
+    now = clock.now()
+    with db.transaction() as session:
+        order = get_order(session, order_id, lock=True)
+        who = party(order, caller)
+        already = session.scalar(select(Review.id).where(Review.order_id == order.id))
+        ensure_can_review(_facts(order), viewer_for(order, who), already is not None)
+        product_ids = list(dict.fromkeys(line.product_id for line in order.lines))
+        review = Review(
+            id=str(uuid.uuid4()), order_id=order.id, shop_id=order.shop_id,
+            buyer_id=order.buyer_id, buyer_name=display_name or _display_name(order),
+            product_ids=product_ids, rating=rating, text=text, created_at=now,
+        )
+        session.add(review)
+        recorder.record(session, "review.posted", {
+            "review_id": review.id, "order_id": order.id, "shop_id": order.shop_id,
+            "buyer_id": order.buyer_id, "product_ids": product_ids, "rating": rating,
+        }, aggregate_id=order.id)
+        return review_dict(review)
+
+
+def _display_name(order) -> str:
+    """The buyer's first name from the delivery address ("Anna" of "Anna Petrova")."""
+    full_name = ((order.shipping_address or {}).get("full_name") or "").strip()
+    return full_name.split()[0] if full_name else "Buyer"
+
+
+def list_reviews(db, page, *, shop_id=None, product_id=None):
+    """Public reviews of a shop or of a product, newest first, with the average rating."""
+    with db.transaction() as session:
+        where = []
+        if shop_id is not None:
+            where.append(Review.shop_id == str(shop_id))
+        if product_id is not None:
+            where.append(Review.order_id.in_(
+                select(OrderLine.order_id).where(OrderLine.product_id == str(product_id))))
+        rows = session.scalars(
+            select(Review).where(*where).order_by(Review.created_at.desc(), Review.id)
+            .offset(page.offset).limit(page.per_page)
+        ).all()
+        total, average = session.execute(
+            select(func.count(), func.avg(Review.rating)).select_from(Review).where(*where)
+        ).one()
+        result = page.page_of([review_dict(r) for r in rows], total)
+        result["average_rating"] = None if average is None else round(float(average), 2)
+        return result

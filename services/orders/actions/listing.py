@@ -1,0 +1,106 @@
+"""Reading orders: one order as its party may see it, the buyer's and the seller's lists with the
+seed 002 tabs, and the customer card's counts."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from services.common.caller import Caller
+from services.common.errors import Conflict, Forbidden, Invalid, NotFound
+
+from ..domain import Role, Status, listing_filter
+from ..models import Order, Review
+from .common import Party, get_order, order_view, party, with_lines
+from .conversation import notes_of
+
+
+def read_order(db, caller: Caller, order_id, access_token: str | None = None):
+    """The buyer's view (no private notes, no source), the seller's (with notes) or the admin's."""
+    with db.transaction() as session:
+        order = get_order(session, order_id)
+        who = party(order, caller, access_token)
+        notes = notes_of(session, order.id) if who.role is Role.SELLER else None
+        return order_view(order, who, notes=notes)
+
+
+def list_orders(db, caller: Caller, as_: str, status: str | None, tab: str | None, page):
+    """`as=buyer`: the caller's purchases; `as=seller`: the orders of the caller's shop."""
+    if caller.anonymous:
+        raise Forbidden("Sign in to see orders.", "sign_in")
+    if as_ == "seller":
+        caller.require("seller")
+        mine = Order.seller_id == caller.user_id
+        viewer_role = Role.SELLER
+    elif as_ == "buyer":
+        mine = Order.buyer_id == caller.user_id
+        viewer_role = Role.BUYER
+    else:
+        raise Invalid("Unknown listing.", "invalid", {"as": ["One of buyer, seller."]})
+    statuses = sorted(s.value for s in listing_filter(tab, status))
+    where = (mine, Order.status.in_(statuses))
+    with db.transaction() as session:
+        orders = session.scalars(
+            with_lines(select(Order)).where(*where)
+            .order_by(Order.placed_at.desc(), Order.id).offset(page.offset).limit(page.per_page)
+        ).all()
+        total = session.scalar(select(func.count()).select_from(Order).where(*where))
+        items = []
+        for order in orders:
+            view = order_view(order, party_as(order, caller, viewer_role))
+            view.pop("history", None)
+            items.append(view)
+        return page.page_of(items, total)
+
+
+def party_as(order: Order, caller: Caller, role: Role):
+    """The caller as the listing's side, even when it is both (a seller buying in their shop)."""
+    who = party(order, caller)
+    return who if who.role is role else Party(role, caller.user_id)
+
+
+def customer_stats(db, caller: Caller, customer_id):
+    """The customer card's counts (seed 001): orders completed, orders cancelled, reviews left.
+
+    For the admin, or a seller with at least one order from this customer; anyone else gets
+    NotFound, as if the customer had no card.
+    """
+    customer = str(customer_id)
+    with db.transaction() as session:
+        if not caller.is_admin:
+            if not caller.has("seller"):
+                raise NotFound("No such customer.", "customer_not_found")
+            known = session.scalar(
+                select(Order.id).where(Order.buyer_id == customer,
+                                       Order.seller_id == caller.user_id).limit(1)
+            )
+            if known is None:
+                raise NotFound("No such customer.", "customer_not_found")
+        counts = dict(session.execute(
+            select(Order.status, func.count()).where(
+                Order.buyer_id == customer,
+                Order.status.in_([Status.COMPLETED.value, Status.CANCELLED.value]),
+            ).group_by(Order.status)
+        ).all())
+        reviews = session.scalar(
+            select(func.count()).select_from(Review).where(Review.buyer_id == customer))
+        return {
+            "orders_closed": counts.get(Status.COMPLETED.value, 0),
+            "orders_cancelled": counts.get(Status.CANCELLED.value, 0),
+            "reviews_left": reviews,
+        }
+
+
+def shipment_context(db, caller: Caller, order_id):
+    """For the gateway before it asks shipping for a shipment: the caller must be the order's
+    seller and the order paid (or shipped already, to add a further track)."""
+    with db.transaction() as session:
+        order = get_order(session, order_id)
+        who = party(order, caller)
+        if who.role is not Role.SELLER:
+            raise Forbidden("Only the order's seller ships it.", "wrong_role")
+        if order.status not in (Status.PAID.value, Status.SHIPPED.value):
+            raise Conflict(f"An order is shipped once paid; this one is {order.status}.",
+                           "wrong_state")
+        return {"order_id": order.id, "shop_id": order.shop_id, "buyer_id": order.buyer_id,
+                "status": order.status, "shipping_address": order.shipping_address,
+                "delivery_method_id": order.delivery_method_id}

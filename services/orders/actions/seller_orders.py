@@ -1,0 +1,141 @@
+"""An order the seller adds on a customer's behalf (seed 001): `POST /shops/{shop_id}/orders`.
+
+Decisions where the spec is silent:
+* Only the shop's owner; prices come from the catalog, unless the seller gives `amount`, the agreed
+  items total (delivery and surcharge are added again, as for an amount change).
+* Delivery: a `cost` the seller sets (with an optional `name`), or a `method_id` priced by
+  shipping when the order carries an address; neither means the seller will quote it.
+* The customer is a guest of the shop (contacts, no account): the order has no buyer id, the
+  response carries the customer's order-link token, as a guest checkout does.
+* Stock is reserved as at checkout, with the same attempt/recovery protocol.
+* The seller agreed to the order by making it: it is placed and confirmed at once (two history
+  entries, `order.placed` then `order.confirmed`), so the 72 h seller lapse never applies to it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from services.common import clock, failpoints
+from services.common.caller import Caller
+from services.common.errors import Conflict, Forbidden
+from services.common.money import Money
+
+from ..domain import Action, Role, change_amount, compute_totals
+from ..models import CheckoutAttempt, Order
+from ..ports import Catalog, Shipping
+from .checkout import (
+    _abandon,
+    _in_progress,
+    _new_order,
+    _request_hash,
+    _start,
+)
+from .common import Party, add_history, apply, order_view, refresh_next_check, token_hash
+
+
+def create_for_customer(db, recorder, catalog: Catalog, shipping: Shipping, caller: Caller,
+                        shop_id: str, body: dict[str, Any], idempotency_key: str | None):
+    caller.require("seller", "admin")
+    terms = catalog.shop_terms(shop_id)
+    if terms.get("owner_id") != caller.user_id:
+        raise Forbidden("Only the shop's owner adds orders to it.", "not_your_shop")
+    lines = [{**line, "cart_item_id": None} for line in body["lines"]]
+    quotes = catalog.quote(lines)
+    strangers = [q["product_id"] for q in quotes if str(q["shop_id"]) != str(shop_id)]
+    if strangers:
+        raise Forbidden("Some products are not this shop's.", "not_your_product",
+                        {"lines": [str(p) for p in strangers]})
+    currency = quotes[0]["total"]["currency"]
+    method = _delivery(shipping, shop_id, body, quotes, currency)
+    delivery = None if method["cost"] is None else Money(method["cost"], currency)
+    surcharge_percent = terms.get("surcharge_percent") or 0
+    totals = compute_totals([Money(q["total"]["amount"], currency) for q in quotes], delivery,
+                            None, surcharge_percent)
+    if "amount" in body:
+        totals = change_amount(totals, Money(body["amount"], currency), surcharge_percent).totals
+    plan = {"order_id": str(uuid.uuid4()), "shop_id": str(shop_id), "terms": terms,
+            "method": method, "totals": totals, "surcharge_percent": surcharge_percent,
+            "lines": [{**line, **quote} for line, quote in zip(lines, quotes, strict=True)],
+            "currency": currency}
+
+    owner = f"seller:{caller.user_id}"
+    key = idempotency_key or f"none:{uuid.uuid4()}"
+    token = secrets.token_urlsafe(24)
+    attempt_id = _start(db, caller, owner, key, _request_hash({**body, "shop": str(shop_id)}),
+                        [plan], token)
+    if attempt_id is None:
+        return _replay(db, caller, owner, key)
+    reserved = [plan["order_id"]]
+    try:
+        catalog.reserve(plan["order_id"], plan["lines"])
+        failpoints.hit("orders.seller_order.after_reserve")
+        result = _write(db, recorder, caller, body, attempt_id, plan, token)
+    except BaseException:
+        _abandon(db, catalog, attempt_id, reserved)
+        raise
+    return result
+
+
+def _delivery(shipping: Shipping, shop_id, body, quotes, currency) -> dict[str, Any]:
+    delivery = body.get("delivery") or {}
+    if "cost" in delivery:
+        return {"id": delivery.get("method_id"), "name": delivery.get("name"),
+                "cost": delivery["cost"]}
+    address = body.get("shipping_address")
+    if delivery.get("method_id") and address:
+        destination = {k: address.get(k) for k in ("country", "region", "city")}
+        items_total = sum(q["total"]["amount"] for q in quotes)
+        return shipping.price_for_checkout(shop_id, delivery["method_id"], destination, quotes,
+                                           items_total, currency)
+    return {"id": delivery.get("method_id"), "name": delivery.get("name"), "cost": None}
+
+
+def _write(db, recorder, caller: Caller, body, attempt_id, plan, token) -> dict[str, Any]:
+    now = clock.now()
+    customer = body["customer"]
+    shaped = {"shipping_address": body.get("shipping_address"), "comment": body.get("comment"),
+              "contact_method": None, "source": None}
+    with db.transaction() as session:
+        attempt = session.get(CheckoutAttempt, attempt_id, with_for_update=True)
+        if attempt is None or attempt.state != "reserving":
+            raise Conflict("The order took too long and was undone; try again.",
+                           "checkout_timed_out")
+        anonymous = Caller(user_id=None)
+        order = _new_order(anonymous, shaped, customer, plan, None, now)
+        order.created_by = "seller"
+        order.access_token_hash = token_hash(token)
+        order.delivery_method_id = plan["method"]["id"]
+        add_history(session, order, at=now, by=Role.SELLER, from_status=None,
+                    to_status="placed", reason="placed_by_seller", actor_id=caller.user_id)
+        session.add(order)
+        recorder.record(session, "order.placed", {
+            "order_id": order.id, "shop_id": order.shop_id, "buyer_id": None,
+            "lines": [{"product_id": line.product_id, "quantity": line.quantity,
+                       "unit_price": {"amount": line.unit_price, "currency": order.currency}}
+                      for line in order.lines],
+            "grand_total": {"amount": order.grand_total, "currency": order.currency},
+            "source": None,
+        }, aggregate_id=order.id)
+        refresh_next_check(order)
+        apply(session, recorder, order, Action.CONFIRM, Role.SELLER, now, actor_id=caller.user_id)
+        attempt.state = "done"
+        session.flush()
+        return {"order": order_view(order, Party(Role.SELLER, caller.user_id)),
+                "access_token": token}
+
+
+def _replay(db, caller: Caller, owner: str, key: str) -> dict[str, Any]:
+    with db.transaction() as session:
+        attempt = session.scalars(select(CheckoutAttempt).where(
+            CheckoutAttempt.owner == owner, CheckoutAttempt.idempotency_key == key)).first()
+        if attempt is None or attempt.state != "done":
+            _in_progress()
+        order = session.get(Order, attempt.order_ids[0])
+        return {"order": order_view(order, Party(Role.SELLER, caller.user_id)),
+                "access_token": attempt.access_token}
+
