@@ -12,7 +12,8 @@ Codes raised here, beyond the domain's:
 - `invalid_request` — a body or an argument of the wrong shape (unknown fields, wrong types);
 - `delivery_method_not_found` — no such method in that shop (patch, get);
 - `unknown_delivery_method` — checkout names a method the shop does not have (422, a body field);
-- `order_of_another_shop` — a shipment for an order that shipping knows belongs to another shop.
+- `order_of_another_shop` — a shipment for an order that shipping knows belongs to another shop;
+- `unknown_carrier` — a shipment with a carrier the platform does not know.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ class UnknownMethodAtCheckout(Invalid):
 
 class OrderOfAnotherShop(NotFound):
     code = "order_of_another_shop"
+
+
+class UnknownCarrier(Invalid):
+    code = "unknown_carrier"
 
 
 class InvalidRequest(Invalid):

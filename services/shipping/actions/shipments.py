@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from services.common.outbox import EventRecorder
 from services.shipping import domain
-from services.shipping.errors import OrderOfAnotherShop
+from services.shipping.errors import OrderOfAnotherShop, UnknownCarrier
 from services.shipping.models import OrderToShip, ShipmentHistoryRow, ShipmentRow
 from services.shipping.schemas import ShipmentSchema, check
 
@@ -135,9 +135,15 @@ def shipment_dict(session: Session, row: ShipmentRow) -> dict:
 
 
 def _carrier_and_number(data: Mapping[str, Any]) -> tuple[domain.Carrier, str | None]:
-    """The carrier and the normalised tracking number; InvalidTrackingNumber per field."""
-    number = domain.validate_optional_tracking_number(data.get("carrier"), data.get("tracking_number"))
-    return domain.Carrier(data.get("carrier")), number
+    """The carrier and the normalised tracking number; UnknownCarrier or InvalidTrackingNumber."""
+    try:
+        carrier = domain.Carrier(data.get("carrier"))
+    except ValueError:
+        known = ", ".join(item.value for item in domain.Carrier)
+        raise UnknownCarrier(
+            "Unknown carrier.", errors={"carrier": f"Unknown carrier; use one of {known}."}
+        ) from None
+    return carrier, domain.validate_optional_tracking_number(carrier, data.get("tracking_number"))
 
 
 def _check_shop(session: Session, order_id: str, shop_id: str) -> None:

@@ -43,6 +43,8 @@ class Caller:
 
 @dataclass
 class Shipping:
+    system: Any
+    env: dict[str, str]
     amqp_uri: str
     client: RpcClient
     clock_file: Path
@@ -50,6 +52,10 @@ class Shipping:
     russian_post: FakeCarrier
     offset_seconds: float = 0.0
     taps: list[EventTap] = field(default_factory=list)
+
+    def start_replica(self) -> None:
+        """One more shipping process on the same database and queues."""
+        self.system.start("shipping", env=self.env)
 
     def seller(self) -> Caller:
         return Caller(self.client, {"user_id": str(uuid.uuid4()), "roles": ["seller"]})
@@ -116,7 +122,7 @@ def shipping(system, carriers, tmp_path_factory) -> Shipping:
     system.start("shipping", env=env)
     system.relay("shipping", env={"ATELIER_CLOCK_FILE": str(clock_file)})
     client = RpcClient(system.amqp_uri, timeout=10)
-    running = Shipping(system.amqp_uri, client, clock_file, cdek, russian_post)
+    running = Shipping(system, env, system.amqp_uri, client, clock_file, cdek, russian_post)
     yield running
     for tap in running.taps:
         tap.close()

@@ -114,7 +114,10 @@ def test_a_malformed_tracking_number_is_refused_and_nothing_is_recorded(
 def test_an_unknown_carrier_or_a_buyer_cannot_add_a_shipment(shipping):
     order_id, shop_id = new_id(), new_id()
     unknown = refused(shipping.seller().add_shipment, order_id, shop_id, "dhl", "ABCD1234", True)
-    assert unknown.exc_type == "Invalid" and list(unknown.errors) == ["carrier"]
+    assert (unknown.exc_type, unknown.code) == ("Invalid", "unknown_carrier")
+    assert unknown.errors == {
+        "carrier": ["Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other."]
+    }
     buyer = refused(shipping.buyer().add_shipment, order_id, shop_id, "cdek", cdek_number(), True)
     assert (buyer.exc_type, buyer.code) == ("Forbidden", "wrong_role")
     assert shipping.anyone().list_shipments(order_id) == {"items": []}
@@ -172,6 +175,35 @@ def test_carrier_tracking_becomes_status_changes_until_a_final_status(shipping):
     seller.add_shipment(new_id(), shop_id, "cdek", probe, True)
     wait_for(lambda: shipping.cdek.asked(probe) >= 2, message="two more polls")
     assert shipping.cdek.asked(cdek_track) == asked
+
+
+def test_two_replicas_record_each_carrier_change_once(shipping):
+    """From here on two shipping processes poll, flag and answer on the same database."""
+    shipping.start_replica()
+    tap = shipping.tap("shipment.*")
+    seller, shop_id = shipping.seller(), new_id()
+    tracks = {new_id(): cdek_number() for _ in range(12)}
+    for order_id, number in tracks.items():
+        seller.add_shipment(order_id, shop_id, "cdek", number, True)
+        shipping.cdek.set_status(number, "in_transit")
+
+    def all_in_transit():
+        seen = [e for e in events_of(tap, "shipment.status_changed") if e["data"]["order_id"] in tracks]
+        return len(seen) >= len(tracks) and seen
+
+    wait_for(all_in_transit, message="every parcel in transit")
+    for number in tracks.values():
+        shipping.cdek.set_status(number, "delivered")
+
+    def all_delivered():
+        seen = [e for e in events_of(tap, "shipment.status_changed") if e["data"]["order_id"] in tracks]
+        return len(seen) >= 2 * len(tracks) and seen
+
+    seen = wait_for(all_delivered, message="every parcel delivered")
+    assert sorted((e["data"]["order_id"], e["data"]["status"]) for e in seen) == sorted(
+        [(order_id, "in_transit") for order_id in tracks]
+        + [(order_id, "delivered") for order_id in tracks]
+    )
 
 
 def test_an_order_not_shipped_within_the_deadline_is_flagged_once(shipping):
