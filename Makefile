@@ -18,9 +18,14 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(VENV)/bin/atelier run
 
+TEST_WORKERS ?= 3
+
+# Tests run side by side (each has its own RabbitMQ vhost and databases); the few that restart the
+# broker itself run alone afterwards.
 test: $(STAMP)
 	$(VENV)/bin/python -m tests.support.infra
-	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) -m "not exclusive" tests
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider -m exclusive tests
 
 test-unit: $(STAMP)
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/unit

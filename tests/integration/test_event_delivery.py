@@ -59,6 +59,7 @@ def test_a_rolled_back_transaction_publishes_nothing(databases, processes, amqp_
     assert dbs.outbox_unsent() == 0
 
 
+@pytest.mark.exclusive
 def test_no_event_is_lost_when_the_broker_restarts_mid_flow(databases, processes, amqp_uri):
     dbs = probe_databases(databases)
     processes.service(CONSUMER, dbs.env, wait="probe_consumer")
