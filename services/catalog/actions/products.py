@@ -50,7 +50,7 @@ def create_product(session: Session, events: EventRecorder, caller: Caller, shop
                    body: Any) -> dict[str, Any]:
     shop = owned_shop(session, caller, shop_id)
     ensure_manageable(shop)
-    data = load(ProductIn(), body, ProductInvalid, INVALID)
+    data = _load(ProductIn(), body, {})
     draft, global_options = _checked(session, shop, data)
     moment = now()
     product = Product(
@@ -86,13 +86,8 @@ def update_product(session: Session, events: EventRecorder, caller: Caller, prod
                    body: Any) -> dict[str, Any]:
     product, shop = owned_product(session, caller, product_id, lock=True)
     ensure_manageable(shop)
-    patch = load(ProductPatch(), body, ProductInvalid, INVALID, partial=True)
-    merged = _stored_body(product)
-    for key, value in patch.items():
-        if key == "stock" and value.get("mode", merged["stock"]["mode"]) == merged["stock"]["mode"]:
-            merged["stock"] = {**merged["stock"], **value}
-        else:
-            merged[key] = value
+    stored = _stored_body(product)
+    merged = _merge(stored, _load(ProductPatch(), body, stored, partial=True))
     draft, global_options = _checked(session, shop, merged)
     was_listed = product.listed
     _apply(session, product, shop, draft, previous_options=list(product.options))
@@ -132,6 +127,31 @@ def set_labels(session: Session, events: EventRecorder, caller: Caller, product_
 
 
 # Helpers ----------------------------------------------------------------------------------------
+
+
+def _load(schema, body: Any, stored: dict[str, Any], partial: bool = False) -> dict[str, Any]:
+    """The body's field types; when they are wrong, the catalog's rules are still checked on what
+    can be read of it, so one refusal names every broken field."""
+    try:
+        return load(schema, body, ProductInvalid, INVALID, partial=partial)
+    except ProductInvalid as refused:
+        errors = dict(refused.errors)
+    try:
+        validate_product_draft(ProductDraft.from_dict(_merge(stored, body)))
+    except ProductInvalid as broken:
+        errors = {**broken.errors, **errors}
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass  # too malformed to read further: the type errors say enough
+    raise ProductInvalid(INVALID, errors=errors)
+
+
+def _merge(stored: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(stored)
+    for key, value in patch.items():
+        same_mode = isinstance(value, dict) and "stock" in stored and (
+            value.get("mode", stored["stock"]["mode"]) == stored["stock"]["mode"])
+        merged[key] = {**stored["stock"], **value} if key == "stock" and same_mode else value
+    return merged
 
 
 def _ref(product: Product) -> dict[str, str]:

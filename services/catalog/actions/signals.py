@@ -8,7 +8,7 @@ inputs (a sale, a view, a cart add, a review, the images or options, the shop's 
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, false, select, update
 from sqlalchemy.orm import Session
 
 from services.catalog.domain.popularity import PopularitySignals, popularity_score
@@ -45,10 +45,11 @@ def refresh(product: Product, shop: Shop) -> None:
 def relist_shop(session: Session, shop: Shop) -> None:
     """After the shop's status changed: every product's `listed` in one statement."""
     active = shop.status == ShopStatus.ACTIVE.value
+    listed = and_(Product.enabled, ~Product.hidden_by_moderation) if active else false()
     session.execute(
         update(Product)
         .where(Product.shop_id == shop.id)
-        .values(listed=active & Product.enabled & ~Product.hidden_by_moderation)
+        .values(listed=listed)
         .execution_options(synchronize_session=False)
     )
 

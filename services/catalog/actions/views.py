@@ -172,6 +172,9 @@ def product_payload(product: Product, shop: Shop, global_options: list[GlobalOpt
     if owner:
         body["hidden_by_moderation"] = product.hidden_by_moderation
         body["listed"] = product.listed
+        body["stats"] = {"views": product.views, "cart_adds": product.cart_adds,
+                         "sales": product.sales, "review_count": product.review_count,
+                         "rating_sum": product.rating_sum, "popularity": product.popularity}
     return body
 
 
