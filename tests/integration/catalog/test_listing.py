@@ -1,0 +1,93 @@
+"""The storefront listing: category subtrees, text search, price bounds on the effective price,
+characteristic filters, the five sort orders and pages. Each test lists its own shop's products."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.common.errors import Invalid
+from tests.integration.catalog.support import product_body
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def products(seller, shop):
+    def add(title, category, price, **extra):
+        body = product_body(title=title, category=category, price=price, **extra)
+        return seller.catalog.create_product(shop["id"], body)["id"]
+
+    return {
+        "mug": add("Blue fox mug", "mugs-and-cups", 100000,
+                   characteristics={"color": ["Blue"]}),
+        "vase": add("Green vase", "vases", 300000, discount_percent=50,
+                    characteristics={"color": ["Green"]}),
+        "earrings": add("Fox earrings", "earrings", 50000,
+                        characteristics={"color": ["blue"], "material": ["Silver"]}),
+        "plate": add("Plate on request", "plates-and-bowls", 200000, sale_mode="offer_only",
+                     characteristics={}),
+    }
+
+
+def titles(anyone, shop, **query):
+    page = anyone.catalog.list_products({"shop_id": shop["id"], **query})
+    return [item["title"] for item in page["items"]]
+
+
+def test_a_category_includes_its_sub_categories(anyone, shop, products):
+    assert set(titles(anyone, shop, category="ceramics")) == {
+        "Blue fox mug", "Green vase", "Plate on request"}
+    assert titles(anyone, shop, category="mugs-and-cups") == ["Blue fox mug"]
+    with pytest.raises(Invalid) as refused:
+        anyone.catalog.list_products({"category": "spaceships"})
+    assert set(refused.value.errors) == {"category"}
+
+
+def test_text_search_needs_every_word_in_any_case(seller, anyone, shop, products):
+    seller.catalog.create_product(shop["id"], product_body(title="Кружка с лисой"))
+
+    assert set(titles(anyone, shop, q="fox")) == {"Blue fox mug", "Fox earrings"}
+    assert titles(anyone, shop, q="FOX Mug") == ["Blue fox mug"]
+    assert titles(anyone, shop, q="ЛИСОЙ") == ["Кружка с лисой"]
+    assert titles(anyone, shop, q="silver") == ["Fox earrings"]  # characteristic values count
+    assert titles(anyone, shop, q="100%_") == []
+
+
+def test_price_bounds_apply_to_the_effective_price_and_leave_out_offer_only(
+    anyone, shop, products
+):
+    assert set(titles(anyone, shop, min_price=100000, max_price=150000)) == {
+        "Blue fox mug", "Green vase"}
+    assert titles(anyone, shop, max_price=60000) == ["Fox earrings"]
+
+
+def test_characteristics_filter_case_insensitively_any_value_of_each_key(anyone, shop, products):
+    assert set(titles(anyone, shop, color="BLUE")) == {"Blue fox mug", "Fox earrings"}
+    assert titles(anyone, shop, color=["green", "blue"], material="silver") == ["Fox earrings"]
+
+
+def test_the_five_sort_orders(anyone, shop, products):
+    assert titles(anyone, shop, sort="price_asc") == [
+        "Fox earrings", "Blue fox mug", "Green vase", "Plate on request"]
+    assert titles(anyone, shop, sort="price_desc") == [
+        "Green vase", "Blue fox mug", "Fox earrings", "Plate on request"]
+    assert titles(anyone, shop, sort="discount")[0] == "Green vase"
+    assert titles(anyone, shop, sort="newest") == [
+        "Plate on request", "Fox earrings", "Green vase", "Blue fox mug"]
+    with pytest.raises(Invalid) as refused:
+        anyone.catalog.list_products({"sort": "cheapest"})
+    assert set(refused.value.errors) == {"sort"}
+
+
+def test_pages_and_cards(anyone, shop, products):
+    page = anyone.catalog.list_products({"shop_id": shop["id"], "sort": "price_asc",
+                                         "page": 2, "per_page": 2})
+
+    assert (page["page"], page["per_page"], page["total"]) == (2, 2, 4)
+    vase, plate = page["items"]
+    assert vase["effective_price"] == {"amount": 150000, "currency": "RUB"}
+    assert vase["labels"] == ["new", "discount"]
+    assert plate["price"] is None and plate["effective_price"] is None
+    with pytest.raises(Invalid) as refused:
+        anyone.catalog.list_products({"per_page": 101, "page": 0, "colour": "red"})
+    assert set(refused.value.errors) == {"per_page", "page", "colour"}
