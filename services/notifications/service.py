@@ -1,6 +1,6 @@
 """Nameko entrypoints of the notifications service: thin, each loads input, calls an action, dumps the result."""
 
-from nameko.rpc import rpc
+from services.common.rpc import rpc
 
 from services.common import health
 from services.common.db import Database

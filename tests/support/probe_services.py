@@ -11,7 +11,7 @@ import os
 import uuid
 
 from marshmallow import Schema, fields
-from nameko.rpc import rpc
+from services.common.rpc import rpc
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, text
 
 from services.common import clock, events, health

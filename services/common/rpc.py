@@ -1,0 +1,54 @@
+"""RPC entrypoints: Nameko's `@rpc`, answering without waiting for a publisher confirm per reply.
+
+A reply goes to the caller's own reply queue; if the broker loses it, the caller's timeout already
+answers for it (the gateway turns it into a 503 the client may retry). Waiting for a confirm on every
+reply costs a broker round trip per call, so it is off unless `RPC_REPLY_CONFIRMS=1`.
+
+    from services.common.rpc import rpc
+
+    @rpc
+    def get_order(self, order_id): ...
+"""
+
+from __future__ import annotations
+
+from nameko.amqp.publish import Publisher
+from nameko.constants import AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER, SERIALIZER_CONFIG_KEY
+from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
+
+from . import settings
+
+
+class ReplyPublisher(Publisher):
+    use_confirms = False
+
+
+class QuickResponder(Responder):
+    publisher_cls = ReplyPublisher
+
+
+class QuickRpcConsumer(RpcConsumer):
+    def setup(self):
+        self.confirm_replies = settings.env().bool("RPC_REPLY_CONFIRMS", False)
+        super().setup()
+
+    def handle_result(self, message, result, exc_info):
+        if self.confirm_replies:
+            return super().handle_result(message, result, exc_info)
+        config = self.container.config
+        responder = QuickResponder(
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
+            message,
+        )
+        result, exc_info = responder.send_response(result, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
+class QuickRpc(Rpc):
+    rpc_consumer = QuickRpcConsumer()
+
+
+rpc = QuickRpc.decorator
