@@ -11,7 +11,6 @@ import os
 import uuid
 
 from marshmallow import Schema, fields
-from services.common.rpc import rpc
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, text
 
 from services.common import clock, events, health
@@ -19,6 +18,7 @@ from services.common.db import Database, make_engine, new_metadata
 from services.common.kernel_tables import add_kernel_tables
 from services.common.messaging import event_handler
 from services.common.outbox import Outbox
+from services.common.rpc import rpc
 
 
 class NoteRecorded(Schema):
