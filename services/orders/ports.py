@@ -91,7 +91,7 @@ class Catalog:
         without cart) with a Conflict naming the line."""
         wanted = [{"product_id": str(line["product_id"]), "quantity": line["quantity"],
                    "options": line.get("options") or {}} for line in lines]
-        answer = self._call("quote_lines", {"lines": wanted}, for_cart=for_cart)
+        answer = self._call("quote_lines", wanted, for_cart=for_cart)
         return list(answer["lines"])
 
     def shop_terms(self, shop_id: str) -> dict[str, Any]:

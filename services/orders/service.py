@@ -259,7 +259,7 @@ class OrdersService:
         fulfilment.shipment_status_changed(session, self.events, event.data)
 
     # Deadlines and recovery -----------------------------------------------------------------------
-    @ConfiguredTimer.decorator(settings.deadline_poll_seconds, eager=True)
+    @ConfiguredTimer.decorator(read_interval=settings.deadline_poll_seconds, eager=True)
     def run_deadlines(self):
         while deadlines.run_due(self.db, self.events) >= deadlines.BATCH:
             pass

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from services.common.caller import Caller
 from services.common.errors import NotFound
@@ -36,7 +36,7 @@ from ..domain import (
     view_for,
 )
 from ..domain.states import TERMINAL
-from ..models import HistoryRow, Order, utc
+from ..models import HistoryRow, Note, Order, utc
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -97,10 +97,29 @@ def viewer_for(order: Order, who: Party) -> Viewer:
     return Viewer(Role.ADMIN, who.actor_id)
 
 
-def order_view(order: Order, who: Party, **extra: Any) -> dict[str, Any]:
-    """The order as this party may see it (the domain strips what is not theirs)."""
-    full = order_dict(order, **extra)
+def order_view(order: Order, who: Party) -> dict[str, Any]:
+    """The order as this party may see it (the domain strips what is not theirs); the seller's
+    view carries the private notes."""
+    notes = notes_of(object_session(order), order.id) if who.role is Role.SELLER else None
+    full = order_dict(order, notes=notes)
     return view_for(full, viewer_for(order, who))
+
+
+def notes_of(session: Session, order_id: str) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(Note).where(Note.order_id == order_id).order_by(Note.created_at, Note.id)
+    ).all()
+    return [note_dict(n) for n in rows]
+
+
+def note_dict(note: Note) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "order_id": note.order_id,
+        "text": note.text,
+        "created_at": utc(note.created_at).isoformat(),
+        "updated_at": utc(note.updated_at).isoformat(),
+    }
 
 
 # Deadlines ----------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from ..domain import (
     ensure_can_view,
 )
 from ..models import Message, Note, OrderLine, Review, utc
-from .common import get_order, party, viewer_for
+from .common import get_order, note_dict, notes_of, party, viewer_for
 
 
 def _facts(order) -> dict[str, Any]:
@@ -78,23 +78,6 @@ def list_messages(db, caller, order_id, page):
 
 
 # Notes --------------------------------------------------------------------------------------------
-def note_dict(note: Note) -> dict[str, Any]:
-    return {
-        "id": note.id,
-        "order_id": note.order_id,
-        "text": note.text,
-        "created_at": utc(note.created_at).isoformat(),
-        "updated_at": utc(note.updated_at).isoformat(),
-    }
-
-
-def notes_of(session, order_id: str) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(Note).where(Note.order_id == order_id).order_by(Note.created_at, Note.id)
-    ).all()
-    return [note_dict(n) for n in rows]
-
-
 def _seller_order(session, caller, order_id):
     order = get_order(session, order_id)
     who = party(order, caller)

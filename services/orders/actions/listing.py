@@ -11,16 +11,13 @@ from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from ..domain import Role, Status, listing_filter
 from ..models import Order, Review
 from .common import Party, get_order, order_view, party, with_lines
-from .conversation import notes_of
 
 
 def read_order(db, caller: Caller, order_id, access_token: str | None = None):
     """The buyer's view (no private notes, no source), the seller's (with notes) or the admin's."""
     with db.transaction() as session:
         order = get_order(session, order_id)
-        who = party(order, caller, access_token)
-        notes = notes_of(session, order.id) if who.role is Role.SELLER else None
-        return order_view(order, who, notes=notes)
+        return order_view(order, party(order, caller, access_token))
 
 
 def list_orders(db, caller: Caller, as_: str, status: str | None, tab: str | None, page):
