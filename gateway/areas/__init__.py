@@ -8,13 +8,12 @@ and so on.
 from __future__ import annotations
 
 from ..api import PREFIX, Blueprint
+from ..delivery.routes import blp as delivery
 
 catalog = Blueprint("catalog", __name__, url_prefix=PREFIX,
                     description="Shops, products, options, collections, categories")
 orders = Blueprint("orders", __name__, url_prefix=PREFIX,
                    description="Cart, checkout, orders, offers, messages, reviews")
-delivery = Blueprint("delivery", __name__, url_prefix=PREFIX,
-                     description="Delivery methods and quotes (shipping service)")
 payments = Blueprint("payments", __name__, url_prefix=PREFIX,
                      description="Payment settings, payments, refunds, ledger")
 notifications = Blueprint("notifications", __name__, url_prefix=PREFIX,

@@ -1,10 +1,12 @@
 """Nameko entrypoints of the moderation service: thin, each loads input, calls an action, dumps the result."""
 
-from services.common.rpc import rpc
-
 from services.common import health
+from services.common.caller import CallerProvider
 from services.common.db import Database
 from services.common.outbox import Outbox
+from services.common.rpc import rpc
+
+from . import actions
 
 
 class ModerationService:
@@ -12,7 +14,14 @@ class ModerationService:
 
     db = Database()
     events = Outbox()
+    caller = CallerProvider()
 
     @rpc
     def health(self):
         return health.report(self.name, self.db)
+
+    @rpc
+    def customer_stats(self, customer_id):
+        self.caller.require("seller", "admin")
+        with self.db.transaction() as session:
+            return actions.customer_stats(session, customer_id)

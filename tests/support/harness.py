@@ -253,3 +253,57 @@ class System:
         for proc in reversed(self.processes):
             proc.stop()
         self.processes.clear()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class GatewayProcess(Process):
+    """The gateway under gunicorn, as production runs it, on a free port."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [str(BIN / "gunicorn"), "-c", "gateway/gunicorn.conf.py", "gateway.app:create_app()"]
+        super().__init__("gateway", cmd, {
+            "GATEWAY_BIND": f"127.0.0.1:{self.port}",
+            "GATEWAY_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+            "PROMETHEUS_MULTIPROC_DIR": str(log_dir / f"metrics-{uuid.uuid4().hex[:6]}"),
+            "ATELIER_ENV": "test",
+            **env,
+        }, log_dir)
+        Path(self.env["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    def api(self, path: str) -> str:
+        return f"{self.url}/api/v1{path}"
+
+    def wait_up(self, timeout: float = 30) -> None:
+        import requests
+
+        def up():
+            if not self.running:
+                raise AssertionError(f"gateway exited:\n{self.logs()[-3000:]}")
+            return requests.get(f"{self.url}/health", timeout=2).status_code == 200
+
+        wait_for(up, timeout, interval=0.1, message="the gateway to answer /health")
+
+
+def _system_gateway(self: System, env: dict[str, str] | None = None) -> GatewayProcess:
+    """Start the gateway in front of this system's services."""
+    import gateway
+
+    url = self.databases.url("gateway")
+    gateway.migrations_upgrade(url)
+    proc = GatewayProcess({"AMQP_URI": self.amqp_uri, "GATEWAY_DATABASE_URL": url,
+                           **(env or {})}, self.log_dir).start()
+    self.processes.append(proc)
+    proc.wait_up()
+    return proc
+
+
+System.gateway = _system_gateway

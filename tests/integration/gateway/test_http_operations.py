@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
 import uuid
 
@@ -75,15 +74,3 @@ def test_the_docs_page_and_document_are_served(gateway_server, http):
             "/api/v1/customers/{user_id}"} <= set(spec["paths"])
     page = http.get(gateway_server.api("/docs"))
     assert page.status_code == 200 and "swagger" in page.text.lower()
-
-
-def test_schemathesis_finds_nothing_contradicting_the_document(gateway_server, http):
-    headers = admin_headers(gateway_server, http)
-    cmd = [
-        str(harness.BIN / "schemathesis"), "run", gateway_server.api("/openapi.json"),
-        "--checks", "all", "--max-examples", "12", "--workers", "2",
-        "--request-timeout", "15", "--suppress-health-check", "too_slow",
-        "--header", f"Authorization: {headers['Authorization']}",
-    ]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=150)
-    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]

@@ -1,0 +1,1 @@
+"""Delivery routes: a shop's delivery methods and quotes (the shipping service)."""
