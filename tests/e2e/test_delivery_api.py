@@ -108,6 +108,8 @@ def test_only_the_shop_owner_changes_its_delivery_methods(system, api):
      "rate.tiers"),
     ({"rate": {"basis": "fixed", "tiers": [{"from": 0, "cost": -1}]}}, "rate.tiers.0.cost"),
     ({"rate": {"basis": "fixed", "tiers": [{"from": 0, "cost": "300"}]}}, "rate.tiers.0.cost"),
+    ({"rate": {"basis": "fixed", "tiers": [{"from": 0, "cost": "$10,000"}]}}, "rate.tiers.0.cost"),
+    ({"rate": {"basis": "fixed", "tiers": [{"from": 0, "cost": 10000.5}]}}, "rate.tiers.0.cost"),
     ({"weight_limit_grams": {"min": 5000, "max": 1000}}, "weight_limit_grams"),
     ({"carrier": "teleport"}, "carrier"),
 ])
