@@ -97,8 +97,10 @@ def seed(products: int, database_url: str | None = None, shops: int | None = Non
                 copy(ProductCharacteristic.__table__, traits)
                 written += len(rows)
                 characteristics += len(traits)
-            if not is_sqlite(engine):
-                conn.exec_driver_sql("ANALYZE shops, products, product_characteristics")
+        if not is_sqlite(engine):  # fresh statistics and visibility map: index-only counts
+            with engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                    "VACUUM ANALYZE shops, products, product_characteristics")
     finally:
         engine.dispose()
     return {"seed": seed, "shops": len(shop_rows), "products": written,

@@ -8,6 +8,8 @@ and `q`: every word must occur in the title, the start of the description or a c
 Sorts (domain/listing.py): popularity (default), newest, discount, price up or down on the
 effective price with `offer_only` products after the priced ones; ties newest first, then by id.
 Promotions, which the domain puts first in the popularity order, do not exist yet.
+`total` is exact, except for a text search matching more than 1,000 products: it says 1,000 and
+`total_capped: true` (counting every match of a substring search costs a recheck of each row).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from .common import as_uuid, now
 from .views import card_payload
 
 MAX_WORDS = 8
+LIST_QUERY = ListQuery()  # stateless: one instance serves every call
+SEARCH_COUNT_CAP = 1_000  # a text search's `total` is exact up to this; beyond, `total_capped`
 CARD_COLUMNS = (
     Product.id, Product.shop_id, Product.title, Product.category, Product.currency,
     Product.price, Product.effective_price, Product.discount_percent, Product.sale_mode,
@@ -36,7 +40,7 @@ CARD_COLUMNS = (
 
 
 def list_products(session: Session, query: Any) -> dict[str, Any]:
-    params = load(ListQuery(), query or {}, detail="The listing query is not valid.")
+    params = load(LIST_QUERY, query or {}, detail="The listing query is not valid.")
     page = PageRequest(params["page"], params["per_page"])
     conditions = filters(params)
     order = parse_sort(params["sort"])
@@ -44,13 +48,20 @@ def list_products(session: Session, query: Any) -> dict[str, Any]:
         _ordered(select(*CARD_COLUMNS).where(*conditions), order)
         .limit(page.per_page).offset(page.offset)
     ).all()
-    total = session.execute(select(func.count()).select_from(Product).where(*conditions)).scalar()
+    matching = select(Product.id).where(*conditions)
+    if params.get("q"):  # a substring search rechecks every match: count the first ones only
+        matching = matching.limit(SEARCH_COUNT_CAP + 1)
+    total = session.execute(select(func.count()).select_from(matching.subquery())).scalar()
     moment = now()
-    return page.page_of([card_payload(row, moment) for row in rows], total)
+    body = page.page_of([card_payload(row, moment) for row in rows], min(total, SEARCH_COUNT_CAP)
+                        if params.get("q") else total)
+    if params.get("q") and total > SEARCH_COUNT_CAP:
+        body["total_capped"] = True
+    return body
 
 
 def filters(params: dict[str, Any]) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Product.listed.is_(True)]
+    conditions: list[ColumnElement[bool]] = [Product.listed]
     if params.get("category"):
         category = require_category(params["category"])
         slugs = sorted(subtree_slugs(category.slug))

@@ -83,7 +83,7 @@ def list_collections(session: Session, caller: Caller, shop_id: Any) -> dict[str
         return {"items": [collection_payload(row, list(row.product_ids)) for row in rows]}
     wanted = {i for row in rows for i in row.product_ids}
     listed = set(session.execute(
-        select(Product.id).where(Product.id.in_(wanted), Product.listed.is_(True))
+        select(Product.id).where(Product.id.in_(wanted), Product.listed)
     ).scalars()) if wanted else set()
     return {"items": [collection_payload(row, [i for i in row.product_ids if i in listed])
                       for row in rows]}
