@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from services.catalog.domain.errors import OptionInvalid
 from services.catalog.domain.model import Option
 from services.catalog.domain.products import validate_option
+from services.catalog.domain.shops import ShopStatus, shop_visible
 from services.catalog.models import Collection, GlobalOption, Product
 from services.catalog.schemas import CollectionIn, GlobalOptionIn, load
 from services.common.caller import Caller
-from services.common.errors import Invalid
+from services.common.errors import Invalid, NotFound
 
 from .common import as_uuid, ensure_manageable, get_shop, is_owner, new_id, now, owned_shop
 from .views import collection_payload, global_option_payload
@@ -75,6 +76,8 @@ def list_collections(session: Session, caller: Caller, shop_id: Any) -> dict[str
     """Anyone may list a shop's collections; others see only the products they may see."""
     shop = get_shop(session, shop_id)
     owner = is_owner(caller, shop)
+    if not (shop_visible(ShopStatus(shop.status), owner) or caller.is_admin):
+        raise NotFound("There is no such shop.", "shop_not_found")
     rows = list(session.execute(
         select(Collection).where(Collection.shop_id == shop.id)
         .order_by(Collection.created_at, Collection.id)
