@@ -86,6 +86,24 @@ def admin_create(email: str, password: str, name: str) -> None:
     click.echo(f"created admin {user['email']} ({user['id']})")
 
 
+@main.command()
+@click.option("--products", type=click.IntRange(min=1), required=True,
+              help="How many products to generate.")
+@click.option("--seed", "seed_value", default=1, show_default=True,
+              help="The same seed makes the same catalog.")
+@click.option("--database-url", default=None,
+              help="The catalog's database (default: CATALOG_DATABASE_URL).")
+def seed(products: int, seed_value: int, database_url: str | None) -> None:
+    """Fill the catalog with a realistic generated one: shops, products, options, characteristics."""
+    from .seed import seed as generate
+
+    try:
+        summary = generate(products, database_url=database_url, seed=seed_value)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(" ".join(f"{key}={value}" for key, value in summary.items()))
+
+
 @main.group()
 def events() -> None:
     """Watch the events flowing between services."""

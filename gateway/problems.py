@@ -22,7 +22,8 @@ log = logging.getLogger("gateway.errors")
 
 PROBLEM_JSON = "application/problem+json"
 
-_KIND_STATUS = {"not_found": 404, "forbidden": 403, "invalid": 422, "conflict": 409}
+_KIND_STATUS = {"not_found": 404, "forbidden": 403, "invalid": 422, "conflict": 409,
+                "unavailable": 503}
 
 
 class ProblemSchema(ma.Schema):
@@ -123,8 +124,10 @@ def handle_remote_error(error: RemoteError) -> Response:
             extra={"service": error.service, "exc_type": error.exc_type, "exc_path": error.exc_path},
         )
         return problem(500, "Internal error; quote the request id when reporting it.")
-    return problem(status, error.detail, errors=error.errors if status == 422 else None,
-                   code=error.code)
+    headers = ({"Retry-After": str(current_app.config["GATEWAY"].retry_after_seconds)}
+               if status == 503 else None)
+    return problem(status, error.detail, errors=error.errors if status in (409, 422) else None,
+                   code=error.code, headers=headers)
 
 
 def handle_local_error(error: ServiceError) -> Response:

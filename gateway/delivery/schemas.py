@@ -43,10 +43,10 @@ class MethodFields(ma.Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     carrier = fields.String(validate=validate.OneOf(CARRIERS))
     destinations = fields.List(fields.Nested(DestinationSchema), validate=validate.Length(max=200))
-    weight_limit_grams = fields.Nested(WeightLimitSchema, allow_none=True)
+    weight_limit_grams = fields.Nested(WeightLimitSchema)
     free_delivery_applies = fields.Boolean()
     rate = fields.Nested(RateSchema)
-    delivery_days = StrictInteger(validate=validate.Range(min=0, max=365), allow_none=True)
+    delivery_days = StrictInteger(validate=validate.Range(min=0, max=365))
     enabled = fields.Boolean()
 
 

@@ -6,7 +6,6 @@ the actions enforce ownership with it. Every subscription of the service is list
 
 from __future__ import annotations
 
-from nameko.rpc import rpc
 from sqlalchemy.exc import IntegrityError
 
 from services.catalog.actions import (
@@ -24,6 +23,7 @@ from services.common.caller import CallerProvider
 from services.common.db import Database
 from services.common.messaging import event_handler
 from services.common.outbox import Outbox
+from services.common.rpc import rpc
 
 
 class CatalogService:

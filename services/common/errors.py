@@ -48,5 +48,23 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
+class Unavailable(ServiceError):
+    """Another service this one needed did not answer in time; the gateway answers 503."""
+
+    kind = "unavailable"
+    code = "service_unavailable"
+
+
+# What leaves a service: every typed error travels as one of these (see `services.common.rpc`).
+BASE_ERRORS = (NotFound, Forbidden, Invalid, Conflict, Unavailable)
 # The names the gateway recognises in a RemoteError's exc_type.
-ERROR_KINDS = {cls.__name__: cls.kind for cls in (NotFound, Forbidden, Invalid, Conflict)}
+ERROR_KINDS = {cls.__name__: cls.kind for cls in BASE_ERRORS}
+
+
+def on_the_wire(exc: ServiceError) -> ServiceError:
+    """A service's own subclass (`OutOfStock`) as its base (`Conflict`), keeping code and errors,
+    so callers need to know only the kernel's five types."""
+    base = next((b for b in BASE_ERRORS if isinstance(exc, b)), None)
+    if base is None or type(exc) is base:
+        return exc
+    return base(exc.detail, exc.code, exc.errors)

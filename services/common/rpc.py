@@ -1,4 +1,8 @@
-"""RPC entrypoints: Nameko's `@rpc`, answering without waiting for a publisher confirm per reply.
+"""RPC entrypoints: Nameko's `@rpc`, with typed errors sent as the kernel's base types, answering
+without waiting for a publisher confirm per reply.
+
+A service raises its own typed errors (`OutOfStock(Conflict)`); they leave as `Conflict` with their
+code and per-field errors, so the gateway and other services map five types and nothing else.
 
 A reply goes to the caller's own reply queue; if the broker loses it, the caller's timeout already
 answers for it (the gateway turns it into a 503 the client may retry). Waiting for a confirm on every
@@ -17,6 +21,7 @@ from nameko.constants import AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER, SERIALIZER
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from . import settings
+from .errors import ServiceError, on_the_wire
 
 
 class ReplyPublisher(Publisher):
@@ -33,6 +38,9 @@ class QuickRpcConsumer(RpcConsumer):
         super().setup()
 
     def handle_result(self, message, result, exc_info):
+        if exc_info is not None and isinstance(exc_info[1], ServiceError):
+            exc = on_the_wire(exc_info[1])
+            exc_info = (type(exc), exc, exc_info[2])
         if self.confirm_replies:
             return super().handle_result(message, result, exc_info)
         config = self.container.config

@@ -16,7 +16,14 @@ from typing import Any
 import eventlet
 from nameko.exceptions import UnknownService
 
-from services.common.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from services.common.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ServiceError,
+    Unavailable,
+)
 
 from . import settings
 
@@ -34,11 +41,8 @@ _KNOWN_SUBCLASSES: dict[str, type[ServiceError]] = {
 }
 
 
-class ServiceUnavailable(ServiceError):
+class ServiceUnavailable(Unavailable):
     """Another service did not answer; the gateway answers 503."""
-
-    kind = "unavailable"
-    code = "service_unavailable"
 
 
 def call(proxy, service: str, method: str, *args, default_error=Conflict, **kwargs) -> Any:

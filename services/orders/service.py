@@ -1,26 +1,26 @@
 """Nameko entrypoints of the orders service: thin, each loads input, calls an action, dumps the result.
 
-Errors leave as the kernel's four types (`NotFound`, `Forbidden`, `Invalid`, `Conflict`, with detail,
-code and per-field errors), whatever subclass the domain raised, so the gateway maps them by name;
-`ServiceUnavailable` (a service this one depends on did not answer) leaves as it is (→ 503).
+Errors leave as the kernel's base types (`services.common.rpc` sends `WrongState` as `Conflict`, with
+its code and per-field errors); `ServiceUnavailable` (a service this one depends on did not answer)
+leaves as `Unavailable` (→ 503).
 The RPC methods and their shapes are listed in `services/orders/README.md`.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import Timer
 
 from services.common import health
 from services.common.caller import CallerProvider
 from services.common.db import Database
-from services.common.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from services.common.errors import Invalid
 from services.common.messaging import event_handler
 from services.common.outbox import Outbox
 from services.common.paging import PageRequest
+from services.common.rpc import rpc
 
 from . import schemas, settings
 from .actions import (
@@ -50,25 +50,6 @@ class ConfiguredTimer(Timer):
         self.interval = self.read_interval()
 
 
-_BASES = (NotFound, Forbidden, Invalid, Conflict)
-
-
-def boundary(fn):
-    """An RPC entrypoint whose typed errors leave as the kernel's base types."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ServiceError as exc:
-            base = next((b for b in _BASES if isinstance(exc, b)), None)
-            if base is None or type(exc) is base:
-                raise
-            raise base(exc.detail, exc.code, exc.errors) from None
-
-    return rpc(wrapper)
-
-
 def _page(query) -> PageRequest:
     data = schemas.load(schemas.PageQuery(), query)
     return PageRequest(data["page"], data["per_page"])
@@ -96,32 +77,32 @@ class OrdersService:
         return health.report(self.name, self.db)
 
     # Cart -----------------------------------------------------------------------------------------
-    @boundary
+    @rpc
     def get_cart(self):
         return cart.get_cart(self.db, self._catalog, self.caller)
 
-    @boundary
+    @rpc
     def add_cart_item(self, body):
         data = schemas.load(schemas.CartItemIn(), body)
         return cart.add_item(self.db, self.events, self._catalog, self.caller, data)
 
-    @boundary
+    @rpc
     def update_cart_item(self, item_id, body):
         data = schemas.load(schemas.CartItemPatch(), body)
         return cart.update_item(self.db, self._catalog, self.caller, item_id, data["quantity"])
 
-    @boundary
+    @rpc
     def remove_cart_item(self, item_id):
         cart.remove_item(self.db, self.caller, item_id)
 
     # Checkout -------------------------------------------------------------------------------------
-    @boundary
+    @rpc
     def checkout(self, body, idempotency_key=None):
         data = schemas.load(schemas.CheckoutIn(), body)
         return checkout.checkout(self.db, self.events, self._catalog, self._shipping,
                                  self.caller, data, idempotency_key)
 
-    @boundary
+    @rpc
     def create_seller_order(self, shop_id, body, idempotency_key=None):
         data = schemas.load(schemas.SellerOrderIn(), body)
         return seller_orders.create_for_customer(self.db, self.events, self._catalog,
@@ -129,76 +110,76 @@ class OrdersService:
                                                  idempotency_key)
 
     # Reading --------------------------------------------------------------------------------------
-    @boundary
+    @rpc
     def get_order(self, order_id, access=None):
         return listing.read_order(self.db, self.caller, order_id, access)
 
-    @boundary
+    @rpc
     def list_orders(self, query=None):
         data = schemas.load(schemas.ListQuery(), query)
         page = PageRequest(data["page"], data["per_page"])
         return listing.list_orders(self.db, self.caller, data["as_"], data["status"],
                                    data["tab"], page)
 
-    @boundary
+    @rpc
     def shipment_context(self, order_id):
         return listing.shipment_context(self.db, self.caller, order_id)
 
-    @boundary
+    @rpc
     def customer_stats(self, customer_id):
         return listing.customer_stats(self.db, self.caller, customer_id)
 
     # Moves ----------------------------------------------------------------------------------------
-    @boundary
+    @rpc
     def confirm(self, order_id):
         return lifecycle.confirm(self.db, self.events, self.caller, order_id)
 
-    @boundary
+    @rpc
     def cancel(self, order_id, body=None):
         data = schemas.load(schemas.CancelIn(), body)
         return lifecycle.cancel(self.db, self.events, self.caller, order_id, data.get("reason"))
 
-    @boundary
+    @rpc
     def mark_paid(self, order_id):
         return lifecycle.mark_paid(self.db, self.events, self.caller, order_id)
 
-    @boundary
+    @rpc
     def start_production(self, order_id):
         return lifecycle.start_production(self.db, self.events, self.caller, order_id)
 
-    @boundary
+    @rpc
     def request_balance(self, order_id, body=None):
         data = schemas.load(schemas.BalanceRequestIn(), body)
         return lifecycle.request_balance(self.db, self.events, self.caller, order_id,
                                          data.get("note"), data["attachment_ids"])
 
-    @boundary
+    @rpc
     def receive(self, order_id):
         return lifecycle.receive(self.db, self.events, self.caller, order_id)
 
-    @boundary
+    @rpc
     def complete(self, order_id):
         return lifecycle.complete(self.db, self.events, self.caller, order_id)
 
-    @boundary
+    @rpc
     def set_delivery_cost(self, order_id, body):
         data = schemas.load(schemas.DeliveryCostIn(), body)
         return lifecycle.set_delivery_cost(self.db, self.events, self.caller, order_id,
                                            data["cost"])
 
-    @boundary
+    @rpc
     def change_amount(self, order_id, body):
         data = schemas.load(schemas.AmountIn(), body)
         return lifecycle.change_order_amount(self.db, self.events, self.caller, order_id,
                                              data["amount"], data["reason"])
 
-    @boundary
+    @rpc
     def list_amount_requests(self, query=None):
         query = dict(query or {})
         status = query.pop("status", "pending")
         return lifecycle.list_amount_requests(self.db, self.caller, status, _page(query))
 
-    @boundary
+    @rpc
     def decide_amount_request(self, request_id, approve):
         if not isinstance(approve, bool):
             raise Invalid("`approve` is true or false.", "validation_failed",
@@ -207,41 +188,41 @@ class OrdersService:
                                                approve)
 
     # Conversation, notes, reviews -----------------------------------------------------------------
-    @boundary
+    @rpc
     def list_messages(self, order_id, query=None):
         return conversation.list_messages(self.db, self.caller, order_id, _page(query))
 
-    @boundary
+    @rpc
     def post_message(self, order_id, body):
         data = schemas.load(schemas.MessageIn(), body)
         return conversation.post_message(self.db, self.events, self.caller, order_id,
                                          data["text"], data["attachment_ids"])
 
-    @boundary
+    @rpc
     def list_notes(self, order_id):
         return conversation.list_notes(self.db, self.caller, order_id)
 
-    @boundary
+    @rpc
     def add_note(self, order_id, body):
         data = schemas.load(schemas.NoteIn(), body)
         return conversation.add_note(self.db, self.caller, order_id, data["text"])
 
-    @boundary
+    @rpc
     def update_note(self, order_id, note_id, body):
         data = schemas.load(schemas.NoteIn(), body)
         return conversation.update_note(self.db, self.caller, order_id, note_id, data["text"])
 
-    @boundary
+    @rpc
     def post_review(self, order_id, body, display_name=None):
         data = schemas.load(schemas.ReviewIn(), body)
         return conversation.post_review(self.db, self.events, self.caller, order_id,
                                         data["rating"], data["text"], display_name)
 
-    @boundary
+    @rpc
     def shop_reviews(self, shop_id, query=None):
         return conversation.list_reviews(self.db, _page(query), shop_id=shop_id)
 
-    @boundary
+    @rpc
     def product_reviews(self, product_id, query=None):
         return conversation.list_reviews(self.db, _page(query), product_id=product_id)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from nameko.rpc import rpc
 from nameko.timer import Timer
 
 from services.common import clock, health
@@ -24,6 +23,7 @@ from services.common.db import Database
 from services.common.errors import ServiceError
 from services.common.messaging import event_handler
 from services.common.outbox import Outbox
+from services.common.rpc import rpc
 
 from . import settings
 from .actions import deadlines, methods, quotes, shipments, tracking

@@ -8,7 +8,9 @@ import subprocess
 import threading
 
 import pytest
+from sqlalchemy import text
 
+from services.common.db import make_engine
 from services.common.settings import ROOT
 from tests.integration.kernel import probe_databases
 from tests.support.harness import BIN, Databases, wait_for
@@ -41,3 +43,20 @@ def test_events_tail_prints_each_matching_event_as_it_is_published(processes, am
     printed = [line.split(" ", 2) for line in lines if line.startswith("probe.")]
     assert [p[0] for p in printed] == ["probe.note_recorded"] * 2
     assert [json.loads(p[2])["note_id"] for p in printed] == note_ids
+
+
+def test_seed_fills_the_catalog_once_per_seed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+
+    first = subprocess.run([str(BIN / "atelier"), "seed", "--products", "120", "--database-url", url],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+    again = subprocess.run([str(BIN / "atelier"), "seed", "--products", "120", "--database-url", url],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert first.returncode == 0, first.stderr
+    assert "products=120" in first.stdout
+    engine = make_engine(url, pool_size=1)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM products")).scalar_one() == 120
+    engine.dispose()
+    assert again.returncode == 1 and "already in this database" in again.stderr
