@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from ..api import PREFIX, Blueprint
 from ..delivery.routes import blp as delivery
+from ..orders.routes import blp as orders
 
 catalog = Blueprint("catalog", __name__, url_prefix=PREFIX,
                     description="Shops, products, options, collections, categories")
-orders = Blueprint("orders", __name__, url_prefix=PREFIX,
-                   description="Cart, checkout, orders, offers, messages, reviews")
 payments = Blueprint("payments", __name__, url_prefix=PREFIX,
                      description="Payment settings, payments, refunds, ledger")
 notifications = Blueprint("notifications", __name__, url_prefix=PREFIX,

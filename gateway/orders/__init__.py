@@ -1,0 +1,1 @@
+"""Cart, checkout and order routes (the orders service; shipping for shipments)."""

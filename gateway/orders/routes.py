@@ -1,0 +1,459 @@
+"""Cart, checkout and order routes, answered by the orders service (and shipping for shipments).
+
+The orders service enforces ownership from the caller's identity (sent with every call); these
+routes gate by role, check that the caller is a party to the order before reading a body, and shape
+the answers. Offers, inquiries, uploads and custom requests live elsewhere.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, current_app, g, jsonify
+
+from services.common.errors import NotFound
+
+from .. import auth, services
+from ..api import PREFIX, Blueprint
+from ..identity import actions as identity
+from ..ownership import shop_owner_only
+from .access import buyer_or_guest, order_party_only
+from .schemas import (
+    AmountRequestPageSchema,
+    AmountRequestQuerySchema,
+    AmountRequestSchema,
+    AmountSchema,
+    BalanceRequestSchema,
+    CartItemCreateSchema,
+    CartItemPatchSchema,
+    CartItemSchema,
+    CartSchema,
+    CheckoutResultSchema,
+    CheckoutSchema,
+    DeliveryCostSchema,
+    IdempotencyHeaderSchema,
+    MessageCreateSchema,
+    MessagePageSchema,
+    MessageSchema,
+    NotePageSchema,
+    NoteSchema,
+    NoteTextSchema,
+    OrderAccessQuerySchema,
+    OrderListQuerySchema,
+    OrderPageSchema,
+    OrderSchema,
+    PageQuerySchema,
+    ReasonSchema,
+    ReviewCreateSchema,
+    ReviewPageSchema,
+    ReviewSchema,
+    SellerOrderCreateSchema,
+    SellerOrderResultSchema,
+    ShipmentCreateSchema,
+    ShipmentSchema,
+)
+
+blp = Blueprint("orders", __name__, url_prefix=PREFIX,
+                description="Cart, checkout, orders, messages, notes, reviews (orders service)")
+
+ORDER = "/orders/<uuid:order_id>"
+OPTIONAL_BEARER = [{}, {"bearerAuth": []}]
+
+
+def _json(body) -> dict:
+    """A loaded body as the services take it: UUIDs as text, at any depth."""
+    if isinstance(body, dict):
+        return {key: _json(value) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_json(value) for value in body]
+    if isinstance(body, uuid.UUID):
+        return str(body)
+    return body
+
+
+def _with_tracking(*orders: dict) -> None:
+    """Fill in the tracking links the orders service does not know yet, from shipping.
+
+    `shipment.created` carries no `tracking_url`, so the orders service stores null; shipping made
+    the link when the track was added. Asked only for orders with a numbered track and no link, in
+    parallel, and only for orders the orders service has already shown to this caller."""
+    pending = []
+    for order in orders:
+        if any(s.get("tracking_number") and not s.get("tracking_url")
+               for s in order.get("shipments") or ()):
+            pending.append((order, services.start("shipping", "list_shipments", order["id"])))
+    for order, reply in pending:
+        links = {s["id"]: s.get("tracking_url")
+                 for s in (services.result(reply) or {}).get("items", [])}
+        for shipment in order["shipments"]:
+            if not shipment.get("tracking_url"):
+                shipment["tracking_url"] = links.get(shipment["id"])
+
+
+def _order(order: dict) -> dict:
+    _with_tracking(order)
+    return order
+
+
+def _order_link(order_id: str, token: str) -> str:
+    return f"{PREFIX}/orders/{order_id}?access={token}"
+
+
+# Cart ---------------------------------------------------------------------------------------------
+@blp.route("/cart", methods=["GET"])
+@blp.secured("buyer")
+@blp.response(200, CartSchema)
+@blp.problems(503)
+def get_cart():
+    """The buyer's cart, grouped by shop, priced at the catalog's current prices."""
+    return services.call("orders", "get_cart")
+
+
+@blp.route("/cart/items", methods=["POST"])
+@blp.secured("buyer")
+@blp.arguments(CartItemCreateSchema)
+@blp.response(201, CartItemSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def add_cart_item(body):
+    """Put a product in the cart (the same product with the same options adds up).
+
+    Availability is checked (409 when out of stock or the shop is on vacation without cart);
+    nothing is reserved: stock is taken at checkout."""
+    return services.call("orders", "add_cart_item", _json(body))
+
+
+@blp.route("/cart/items/<uuid:item_id>", methods=["PATCH"])
+@blp.secured("buyer")
+@blp.arguments(CartItemPatchSchema)
+@blp.response(200, CartItemSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def update_cart_item(body, item_id):
+    """Change an item's quantity."""
+    return services.call("orders", "update_cart_item", str(item_id), _json(body))
+
+
+@blp.route("/cart/items/<uuid:item_id>", methods=["DELETE"])
+@blp.secured("buyer")
+@blp.response(204)
+@blp.problems(404, 503)
+def remove_cart_item(item_id):
+    """Take an item out of the cart."""
+    services.call("orders", "remove_cart_item", str(item_id))
+
+
+# Checkout -----------------------------------------------------------------------------------------
+@blp.route("/checkout", methods=["POST"])
+@blp.doc(security=OPTIONAL_BEARER)
+@buyer_or_guest
+@blp.arguments(CheckoutSchema)
+@blp.arguments(IdempotencyHeaderSchema, location="headers")
+@blp.response(201, CheckoutResultSchema)
+@blp.problems(401, 403, 404, 409, 413, 415, 503)
+def checkout(body, headers):
+    """One order per listed shop, made from that shop's cart group (which leaves the cart).
+
+    A buyer checks out with a token; a guest without one, giving `guest` and each shop's `items`.
+    `accept_rules` must be true. 409 names the lines that cannot be had; stock is never oversold.
+    Replaying an `Idempotency-Key` with the same body returns the same orders."""
+    result = services.call("orders", "checkout", _json(body), headers.get("idempotency_key"))
+    token = result.get("access_token")
+    if token:
+        result["order_links"] = [_order_link(o["id"], token) for o in result["orders"]]
+    return result
+
+
+# Orders -------------------------------------------------------------------------------------------
+@blp.route("/orders", methods=["GET"])
+@blp.secured("buyer", "seller")
+@blp.arguments(OrderListQuerySchema, location="query")
+@blp.response(200, OrderPageSchema)
+@blp.problems(503)
+def list_orders(query):
+    """A buyer's purchases (`as=buyer`) or a seller's shop orders (`as=seller`), newest first."""
+    roles = auth.current_identity().roles
+    side = query.pop("as_", None) or ("buyer" if "buyer" in roles else "seller")
+    if side == "seller" and "seller" not in roles:
+        abort(403, description="Only a seller lists a shop's orders.")
+    page = services.call("orders", "list_orders", {"as": side, **query})
+    _with_tracking(*page["items"])
+    return page
+
+
+@blp.route(ORDER, methods=["GET"])
+@blp.doc(security=OPTIONAL_BEARER)
+@blp.arguments(OrderAccessQuerySchema, location="query")
+@blp.response(200, OrderSchema)
+@blp.problems(401, 404, 503)
+def get_order(query, order_id):
+    """The order as the caller may see it: its buyer, its seller (with private notes), an admin,
+    or a guest with the order link's `access` token."""
+    access = query.get("access")
+    if g.get("identity") is None and (access is None or auth.bearer_token() is not None):
+        abort(401, description="Sign in, or open the order link you were sent.")
+    return _order(services.call("orders", "get_order", str(order_id), access))
+
+
+def _move(method: str, order_id, *args):
+    return _order(services.call("orders", method, str(order_id), *args))
+
+
+@blp.route(f"{ORDER}/confirm", methods=["POST"])
+@blp.secured("seller")
+@blp.response(200, OrderSchema)
+@blp.problems(404, 409, 503)
+def confirm(order_id):
+    """The seller accepts a placed order: `confirmed` (awaiting payment)."""
+    return _move("confirm", order_id)
+
+
+@blp.route(f"{ORDER}/delivery-cost", methods=["POST"])
+@blp.secured("seller")
+@order_party_only
+@blp.arguments(DeliveryCostSchema)
+@blp.response(200, OrderSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def set_delivery_cost(body, order_id):
+    """The seller prices a delivery method it quotes (while placed or confirmed); totals are
+    recomputed and the buyer is told."""
+    return _move("set_delivery_cost", order_id, body)
+
+
+@blp.route(f"{ORDER}/start-production", methods=["POST"])
+@blp.secured("seller")
+@blp.response(200, OrderSchema)
+@blp.problems(404, 409, 503)
+def start_production(order_id):
+    """Made to order, advance paid: `partially_paid` → `in_production`."""
+    return _move("start_production", order_id)
+
+
+@blp.route(f"{ORDER}/request-balance", methods=["POST"])
+@blp.secured("seller")
+@order_party_only
+@blp.arguments(BalanceRequestSchema, required=False)
+@blp.response(200, OrderSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def request_balance(body, order_id):
+    """Ask the buyer for the balance of an order in production (a note, optional photos)."""
+    return _move("request_balance", order_id, _json(body))
+
+
+@blp.route(f"{ORDER}/complete", methods=["POST"])
+@blp.secured("seller", "admin")
+@blp.response(200, OrderSchema)
+@blp.problems(404, 409, 503)
+def complete(order_id):
+    """Close the order: `received` → `completed` (otherwise the auto-close does it)."""
+    return _move("complete", order_id)
+
+
+@blp.route(f"{ORDER}/cancel", methods=["POST"])
+@blp.secured("buyer", "seller", "admin")
+@order_party_only
+@blp.arguments(ReasonSchema, required=False)
+@blp.response(200, OrderSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def cancel(body, order_id):
+    """Cancel: the buyer before confirmation, the seller (or an admin) before shipping."""
+    return _move("cancel", order_id, body)
+
+
+@blp.route(f"{ORDER}/mark-paid", methods=["POST"])
+@blp.secured("seller")
+@blp.response(200, OrderSchema)
+@blp.problems(404, 409, 503)
+def mark_paid(order_id):
+    """Payment agreed outside the platform: `paid`, whatever the prepayment percent."""
+    return _move("mark_paid", order_id)
+
+
+@blp.route(f"{ORDER}/receive", methods=["POST"])
+@blp.secured("buyer")
+@blp.response(200, OrderSchema)
+@blp.problems(404, 409, 503)
+def receive(order_id):
+    """The buyer accepts the goods: `shipped` → `received`."""
+    return _move("receive", order_id)
+
+
+@blp.route(f"{ORDER}/amount", methods=["POST"])
+@blp.secured("seller", "admin")
+@order_party_only
+@blp.arguments(AmountSchema)
+@blp.response(200, OrderSchema, description="Applied (placed or confirmed): the order")
+@blp.alt_response(202, schema=AmountRequestSchema,
+                  description="Later states: a request for the admin to decide")
+@blp.problems(404, 409, 413, 415, 503)
+def change_amount(body, order_id):
+    """Change the items total (delivery and surcharge are added again)."""
+    result = services.call("orders", "change_amount", str(order_id), body)
+    if result.get("applied"):
+        return _order(result["order"])
+    response = jsonify(AmountRequestSchema().dump(result["request"]))
+    response.status_code = 202
+    return response
+
+
+@blp.route(f"{ORDER}/shipments", methods=["POST"])
+@blp.secured("seller")
+@order_party_only
+@blp.arguments(ShipmentCreateSchema)
+@blp.response(201, ShipmentSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def add_shipment(body, order_id):
+    """Ship a paid order (or add a further track to a shipped one); the order becomes `shipped`
+    once the orders service hears of the shipment. Tracking numbers are checked per carrier."""
+    context = services.call("orders", "shipment_context", str(order_id))
+    return services.call("shipping", "add_shipment", str(order_id), context["shop_id"],
+                         body["carrier"], body.get("tracking_number"), body["notify_buyer"])
+
+
+# Messages, notes, reviews -------------------------------------------------------------------------
+@blp.route(f"{ORDER}/messages", methods=["GET"])
+@blp.secured("buyer", "seller")
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, MessagePageSchema)
+@blp.problems(404, 503)
+def list_messages(query, order_id):
+    """The conversation on the order, oldest first."""
+    return services.call("orders", "list_messages", str(order_id), query)
+
+
+@blp.route(f"{ORDER}/messages", methods=["POST"])
+@blp.secured("buyer", "seller")
+@order_party_only
+@blp.arguments(MessageCreateSchema)
+@blp.response(201, MessageSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def post_message(body, order_id):
+    """Write to the other party (not on a guest's order: use the guest's contacts)."""
+    return services.call("orders", "post_message", str(order_id), _json(body))
+
+
+@blp.route(f"{ORDER}/notes", methods=["GET"])
+@blp.secured("seller")
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, NotePageSchema)
+@blp.problems(404, 503)
+def list_notes(query, order_id):
+    """The seller's private notes on the order (never shown to the buyer), oldest first."""
+    notes = services.call("orders", "list_notes", str(order_id))["items"]
+    page, per_page = query["page"], query["per_page"]
+    start = (page - 1) * per_page
+    return {"items": notes[start:start + per_page], "page": page, "per_page": per_page,
+            "total": len(notes)}
+
+
+@blp.route(f"{ORDER}/notes", methods=["POST"])
+@blp.secured("seller")
+@order_party_only
+@blp.arguments(NoteTextSchema)
+@blp.response(201, NoteSchema)
+@blp.problems(404, 413, 415, 503)
+def add_note(body, order_id):
+    """A private note on the order."""
+    return services.call("orders", "add_note", str(order_id), body)
+
+
+@blp.route(f"{ORDER}/notes/<uuid:note_id>", methods=["PATCH"])
+@blp.secured("seller")
+@order_party_only
+@blp.arguments(NoteTextSchema)
+@blp.response(200, NoteSchema)
+@blp.problems(404, 413, 415, 503)
+def update_note(body, order_id, note_id):
+    """Change a note's text."""
+    return services.call("orders", "update_note", str(order_id), str(note_id), body)
+
+
+@blp.route(f"{ORDER}/review", methods=["POST"])
+@blp.secured("buyer")
+@order_party_only
+@blp.arguments(ReviewCreateSchema)
+@blp.response(201, ReviewSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def post_review(body, order_id):
+    """The buyer's review once the order is received; one per order (a second → 409)."""
+    return services.call("orders", "post_review", str(order_id), body, _display_name())
+
+
+def _display_name() -> str | None:
+    """The reviewer's first name as shown publicly ("Anna" of "Anna Petrova")."""
+    store = current_app.extensions["gateway_store"]
+    try:
+        name = identity.get_user(store, auth.current_identity().user_id).name
+    except NotFound:  # the service falls back to the name on the delivery address
+        return None
+    words = (name or "").split()
+    return words[0][:100] if words else None
+
+
+@blp.route("/shops/<uuid:shop_id>/reviews", methods=["GET"])
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, ReviewPageSchema)
+@blp.problems(503)
+def shop_reviews(query, shop_id):
+    """The shop's public reviews, newest first, with its average rating."""
+    return services.call("orders", "shop_reviews", str(shop_id), query)
+
+
+@blp.route("/products/<uuid:product_id>/reviews", methods=["GET"])
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, ReviewPageSchema)
+@blp.problems(503)
+def product_reviews(query, product_id):
+    """Public reviews of orders with this product, newest first, with their average rating."""
+    return services.call("orders", "product_reviews", str(product_id), query)
+
+
+# Orders a seller adds -----------------------------------------------------------------------------
+@blp.route("/shops/<uuid:shop_id>/orders", methods=["POST"])
+@blp.secured("seller")
+@shop_owner_only
+@blp.arguments(SellerOrderCreateSchema)
+@blp.arguments(IdempotencyHeaderSchema, location="headers")
+@blp.response(201, SellerOrderResultSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def create_seller_order(body, headers, shop_id):
+    """An order on a customer's behalf (placed and confirmed at once); the customer reads it
+    through `order_link`."""
+    result = services.call("orders", "create_seller_order", str(shop_id), _json(body),
+                           headers.get("idempotency_key"))
+    result["order_link"] = _order_link(result["order"]["id"], result["access_token"])
+    return result
+
+
+# The admin's queue of amount changes --------------------------------------------------------------
+@blp.route("/admin/amount-requests", methods=["GET"])
+@blp.secured("admin")
+@blp.arguments(AmountRequestQuerySchema, location="query")
+@blp.response(200, AmountRequestPageSchema)
+@blp.problems(503)
+def list_amount_requests(query):
+    """Sellers' requests to change the amount of orders past confirmation, oldest first
+    (`status=pending` by default; `all` for every one)."""
+    if query.get("status") == "all":
+        query["status"] = None
+    return services.call("orders", "list_amount_requests", query)
+
+
+def _decide(request_id, approve: bool):
+    return services.call("orders", "decide_amount_request", str(request_id), approve)
+
+
+@blp.route("/admin/amount-requests/<uuid:request_id>/approve", methods=["POST"])
+@blp.secured("admin")
+@blp.response(200, AmountRequestSchema)
+@blp.problems(404, 409, 503)
+def approve_amount_request(request_id):
+    """Apply the requested amount to the order."""
+    return _decide(request_id, True)
+
+
+@blp.route("/admin/amount-requests/<uuid:request_id>/reject", methods=["POST"])
+@blp.secured("admin")
+@blp.response(200, AmountRequestSchema)
+@blp.problems(404, 409, 503)
+def reject_amount_request(request_id):
+    """Leave the order's amount as it is."""
+    return _decide(request_id, False)
