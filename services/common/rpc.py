@@ -17,8 +17,14 @@ reply costs a broker round trip per call, so it is off unless `RPC_REPLY_CONFIRM
 from __future__ import annotations
 
 from nameko.amqp.publish import Publisher
-from nameko.constants import AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER, SERIALIZER_CONFIG_KEY
+from nameko.constants import (
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    NON_PERSISTENT,
+    SERIALIZER_CONFIG_KEY,
+)
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
+from nameko.rpc import RpcProxy as NamekoRpcProxy
 
 from . import settings
 from .errors import ServiceError, on_the_wire
@@ -60,3 +66,15 @@ class QuickRpc(Rpc):
 
 
 rpc = QuickRpc.decorator
+
+
+class RpcProxy(NamekoRpcProxy):
+    """Nameko's `RpcProxy` for calls between services, sending requests as transient messages
+    without a confirm each: an RPC lives only as long as its caller waits, so writing it to disk
+    buys nothing (a request lost with the broker is a timeout the caller already handles), and it
+    costs every call a disk write."""
+
+    def __init__(self, target_service: str, **options):
+        options.setdefault("use_confirms", False)
+        options.setdefault("delivery_mode", NON_PERSISTENT)
+        super().__init__(target_service, **options)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 
-from nameko.rpc import RpcProxy
 from nameko.timer import Timer
 
 from services.common import health
@@ -20,7 +19,7 @@ from services.common.errors import Invalid
 from services.common.messaging import event_handler
 from services.common.outbox import Outbox
 from services.common.paging import PageRequest
-from services.common.rpc import rpc
+from services.common.rpc import RpcProxy, rpc
 
 from . import schemas, settings
 from .actions import (
