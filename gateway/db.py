@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.common.db import make_engine
@@ -18,13 +18,19 @@ class Store:
     """Transactions on the gateway database; made by the app factory, nothing at import."""
 
     def __init__(self, url: str):
-        self.engine: Engine = make_engine(url)
+        self.engine: Engine = make_engine(url, threaded=True)
         self._factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with self._factory.begin() as session:
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for one read, outside any transaction: no lock taken, none waited for."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -124,7 +124,7 @@ def _record_failure(store: Store, email: str, policy: throttle.Policy) -> None:
 def get_user(store: Store, user_id: str) -> UserView:
     # The hottest read (every /me): SQLAlchemy Core, about half the CPU of an ORM session.
     users = User.__table__
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         row = conn.execute(select(users).where(users.c.id == user_id)).first()
     if row is None:
         raise NotFound("No such user.", code="user_not_found")

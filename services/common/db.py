@@ -45,7 +45,10 @@ def is_sqlite(engine_or_url) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None, threaded: bool = False) -> Engine:
+    """An engine for `url`. Services run on eventlet: SQLite gets one connection per process, so
+    workers queue for it cooperatively. A `threaded` caller (the gateway under gunicorn threads)
+    gets a pool of SQLite connections instead: WAL lets its readers run side by side."""
     url = normalise_url(url)
     if not is_sqlite(url):
         size = pool_size or settings.env().int("DB_POOL_SIZE", 10)
@@ -59,7 +62,7 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
     engine = create_engine(
         url,
         poolclass=QueuePool,
-        pool_size=1,
+        pool_size=(pool_size or 8) if threaded else 1,
         max_overflow=0,
         pool_timeout=60,
         connect_args={"timeout": 30, "check_same_thread": False},
