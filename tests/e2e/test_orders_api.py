@@ -58,8 +58,7 @@ def admin(gateway, api) -> User:
 # Shops and products: by RPC with the seller's identity, until the catalog's HTTP routes land -------
 def open_shop(system, seller: User, products: list[dict], **rules) -> tuple[str, list[dict]]:
     """A shop of `seller` with these products (each body's fields over a 1,000 ₽ tracked mug)."""
-    context = {"user_id": seller.id, "roles": list(seller.roles)}
-    with ClusterRpcProxy({"AMQP_URI": system.amqp_uri}, context_data=context) as rpc:
+    with rpc_as(system, seller) as rpc:
         body = {"name": "Clay and fire", "currency": RUB, **({"rules": rules} if rules else {})}
         shop = rpc.catalog.create_shop(body)
         made = [rpc.catalog.create_product(shop["id"], {
@@ -71,9 +70,14 @@ def open_shop(system, seller: User, products: list[dict], **rules) -> tuple[str,
 
 
 def available(system, seller: User, product_id: str) -> int:
-    context = {"user_id": seller.id, "roles": list(seller.roles)}
-    with ClusterRpcProxy({"AMQP_URI": system.amqp_uri}, context_data=context) as rpc:
+    with rpc_as(system, seller) as rpc:
         return rpc.catalog.get_product(product_id)["stock"]["quantity"]
+
+
+def rpc_as(system, user: User | None) -> ClusterRpcProxy:
+    """The services called directly with this user's identity, as the gateway calls them."""
+    context = {"user_id": user.id, "roles": list(user.roles)} if user else {}
+    return ClusterRpcProxy({"AMQP_URI": system.amqp_uri}, context_data=context)
 
 
 # Over HTTP ----------------------------------------------------------------------------------------
@@ -237,6 +241,53 @@ def test_a_line_gone_out_of_stock_refuses_the_checkout_naming_it_and_takes_nothi
     assert [len(g["items"]) for g in ok(api.call("GET", "/cart", buyer))["groups"]] == [2]
 
 
+def test_a_buyer_changes_and_empties_the_cart_which_checks_availability(system, api):
+    seller, buyer, other = api.register("seller"), api.register("buyer"), api.register("buyer")
+    shop_id, [vase] = open_shop(system, seller, [{"title": "Vase", "price": 50000,
+                                                  "stock": {"mode": "tracked", "quantity": 3}}])
+    item = add_to_cart(api, buyer, vase["id"], 1)
+    assert (item["product_id"], item["available"], item["total"]) == (vase["id"], True,
+                                                                      rub(50000))
+
+    changed = ok(api.call("PATCH", f"/cart/items/{item['id']}", buyer, json={"quantity": 3}))
+    assert (changed["quantity"], changed["total"]) == (3, rub(150000))
+    assert problem(api.call("PATCH", f"/cart/items/{item['id']}", buyer, json={"quantity": 4}),
+                   409)["code"] == "out_of_stock"
+    assert problem(api.call("POST", "/cart/items", buyer,
+                            json={"product_id": vase["id"], "quantity": 1}), 409)
+    problem(api.call("PATCH", f"/cart/items/{item['id']}", other, json={"quantity": 1}), 404)
+    problem(api.call("DELETE", f"/cart/items/{item['id']}", other), 404)
+    assert ok(api.call("GET", "/cart", buyer))["groups"][0]["subtotal"] == rub(150000)
+
+    removed = api.call("DELETE", f"/cart/items/{item['id']}", buyer)
+    assert removed.status_code == 204 and removed.content == b""
+    assert ok(api.call("GET", "/cart", buyer)) == {"groups": []}
+    problem(api.call("DELETE", f"/cart/items/{item['id']}", buyer), 404)
+
+
+def test_the_seller_prices_a_delivery_it_quotes_after_the_order(system, api):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, [mug] = open_shop(system, seller, [{}])
+    methods = ok(api.call("GET", f"/shops/{shop_id}/delivery-methods"))["items"]
+    other = next(m["id"] for m in methods if m["universal"] and m["name"] == "Other")
+    add_to_cart(api, buyer, mug["id"], 1)
+    [order] = ok(checkout(api, buyer, checkout_body((shop_id, other))), 201)["orders"]
+    assert order["totals"]["delivery"] is None
+    assert order["totals"]["grand_total"] == rub(100000)
+    path = f"/orders/{order['id']}"
+    problem(api.call("POST", f"{path}/start-production", seller), 409)
+
+    quoted = ok(api.call("POST", f"{path}/delivery-cost", seller, json={"cost": 35000}))
+
+    assert quoted["totals"]["delivery"] == rub(35000)
+    assert quoted["totals"]["grand_total"] == rub(135000)
+    assert ok(api.call("GET", path, buyer))["totals"] == quoted["totals"]
+    assert ok(api.call("POST", f"{path}/cancel", seller,
+                       json={"reason": "cannot make it"}))["status"] == "cancelled"
+    wait_for(lambda: available(system, seller, mug["id"]) == 5,
+             message="the catalog to take the stock back")
+
+
 def test_a_guest_checks_out_without_an_account_and_reads_the_order_by_its_link(system, api):
     seller = api.register("seller")
     shop_id, [mug] = open_shop(system, seller, [{}])
@@ -324,6 +375,8 @@ def test_an_order_goes_from_placed_to_completed_with_a_tracked_shipment_and_a_re
     assert (shipment["order_id"], shipment["carrier"], shipment["tracking_number"]) == (
         order["id"], "russian_post", "RA123456789RU")
     assert "RA123456789RU" in shipment["tracking_url"]
+    with rpc_as(system, seller) as rpc:
+        assert rpc.shipping.list_shipments(order["id"])["items"] == [shipment]
     shipped = wait_for(lambda: (o := ok(api.call("GET", path, buyer)))["status"] == "shipped" and o,
                        message="the order to be shipped")
     [track] = shipped["shipments"]
@@ -346,6 +399,9 @@ def test_an_order_goes_from_placed_to_completed_with_a_tracked_shipment_and_a_re
         ("seller", "confirmed", "paid"), ("seller", "paid", "shipped"),
         ("buyer", "shipped", "received"), ("seller", "received", "completed")]
     assert ok(api.call("GET", "/orders?tab=complete", buyer))["total"] == 1
+    with rpc_as(system, None) as rpc:
+        assert ok(api.call("GET", f"/shops/{order['shop_id']}/reviews")) == \
+            rpc.orders.shop_reviews(order["shop_id"])
     for reviews in (api.call("GET", f"/shops/{order['shop_id']}/reviews"),
                     api.call("GET", f"/products/{mug['id']}/reviews")):
         page = ok(reviews)
@@ -376,7 +432,9 @@ def test_an_amount_change_applies_before_payment_and_goes_to_the_admin_after(
     assert ok(api.call("GET", path, buyer))["totals"]["grand_total"] == rub(120000)
     problem(api.call("GET", "/admin/amount-requests", seller), 403)
     queue = ok(api.call("GET", "/admin/amount-requests", admin))
-    assert request["id"] in [r["id"] for r in queue["items"]]
+    assert request in queue["items"]
+    with rpc_as(system, admin) as rpc:
+        assert queue == rpc.orders.list_amount_requests({})
 
     decided = ok(api.call("POST", f"/admin/amount-requests/{request['id']}/approve", admin))
     assert decided["status"] == "approved" and decided["decided_at"]
@@ -406,6 +464,42 @@ def test_a_seller_adds_an_order_for_a_customer_in_its_own_shop_only(system, api)
     read = ok(api.call("GET", created["order_link"].removeprefix("/api/v1")))
     assert read["id"] == order["id"] and "notes" not in read
     assert available(system, seller, mug["id"]) == 3
+
+
+def test_the_gateway_passes_on_every_field_the_orders_service_returns(system, api):
+    """The response schemas (and so the OpenAPI document) match the service's payloads exactly:
+    nothing is dropped or added on the way, in the seller's view and in the buyer's."""
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, [mug] = open_shop(system, seller, [{"options": [
+        {"name": "Colour", "kind": "select", "required": True,
+         "variants": [{"label": "Red", "price_delta": 2000}]},
+        {"name": "Engraving", "kind": "text", "required": False, "variants": []}]}])
+    colour, engraving = mug["options"]
+    courier = delivery_method(api, seller, shop_id, fixed(30000))
+    choice = {colour["id"]: colour["variants"][0]["id"], engraving["id"]: "For Anna"}
+    add_to_cart(api, buyer, mug["id"], 1, choice)
+    [order] = ok(checkout(api, buyer, checkout_body(
+        (shop_id, courier), comment="Call first", contact_method="phone_call",
+        source={"referrer": "https://example.test", "utm_campaign": "spring"})), 201)["orders"]
+    path = f"/orders/{order['id']}"
+    ok(api.call("POST", f"{path}/notes", seller, json={"text": "Wrap it"}), 201)
+    ok(api.call("POST", f"{path}/messages", buyer, json={"text": "Hello"}), 201)
+    add_to_cart(api, buyer, mug["id"], 2, choice)
+
+    with rpc_as(system, seller) as rpc:
+        assert ok(api.call("GET", path, seller)) == rpc.orders.get_order(order["id"])
+        assert ok(api.call("GET", "/orders?as=seller", seller)) == rpc.orders.list_orders(
+            {"as": "seller"})
+        assert ok(api.call("GET", f"{path}/notes", seller)) == {
+            **rpc.orders.list_notes(order["id"]), "page": 1, "per_page": 20, "total": 1}
+    with rpc_as(system, buyer) as rpc:
+        assert ok(api.call("GET", path, buyer)) == rpc.orders.get_order(order["id"])
+        assert ok(api.call("GET", "/orders", buyer)) == rpc.orders.list_orders({"as": "buyer"})
+        assert ok(api.call("GET", "/cart", buyer)) == rpc.orders.get_cart()
+        assert ok(api.call("GET", f"{path}/messages", buyer)) == rpc.orders.list_messages(
+            order["id"])
+    kinds = [o["kind"] for o in order["lines"][0]["options"]]
+    assert kinds == ["select", "text"]
 
 
 # Roles and bodies -----------------------------------------------------------------------------------
