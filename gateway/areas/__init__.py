@@ -8,11 +8,10 @@ and so on.
 from __future__ import annotations
 
 from ..api import PREFIX, Blueprint
+from ..catalog.routes import blp as catalog
 from ..delivery.routes import blp as delivery
 from ..orders.routes import blp as orders
 
-catalog = Blueprint("catalog", __name__, url_prefix=PREFIX,
-                    description="Shops, products, options, collections, categories")
 payments = Blueprint("payments", __name__, url_prefix=PREFIX,
                      description="Payment settings, payments, refunds, ledger")
 notifications = Blueprint("notifications", __name__, url_prefix=PREFIX,

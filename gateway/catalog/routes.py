@@ -1,0 +1,273 @@
+"""Catalog routes: categories, shops, products, options, collections, quotes, the storefront and the
+admin's product labels, answered by the catalog service.
+
+The catalog service enforces roles and ownership from the caller's identity (sent with every call).
+The gateway still checks ownership itself where a body is read, so a stranger gets 403 before the
+body is validated (API.md):
+- routes with `shop_id` in the path use `ownership.shop_owner_only` (one `seller_shop` call);
+- `PATCH /products/{id}` has no shop in its path: `product_owner_only` asks the catalog for the
+  caller's shop and for the product (as the caller may see it) at once, and refuses unless the
+  product is in the caller's shop. A product the caller may not see is a 404, as everywhere.
+  Routes without a body (`DELETE /products/{id}`, `DELETE .../vacation`, `GET .../options`) leave
+  the check to the service, which answers the same 403 or 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort
+
+from .. import auth, services
+from ..api import PREFIX, Blueprint
+from ..ownership import shop_owner_only
+from .schemas import (
+    CategoryListSchema,
+    CollectionCreateSchema,
+    CollectionListSchema,
+    CollectionSchema,
+    GlobalOptionIn,
+    GlobalOptionListSchema,
+    GlobalOptionSchema,
+    LabelsSchema,
+    ProductCreateSchema,
+    ProductFields,
+    ProductPageSchema,
+    ProductQuerySchema,
+    ProductQuoteRequestSchema,
+    ProductQuoteSchema,
+    ProductSchema,
+    ShopCreateSchema,
+    ShopFields,
+    ShopSchema,
+    VacationIn,
+)
+
+blp = Blueprint("catalog", __name__, url_prefix=PREFIX,
+                description="Shops, products, options, collections, categories (catalog service)")
+
+SHOP = "/shops/<uuid:shop_id>"
+PRODUCT = "/products/<uuid:product_id>"
+OPTIONAL_BEARER = [{}, {"bearerAuth": []}]
+
+
+def _json(value: Any) -> Any:
+    """A loaded body as the catalog takes it: UUIDs and dates as text, at any depth."""
+    if isinstance(value, dict):
+        return {key: _json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json(item) for item in value]
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def ensure_product_owner(product_id) -> None:
+    """The caller's shop holds this product; a product the caller may not see is a 404."""
+    identity = auth.current_identity()
+    mine = services.start("catalog", "seller_shop", identity.user_id)
+    product = services.start("catalog", "get_product", str(product_id))
+    shop = services.result(mine) or {}
+    found = services.result(product)  # NotFound → 404
+    if str(found["shop_id"]) != str(shop.get("shop_id")):
+        abort(403, description="This product is not in your shop.")
+
+
+def product_owner_only(view: Callable) -> Callable:
+    """Decorate a view taking `product_id`; below `@blp.secured`, above `@blp.arguments`."""
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        ensure_product_owner(kwargs["product_id"])
+        return view(*args, **kwargs)
+
+    return checked
+
+
+# Categories ---------------------------------------------------------------------------------------
+@blp.route("/categories", methods=["GET"])
+@blp.response(200, CategoryListSchema)
+@blp.problems(503)
+def categories():
+    """The platform's category tree, flat, parents before children, with the characteristic keys
+    each category allows."""
+    return services.call("catalog", "categories")
+
+
+# Shops --------------------------------------------------------------------------------------------
+@blp.route("/shops", methods=["POST"])
+@blp.secured("seller")
+@blp.arguments(ShopCreateSchema)
+@blp.response(201, ShopSchema)
+@blp.problems(409, 413, 415, 503)
+def create_shop(body):
+    """Open the seller's shop (one per seller: a second → 409)."""
+    return services.call("catalog", "create_shop", _json(body))
+
+
+@blp.route(SHOP, methods=["GET"])
+@blp.doc(security=OPTIONAL_BEARER)
+@blp.response(200, ShopSchema)
+@blp.problems(404, 503)
+def get_shop(shop_id):
+    """A shop with its labels, vacation and status; blocked and banned shops only to their owner."""
+    return services.call("catalog", "get_shop", str(shop_id))
+
+
+@blp.route(SHOP, methods=["PATCH"])
+@blp.secured("seller")
+@shop_owner_only
+@blp.arguments(ShopFields)
+@blp.response(200, ShopSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def update_shop(changes, shop_id):
+    """Change the shop's profile, rules, contact methods or legal details (owner)."""
+    return services.call("catalog", "update_shop", str(shop_id), _json(changes))
+
+
+@blp.route(f"{SHOP}/vacation", methods=["PUT"])
+@blp.secured("seller")
+@shop_owner_only
+@blp.arguments(VacationIn)
+@blp.response(200, ShopSchema)
+@blp.problems(404, 413, 415, 503)
+def set_vacation(body, shop_id):
+    """Go on vacation: a notice over the shop and its products for these dates (owner)."""
+    return services.call("catalog", "set_vacation", str(shop_id), _json(body))
+
+
+@blp.route(f"{SHOP}/vacation", methods=["DELETE"])
+@blp.secured("seller")
+@blp.response(200, ShopSchema)
+@blp.problems(404, 503)
+def end_vacation(shop_id):
+    """End the vacation now (owner); the shop is answered without it."""
+    return services.call("catalog", "end_vacation", str(shop_id))
+
+
+# Global options and collections -------------------------------------------------------------------
+@blp.route(f"{SHOP}/options", methods=["POST"])
+@blp.secured("seller")
+@shop_owner_only
+@blp.arguments(GlobalOptionIn)
+@blp.response(201, GlobalOptionSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def create_global_option(body, shop_id):
+    """A shop-wide option, attached to products by `global_option_ids` (owner)."""
+    return services.call("catalog", "create_global_option", str(shop_id), _json(body))
+
+
+@blp.route(f"{SHOP}/options", methods=["GET"])
+@blp.secured("seller")
+@blp.response(200, GlobalOptionListSchema)
+@blp.problems(404, 503)
+def list_global_options(shop_id):
+    """The shop's global options (owner)."""
+    return services.call("catalog", "list_global_options", str(shop_id))
+
+
+@blp.route(f"{SHOP}/collections", methods=["POST"])
+@blp.secured("seller")
+@shop_owner_only
+@blp.arguments(CollectionCreateSchema)
+@blp.response(201, CollectionSchema)
+@blp.problems(404, 413, 415, 503)
+def create_collection(body, shop_id):
+    """A named collection of the shop's own products (owner)."""
+    return services.call("catalog", "create_collection", str(shop_id), _json(body))
+
+
+@blp.route(f"{SHOP}/collections", methods=["GET"])
+@blp.doc(security=OPTIONAL_BEARER)
+@blp.response(200, CollectionListSchema)
+@blp.problems(404, 503)
+def list_collections(shop_id):
+    """The shop's collections; others see only the products they may see."""
+    return services.call("catalog", "list_collections", str(shop_id))
+
+
+# Products -----------------------------------------------------------------------------------------
+@blp.route(f"{SHOP}/products", methods=["POST"])
+@blp.secured("seller")
+@shop_owner_only
+@blp.arguments(ProductCreateSchema)
+@blp.response(201, ProductSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def create_product(body, shop_id):
+    """Add a product: price, options with variants, discount, wholesale tiers, stock,
+    characteristics the category allows (owner)."""
+    return services.call("catalog", "create_product", str(shop_id), _json(body))
+
+
+@blp.route("/products", methods=["GET"])
+@blp.arguments(ProductQuerySchema, location="query")
+@blp.response(200, ProductPageSchema)
+@blp.problems(503)
+def list_products(query):
+    """The storefront: visible products only, filtered, searched, sorted and paged.
+
+    `category` includes its sub-categories; `min_price`/`max_price` compare the effective price
+    (offer-only products have none, so a bound leaves them out); every characteristic key given
+    must match, several values of one key are alternatives; `sort` is popularity by default."""
+    return services.call("catalog", "list_products", _json(query))
+
+
+@blp.route(PRODUCT, methods=["GET"])
+@blp.doc(security=OPTIONAL_BEARER)
+@blp.response(200, ProductSchema)
+@blp.problems(404, 503)
+def get_product(product_id):
+    """A product page (counts a view, except the owner's). A disabled or hidden product is a 404
+    for everyone but its owner."""
+    return services.call("catalog", "get_product", str(product_id), True)
+
+
+@blp.route(PRODUCT, methods=["PATCH"])
+@blp.secured("seller")
+@product_owner_only
+@blp.arguments(ProductFields)
+@blp.response(200, ProductSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def update_product(changes, product_id):
+    """Change a product (owner): the change is merged into the stored product and the whole is
+    checked. Options and variants keep their ids when the body repeats them."""
+    return services.call("catalog", "update_product", str(product_id), _json(changes))
+
+
+@blp.route(PRODUCT, methods=["DELETE"])
+@blp.secured("seller")
+@blp.response(200, ProductSchema, description="The product, now disabled")
+@blp.problems(404, 409, 503)
+def disable_product(product_id):
+    """Disable the product (owner): it leaves the storefront and its page is a 404 for others;
+    it is kept for the orders that name it, and `PATCH {"enabled": true}` brings it back."""
+    return services.call("catalog", "disable_product", str(product_id))
+
+
+@blp.route(f"{PRODUCT}/quote", methods=["POST"])
+@blp.doc(security=OPTIONAL_BEARER)
+@blp.arguments(ProductQuoteRequestSchema)
+@blp.response(200, ProductQuoteSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def quote(body, product_id):
+    """The price of a quantity with these options: variants' deltas, then the discount, then the
+    wholesale tier, one half-up rounding on the total. Offer-only products → 409."""
+    return services.call("catalog", "quote", str(product_id), body["quantity"],
+                         _json(body.get("options") or {}))
+
+
+# Admin --------------------------------------------------------------------------------------------
+@blp.route(f"/admin{PRODUCT}/labels", methods=["PUT"])
+@blp.secured("admin")
+@blp.arguments(LabelsSchema)
+@blp.response(200, ProductSchema)
+@blp.problems(404, 413, 415, 503)
+def set_labels(body, product_id):
+    """Set the labels only staff give (`official_reseller`)."""
+    return services.call("catalog", "set_product_labels", str(product_id), _json(body))
