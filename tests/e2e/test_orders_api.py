@@ -5,7 +5,6 @@ module and backend."""
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
@@ -234,7 +233,6 @@ def test_a_line_gone_out_of_stock_refuses_the_checkout_naming_it_and_takes_nothi
     [short] = refused["errors"]["lines"]
     assert (short["product_id"], int(short["requested"]), int(short["available"])) == (
         vase["id"], 2, 1)
-    assert "Vase" in refused["detail"] or vase["id"] in json.dumps(refused)
     assert order_count(api, buyer) == 0
     assert available(system, seller, bowl["id"]) == 10
     assert available(system, seller, vase["id"]) == 1
