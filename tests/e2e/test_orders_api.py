@@ -54,23 +54,22 @@ def admin(gateway, api) -> User:
     return User(created["id"], email, token.json()["access_token"], created["roles"])
 
 
-# Shops and products: by RPC with the seller's identity, until the catalog's HTTP routes land -------
-def open_shop(system, seller: User, products: list[dict], **rules) -> tuple[str, list[dict]]:
+# Shops and products, through the catalog's routes --------------------------------------------------
+def open_shop(api, seller: User, products: list[dict], **rules) -> tuple[str, list[dict]]:
     """A shop of `seller` with these products (each body's fields over a 1,000 ₽ tracked mug)."""
-    with rpc_as(system, seller) as rpc:
-        body = {"name": "Clay and fire", "currency": RUB, **({"rules": rules} if rules else {})}
-        shop = rpc.catalog.create_shop(body)
-        made = [rpc.catalog.create_product(shop["id"], {
-            "title": "Mug with a fox", "description": "Stoneware, glazed by hand.",
-            "category": "ceramics", "price": 100000, "weight_grams": 400,
-            "stock": {"mode": "tracked", "quantity": 5}, **product,
-        }) for product in products]
+    body = {"name": "Clay and fire", "currency": RUB, **({"rules": rules} if rules else {})}
+    shop = ok(api.call("POST", "/shops", seller, json=body), 201)
+    made = [ok(api.call("POST", f"/shops/{shop['id']}/products", seller, json={
+        "title": "Mug with a fox", "description": "Stoneware, glazed by hand.",
+        "category": "ceramics", "price": 100000, "weight_grams": 400,
+        "stock": {"mode": "tracked", "quantity": 5}, **product,
+    }), 201) for product in products]
     return shop["id"], made
 
 
-def available(system, seller: User, product_id: str) -> int:
-    with rpc_as(system, seller) as rpc:
-        return rpc.catalog.get_product(product_id)["stock"]["quantity"]
+def available(api, seller: User, product_id: str) -> int:
+    """Units still to be had, as the product's owner sees them."""
+    return ok(api.call("GET", f"/products/{product_id}", seller))["stock"]["quantity"]
 
 
 def rpc_as(system, user: User | None) -> ClusterRpcProxy:
@@ -110,9 +109,9 @@ def checkout(api, buyer: User | None, body: dict, key: str | None = None):
                     headers={"Idempotency-Key": key or str(uuid.uuid4())})
 
 
-def place_order(system, api, seller: User, buyer: User, **product) -> tuple[dict, dict]:
+def place_order(api, seller: User, buyer: User, **product) -> tuple[dict, dict]:
     """One 1,000 ₽ mug (or `product`) ordered with a 300 ₽ courier: the order and the product."""
-    shop_id, [mug] = open_shop(system, seller, [product])
+    shop_id, [mug] = open_shop(api, seller, [product])
     courier = delivery_method(api, seller, shop_id, fixed(30000))
     add_to_cart(api, buyer, mug["id"], 1)
     placed = checkout(api, buyer, checkout_body((shop_id, courier)))
@@ -143,12 +142,12 @@ def test_a_cart_from_two_shops_checks_out_into_two_orders_and_a_replay_creates_n
     system, api
 ):
     clay, wood, buyer = api.register("seller"), api.register("seller"), api.register("buyer")
-    clay_shop, [mug] = open_shop(system, clay, [{
+    clay_shop, [mug] = open_shop(api, clay, [{
         "price": 100000, "discount_percent": 10,
         "options": [{"name": "Colour", "kind": "select", "required": True,
                      "variants": [{"label": "Red", "price_delta": 2000}, {"label": "White"}]}],
     }])
-    wood_shop, [spoon] = open_shop(system, wood, [{
+    wood_shop, [spoon] = open_shop(api, wood, [{
         "title": "Carved spoon", "price": 10000, "stock": {"mode": "untracked"},
         "wholesale": [{"min_quantity": 3, "percent_off": 20}],
     }])
@@ -194,13 +193,13 @@ def test_a_cart_from_two_shops_checks_out_into_two_orders_and_a_replay_creates_n
             ("buyer", None, "placed")]
         assert "source" not in order and "notes" not in order
     assert ok(api.call("GET", "/cart", buyer)) == {"groups": []}
-    assert available(system, clay, mug["id"]) == 3
+    assert available(api, clay, mug["id"]) == 3
 
     # The same Idempotency-Key again: the same orders, nothing new, no more stock taken
     again = ok(checkout(api, buyer, body, key), 201)
     assert [o["id"] for o in again["orders"]] == [mug_order["id"], spoon_order["id"]]
     assert order_count(api, buyer) == 2
-    assert available(system, clay, mug["id"]) == 3
+    assert available(api, clay, mug["id"]) == 3
     reused = problem(checkout(api, buyer, {**body, "comment": "changed"}, key), 409)
     assert reused["code"] == "idempotency_key_reused"
     assert order_count(api, buyer) == 2
@@ -217,7 +216,7 @@ def test_a_cart_from_two_shops_checks_out_into_two_orders_and_a_replay_creates_n
 
 def test_a_line_gone_out_of_stock_refuses_the_checkout_naming_it_and_takes_nothing(system, api):
     seller, buyer, rival = api.register("seller"), api.register("buyer"), api.register("buyer")
-    shop_id, [bowl, vase] = open_shop(system, seller, [
+    shop_id, [bowl, vase] = open_shop(api, seller, [
         {"title": "Bowl", "stock": {"mode": "tracked", "quantity": 10}},
         {"title": "Vase", "stock": {"mode": "tracked", "quantity": 2}},
     ])
@@ -234,14 +233,14 @@ def test_a_line_gone_out_of_stock_refuses_the_checkout_naming_it_and_takes_nothi
     assert (short["product_id"], int(short["requested"]), int(short["available"])) == (
         vase["id"], 2, 1)
     assert order_count(api, buyer) == 0
-    assert available(system, seller, bowl["id"]) == 10
-    assert available(system, seller, vase["id"]) == 1
+    assert available(api, seller, bowl["id"]) == 10
+    assert available(api, seller, vase["id"]) == 1
     assert [len(g["items"]) for g in ok(api.call("GET", "/cart", buyer))["groups"]] == [2]
 
 
 def test_a_buyer_changes_and_empties_the_cart_which_checks_availability(system, api):
     seller, buyer, other = api.register("seller"), api.register("buyer"), api.register("buyer")
-    shop_id, [vase] = open_shop(system, seller, [{"title": "Vase", "price": 50000,
+    shop_id, [vase] = open_shop(api, seller, [{"title": "Vase", "price": 50000,
                                                   "stock": {"mode": "tracked", "quantity": 3}}])
     item = add_to_cart(api, buyer, vase["id"], 1)
     assert (item["product_id"], item["available"], item["total"]) == (vase["id"], True,
@@ -265,7 +264,7 @@ def test_a_buyer_changes_and_empties_the_cart_which_checks_availability(system, 
 
 def test_the_seller_prices_a_delivery_it_quotes_after_the_order(system, api):
     seller, buyer = api.register("seller"), api.register("buyer")
-    shop_id, [mug] = open_shop(system, seller, [{}])
+    shop_id, [mug] = open_shop(api, seller, [{}])
     methods = ok(api.call("GET", f"/shops/{shop_id}/delivery-methods"))["items"]
     other = next(m["id"] for m in methods if m["universal"] and m["name"] == "Other")
     add_to_cart(api, buyer, mug["id"], 1)
@@ -282,13 +281,13 @@ def test_the_seller_prices_a_delivery_it_quotes_after_the_order(system, api):
     assert ok(api.call("GET", path, buyer))["totals"] == quoted["totals"]
     assert ok(api.call("POST", f"{path}/cancel", seller,
                        json={"reason": "cannot make it"}))["status"] == "cancelled"
-    wait_for(lambda: available(system, seller, mug["id"]) == 5,
+    wait_for(lambda: available(api, seller, mug["id"]) == 5,
              message="the catalog to take the stock back")
 
 
 def test_a_guest_checks_out_without_an_account_and_reads_the_order_by_its_link(system, api):
     seller = api.register("seller")
-    shop_id, [mug] = open_shop(system, seller, [{}])
+    shop_id, [mug] = open_shop(api, seller, [{}])
     courier = delivery_method(api, seller, shop_id, fixed(30000))
     body = {**checkout_body((shop_id, courier)),
             "guest": {"email": "guest@atelier.test", "name": "Ivan", "phone": "+79991112233"}}
@@ -315,9 +314,9 @@ def test_a_guest_checks_out_without_an_account_and_reads_the_order_by_its_link(s
 # Who sees what ------------------------------------------------------------------------------------
 def test_an_order_is_seen_by_its_buyer_and_its_shop_only_and_notes_stay_the_sellers(system, api):
     seller, buyer = api.register("seller"), api.register("buyer")
-    order, _ = place_order(system, api, seller, buyer)
+    order, _ = place_order(api, seller, buyer)
     stranger, other_seller = api.register("buyer"), api.register("seller")
-    open_shop(system, other_seller, [])
+    open_shop(api, other_seller, [])
     path = f"/orders/{order['id']}"
 
     for outsider in (stranger, other_seller):
@@ -352,7 +351,7 @@ def test_an_order_is_seen_by_its_buyer_and_its_shop_only_and_notes_stay_the_sell
 # The lifecycle ------------------------------------------------------------------------------------
 def test_an_order_goes_from_placed_to_completed_with_a_tracked_shipment_and_a_review(system, api):
     seller, buyer = api.register("seller"), api.register("buyer", name="Maria Ivanova")
-    order, mug = place_order(system, api, seller, buyer)
+    order, mug = place_order(api, seller, buyer)
     path = f"/orders/{order['id']}"
 
     assert ok(api.call("POST", f"{path}/confirm", seller))["status"] == "confirmed"
@@ -411,7 +410,7 @@ def test_an_amount_change_applies_before_payment_and_goes_to_the_admin_after(
     system, api, admin
 ):
     seller, buyer = api.register("seller"), api.register("buyer")
-    order, _ = place_order(system, api, seller, buyer)
+    order, _ = place_order(api, seller, buyer)
     path = f"/orders/{order['id']}"
     ok(api.call("POST", f"{path}/confirm", seller))
 
@@ -444,7 +443,7 @@ def test_an_amount_change_applies_before_payment_and_goes_to_the_admin_after(
 
 def test_a_seller_adds_an_order_for_a_customer_in_its_own_shop_only(system, api):
     seller, stranger = api.register("seller"), api.register("seller")
-    shop_id, [mug] = open_shop(system, seller, [{}])
+    shop_id, [mug] = open_shop(api, seller, [{}])
     body = {"customer": {"email": "olga@example.test", "name": "Olga", "phone": "+79990001122"},
             "lines": [{"product_id": mug["id"], "quantity": 2}],
             "delivery": {"name": "Pickup in the studio", "cost": 0}, "amount": 150000}
@@ -461,14 +460,14 @@ def test_a_seller_adds_an_order_for_a_customer_in_its_own_shop_only(system, api)
     assert order["totals"]["grand_total"] == rub(150000)
     read = ok(api.call("GET", created["order_link"].removeprefix("/api/v1")))
     assert read["id"] == order["id"] and "notes" not in read
-    assert available(system, seller, mug["id"]) == 3
+    assert available(api, seller, mug["id"]) == 3
 
 
 def test_the_gateway_passes_on_every_field_the_orders_service_returns(system, api):
     """The response schemas (and so the OpenAPI document) match the service's payloads exactly:
     nothing is dropped or added on the way, in the seller's view and in the buyer's."""
     seller, buyer = api.register("seller"), api.register("buyer")
-    shop_id, [mug] = open_shop(system, seller, [{"options": [
+    shop_id, [mug] = open_shop(api, seller, [{"options": [
         {"name": "Colour", "kind": "select", "required": True,
          "variants": [{"label": "Red", "price_delta": 2000}]},
         {"name": "Engraving", "kind": "text", "required": False, "variants": []}]}])
@@ -503,7 +502,7 @@ def test_the_gateway_passes_on_every_field_the_orders_service_returns(system, ap
 # Roles and bodies -----------------------------------------------------------------------------------
 def test_buyers_may_not_call_seller_routes_nor_sellers_buyer_routes(system, api):
     seller, buyer = api.register("seller"), api.register("buyer")
-    order, mug = place_order(system, api, seller, buyer)
+    order, mug = place_order(api, seller, buyer)
     path = f"/orders/{order['id']}"
     seller_routes = [("POST", f"{path}/confirm", None), ("POST", f"{path}/mark-paid", None),
                      ("POST", f"{path}/start-production", None),
@@ -535,7 +534,7 @@ def test_buyers_may_not_call_seller_routes_nor_sellers_buyer_routes(system, api)
 def confirmed(system, api):
     """An order confirmed by its seller, for the refusals below (they leave it as it is)."""
     seller, buyer = api.register("seller"), api.register("buyer")
-    order, mug = place_order(system, api, seller, buyer)
+    order, mug = place_order(api, seller, buyer)
     ok(api.call("POST", f"/orders/{order['id']}/confirm", seller))
     return seller, buyer, order, mug
 
