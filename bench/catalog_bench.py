@@ -9,26 +9,34 @@ services.catalog.service`, `--replicas` processes: DESIGN.md scales by replicas)
 database `atelier_catalog_bench`, seeded with
 `atelier.seed.seed` (kept between runs when it already holds the products; `--reseed` rebuilds it).
 
-What it measures, with `--clients` threads calling at once for `--seconds` each: a category listing
-sorted by popularity, a text search, a price range sorted by price, and a product page, through RPC
-with the gateway's own client (`gateway.rpc.client.RpcClient`, one per process as the gateway keeps
-it): the gateway's catalog routes are not there yet, so HTTP is not in these figures. Then EXPLAIN
-ANALYZE of each listing's two queries (the page and its count), showing the indexes used.
-Targets: p99 < 100 ms for listings and < 30 ms for a product page. Figures are printed, never
-asserted.
+What it measures, with `--clients` callers at once for `--seconds` each: a category listing
+sorted by popularity, a text search, a price range sorted by price, and a product page (which
+counts a view, as the page does), twice:
+- through RPC, with the gateway's own client (`gateway.rpc.client.RpcClient`, one per process as
+  the gateway keeps it) in `--clients` threads: the service and its database alone;
+- through HTTP (`--http`, on by default): the gateway under gunicorn with its production settings
+  (`gateway/gunicorn.conf.py`, one access-log line a request) in front of the same catalog, and
+  `--clients` keep-alive HTTP clients in two processes (they share the two cores with the servers),
+  calling `GET /api/v1/products?...` and `GET /api/v1/products/{id}` anonymously.
+Then EXPLAIN ANALYZE of each listing's two queries (the page and its count), showing the indexes
+used. Targets: p99 < 100 ms for listings and < 30 ms for a product page. Figures are printed,
+never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psycopg2
 import psycopg2.extensions
@@ -128,19 +136,24 @@ def sample_ids(count: int = 2000) -> list[str]:
 
 
 def scenarios(ids: list[str]):
+    """(label, make_call): make_call(rng) → (RPC method, RPC args, the same request's HTTP path)."""
+
+    def listing(query: dict) -> tuple[str, tuple, str]:
+        return ("list_products", (query,), f"/api/v1/products?{urlencode(query)}")
+
     def category(rng):
-        return ("list_products", {"category": rng.choice(CATEGORIES), "sort": "popularity"})
+        return listing({"category": rng.choice(CATEGORIES), "sort": "popularity"})
 
     def search(rng):
-        return ("list_products", {"q": rng.choice(WORDS)})
+        return listing({"q": rng.choice(WORDS)})
 
     def price_range(rng):
         low = rng.randrange(50_000, 1_000_000, 10_000)
-        return ("list_products", {"min_price": low, "max_price": low + low // 2,
-                                  "sort": "price_asc"})
+        return listing({"min_price": low, "max_price": low + low // 2, "sort": "price_asc"})
 
     def product_page(rng):
-        return ("get_product", rng.choice(ids))
+        product_id = rng.choice(ids)
+        return ("get_product", (product_id, True), f"/api/v1/products/{product_id}")
 
     return [("category listing, popularity", category), ("text search", search),
             ("price range, price_asc", price_range), ("product page", product_page)]
@@ -156,10 +169,11 @@ def measure(client, make_call, clients: int, seconds: float) -> dict:
         begin.wait()
         deadline = time.perf_counter() + seconds
         while time.perf_counter() < deadline:
-            method, arg = make_call(rng)
+            method, args, _path = make_call(rng)
             started = time.perf_counter()
             try:
-                client.call("catalog", method, arg, context={"request_id": "bench"}, timeout=10)
+                client.call("catalog", method, *args, context={"request_id": "bench"},
+                            timeout=10)
             except Exception:  # noqa: BLE001 - counted, the run goes on
                 errors[n] += 1
                 continue
@@ -173,6 +187,99 @@ def measure(client, make_call, clients: int, seconds: float) -> dict:
     flat = [x for per in latencies for x in per]
     return {"n": len(flat), "rps": len(flat) / seconds, "p50": percentile(flat, 50),
             "p99": percentile(flat, 99), "errors": sum(errors)}
+
+
+# -- through the gateway ---------------------------------------------------------------------------
+def start_gateway(amqp_uri: str, work: Path):
+    """The gateway under gunicorn (production settings) in front of the bench's catalog."""
+    import gateway
+    from bench.gateway_bench import free_port, gunicorn_cmd, request, start, wait_until
+
+    db_url = f"sqlite:///{work / 'gateway.db'}"
+    gateway.migrations_upgrade(db_url)
+    port = free_port()
+    metrics = work / "metrics"
+    metrics.mkdir()
+    proc = start(gunicorn_cmd("gateway.app:create_app()"), {
+        "GATEWAY_BIND": f"127.0.0.1:{port}", "GATEWAY_DATABASE_URL": db_url,
+        "AMQP_URI": amqp_uri, "GATEWAY_SECRET_KEY": uuid.uuid4().hex * 2,
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, work / "gateway.log")
+
+    def ready():
+        if proc.poll() is not None:
+            raise SystemExit(f"the gateway exited; see {work / 'gateway.log'}")
+        return request(port, "GET", "/ready")[1]["services"]["catalog"] == "ok"
+
+    wait_until(ready, 60, "the gateway in front of the catalog")
+    return proc, port
+
+
+def _http_clients(port, make_call, seed, threads, start_at, stop_at, out):
+    import http.client
+
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        rng = random.Random(seed * 1000 + n)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, failed = [], 0
+        while time.perf_counter() < start_at:
+            time.sleep(0.001)
+        while True:
+            started = time.perf_counter()
+            if started >= stop_at:
+                break
+            _method, _args, path = make_call(rng)
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                ok = False
+            if ok:
+                mine.append((time.perf_counter() - started) * 1000)
+            else:
+                failed += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    pool = [threading.Thread(target=client, args=(n,)) for n in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    out.put((latencies, errors[0]))
+
+
+def measure_http(port: int, make_call, clients: int, seconds: float) -> dict:
+    """`clients` keep-alive connections in two processes (forked: they share `make_call`)."""
+    context = multiprocessing.get_context("fork")
+    processes = min(2, clients)
+    share = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
+    start_at = time.perf_counter() + 0.5  # perf_counter is system-wide on Linux
+    stop_at = start_at + seconds
+    out = context.Queue()
+    procs = [context.Process(target=_http_clients,
+                             args=(port, make_call, i, n, start_at, stop_at, out))
+             for i, n in enumerate(share)]
+    for proc in procs:
+        proc.start()
+    flat, errors = [], 0
+    for _ in procs:
+        got, failed = out.get(timeout=seconds + 120)
+        flat.extend(got)
+        errors += failed
+    for proc in procs:
+        proc.join()
+    return {"n": len(flat), "rps": len(flat) / seconds, "p50": percentile(flat, 50),
+            "p99": percentile(flat, 99), "errors": errors}
 
 
 def explain() -> list[tuple[str, str]]:
@@ -221,7 +328,8 @@ def explain() -> list[tuple[str, str]]:
 
 
 def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
-        reseed: bool = False, replicas: int = 1) -> str:
+        reseed: bool = False, replicas: int = 1, http: bool = True) -> str:
+    from bench.gateway_bench import stop
     from gateway.rpc.client import RpcClient
 
     prepared = prepare(products, reseed)
@@ -230,22 +338,33 @@ def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
     rabbitmqctl("add_vhost", vhost)
     rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     log = Path(f"/tmp/{vhost}.log")
+    work = Path(tempfile.mkdtemp(prefix="atelier-catalog-bench-"))
     procs = [start_catalog(amqp_uri, log) for _ in range(replicas)]
+    gateway_proc = None
     rows = []
     try:
         client = RpcClient(amqp_uri, timeout=10)
         for proc in procs:
             wait_healthy(client, proc, log)
         ids = sample_ids()
+        if http:
+            gateway_proc, port = start_gateway(amqp_uri, work)
         for label, make_call in scenarios(ids):
             measure(client, make_call, clients, 1.0)  # warm caches and connections
-            result = measure(client, make_call, clients, seconds)
+            rpc = measure(client, make_call, clients, seconds)
+            via = {"rps": float("nan"), "p50": float("nan"), "p99": float("nan"), "errors": 0}
+            if http:
+                measure_http(port, make_call, clients, 1.0)
+                via = measure_http(port, make_call, clients, seconds)
             target = 30 if label == "product page" else 100
-            rows.append([label, result["n"], f"{result['rps']:.0f}", f"{result['p50']:.1f}",
-                         f"{result['p99']:.1f}", f"< {target}", result["errors"]])
+            rows.append([label, f"{rpc['rps']:.0f}", f"{rpc['p50']:.1f}", f"{rpc['p99']:.1f}",
+                         f"{via['rps']:.0f}", f"{via['p50']:.1f}", f"{via['p99']:.1f}",
+                         f"< {target}", rpc["errors"] + via["errors"]])
             print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)
         plans = explain()
     finally:
+        if gateway_proc is not None:
+            stop(gateway_proc)
         for proc in procs:
             proc.terminate()
         for proc in procs:
@@ -255,12 +374,17 @@ def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
     lines = [
         "## Catalog: listings and product page on 100,000 products (PostgreSQL)",
         "",
-        f"{machine()}; {prepared}; {clients} concurrent clients, {seconds:.0f} s per scenario; "
-        f"{replicas} catalog replica(s).",
-        "Measured through RPC with the gateway's client (the gateway's catalog routes are not there",
-        "yet, so no HTTP in these figures). Targets: listings p99 < 100 ms, product page < 30 ms.",
+        f"{machine()}; {prepared}; {clients} concurrent clients, {seconds:.0f} s per scenario "
+        f"and way; {replicas} catalog replica(s).",
+        "RPC: the gateway's client calling the catalog directly. HTTP: anonymous GETs through the "
+        "gateway",
+        "(gunicorn, production settings) in front of the same catalog, the load generator on the "
+        "same",
+        "two cores. The product page counts a view both ways. Targets (p99): listings < 100 ms, "
+        "product page < 30 ms.",
         "",
-        table(["scenario", "calls", "req/s", "p50 ms", "p99 ms", "target p99 ms", "errors"], rows),
+        table(["scenario", "RPC req/s", "RPC p50 ms", "RPC p99 ms", "HTTP req/s", "HTTP p50 ms",
+               "HTTP p99 ms", "target p99 ms", "errors"], rows),
         "",
         "### Query plans (EXPLAIN ANALYZE)",
     ]
@@ -276,8 +400,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--replicas", type=int, default=1)
+    parser.add_argument("--http", action=argparse.BooleanOptionalAction, default=True,
+                        help="also measure through the gateway over HTTP")
     args = parser.parse_args()
-    print(run(args.products, args.seconds, args.clients, args.reseed, args.replicas), flush=True)
+    print(run(args.products, args.seconds, args.clients, args.reseed, args.replicas, args.http),
+          flush=True)
 
 
 if __name__ == "__main__":

@@ -123,7 +123,7 @@ def get_shop(shop_id):
 @blp.route(SHOP, methods=["PATCH"])
 @blp.secured("seller")
 @shop_owner_only
-@blp.arguments(ShopFields)
+@blp.arguments(ShopFields, required=False)
 @blp.response(200, ShopSchema)
 @blp.problems(404, 409, 413, 415, 503)
 def update_shop(changes, shop_id):
@@ -231,7 +231,7 @@ def get_product(product_id):
 @blp.route(PRODUCT, methods=["PATCH"])
 @blp.secured("seller")
 @product_owner_only
-@blp.arguments(ProductFields)
+@blp.arguments(ProductFields, required=False)
 @blp.response(200, ProductSchema)
 @blp.problems(404, 409, 413, 415, 503)
 def update_product(changes, product_id):

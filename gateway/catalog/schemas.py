@@ -209,15 +209,16 @@ class VacationIn(ma.Schema):
 # Requests: the storefront's query -----------------------------------------------------------------
 def _characteristic() -> fields.List:
     return fields.List(fields.String(validate=validate.Length(min=1, max=50)),
-                       validate=validate.Length(max=20),
+                       validate=validate.Length(max=10),
                        metadata={"description": "Repeat for several values (any matches)"})
 
 
 class ProductQuerySchema(ma.Schema):
-    q = fields.String(validate=validate.Length(min=1, max=200),
+    q = fields.String(validate=validate.Length(min=1, max=100),
                       metadata={"description": "Words found in the title, the description's "
                                                "start or a characteristic"})
-    category = _name(100, metadata={"description": "A slug or id; its sub-categories included"})
+    category = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9-]{1,64}$"),
+                             metadata={"description": "A slug or id; its sub-categories included"})
     shop_id = fields.UUID()
     min_price = QueryInteger(validate=validate.Range(min=0, max=MAX_MONEY),
                              metadata={"description": "On the effective price, minor units"})
