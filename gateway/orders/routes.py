@@ -71,30 +71,6 @@ def _json(body) -> dict:
     return body
 
 
-def _with_tracking(*orders: dict) -> None:
-    """Fill in the tracking links the orders service does not know yet, from shipping.
-
-    `shipment.created` carries no `tracking_url`, so the orders service stores null; shipping made
-    the link when the track was added. Asked only for orders with a numbered track and no link, in
-    parallel, and only for orders the orders service has already shown to this caller."""
-    pending = []
-    for order in orders:
-        if any(s.get("tracking_number") and not s.get("tracking_url")
-               for s in order.get("shipments") or ()):
-            pending.append((order, services.start("shipping", "list_shipments", order["id"])))
-    for order, reply in pending:
-        links = {s["id"]: s.get("tracking_url")
-                 for s in (services.result(reply) or {}).get("items", [])}
-        for shipment in order["shipments"]:
-            if not shipment.get("tracking_url"):
-                shipment["tracking_url"] = links.get(shipment["id"])
-
-
-def _order(order: dict) -> dict:
-    _with_tracking(order)
-    return order
-
-
 def _order_link(order_id: str, token: str) -> str:
     return f"{PREFIX}/orders/{order_id}?access={token}"
 
@@ -174,9 +150,7 @@ def list_orders(query):
     side = query.pop("as_", None) or ("buyer" if "buyer" in roles else "seller")
     if side == "seller" and "seller" not in roles:
         abort(403, description="Only a seller lists a shop's orders.")
-    page = services.call("orders", "list_orders", {"as": side, **query})
-    _with_tracking(*page["items"])
-    return page
+    return services.call("orders", "list_orders", {"as": side, **query})
 
 
 @blp.route(ORDER, methods=["GET"])
@@ -190,11 +164,11 @@ def get_order(query, order_id):
     access = query.get("access")
     if g.get("identity") is None and (access is None or auth.bearer_token() is not None):
         abort(401, description="Sign in, or open the order link you were sent.")
-    return _order(services.call("orders", "get_order", str(order_id), access))
+    return services.call("orders", "get_order", str(order_id), access)
 
 
 def _move(method: str, order_id, *args):
-    return _order(services.call("orders", method, str(order_id), *args))
+    return services.call("orders", method, str(order_id), *args)
 
 
 @blp.route(f"{ORDER}/confirm", methods=["POST"])
@@ -288,7 +262,7 @@ def change_amount(body, order_id):
     """Change the items total (delivery and surcharge are added again)."""
     result = services.call("orders", "change_amount", str(order_id), body)
     if result.get("applied"):
-        return _order(result["order"])
+        return result["order"]
     response = jsonify(AmountRequestSchema().dump(result["request"]))
     response.status_code = 202
     return response

@@ -169,6 +169,7 @@ class ShipmentCreated(_Data):
     shop_id = fields.UUID(required=True)
     carrier = fields.String(required=True)
     tracking_number = fields.String(load_default=None, allow_none=True)
+    tracking_url = fields.String(load_default=None, allow_none=True)
     notify_buyer = fields.Boolean(load_default=True)
 
 

@@ -85,6 +85,7 @@ def add_shipment(
             "shop_id": shop_id,
             "carrier": row.carrier,
             "tracking_number": number,
+            "tracking_url": row.tracking_url,
             "notify_buyer": notify,
         },
         aggregate_id=order_id,

@@ -61,6 +61,7 @@ def test_a_shipment_records_shipment_created_with_the_tracking_link(shipping):
         "shop_id": shop_id,
         "carrier": "cdek",
         "tracking_number": number,
+        "tracking_url": shipment["tracking_url"],
         "notify_buyer": True,
     }
     assert shipping.anyone().list_shipments(order_id) == {"items": [shipment]}
