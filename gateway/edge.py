@@ -1,7 +1,8 @@
 """What every request goes through before and after its view.
 
 Order on the way in: request id → identity and role (401/403) → body size (413) → media type (415)
-→ JSON syntax (400) → the view's marshmallow schema (422). On the way out every response gets
+→ JSON syntax (400) → no NUL characters in text, body or query (422; no database stores them) →
+the view's marshmallow schema (422). On the way out every response gets
 `X-Request-ID`, one JSON access-log line and its metrics.
 """
 
@@ -13,6 +14,7 @@ import time
 import uuid
 
 from flask import Flask, abort, g, request
+from werkzeug.exceptions import UnprocessableEntity
 
 from . import auth, metrics
 from .settings import MAX_BODY_BYTES
@@ -51,9 +53,37 @@ def _check_body() -> None:
     if not data.strip():
         return
     try:
-        request.get_json(force=True, silent=False)
+        body = request.get_json(force=True, silent=False)
     except Exception:  # noqa: BLE001 - werkzeug raises BadRequest for broken JSON
         abort(400, description="The body is not valid JSON.")
+    _refuse_nul(_nul_paths(body))
+
+
+def _nul_paths(value, path: str = "") -> list[str]:
+    """Where a NUL character hides in a JSON value: no database stores it as text."""
+    if isinstance(value, str):
+        return [path or "_schema"] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = [f"{path}.{key}" if path else str(key) for key in value if "\x00" in str(key)]
+        for key, item in value.items():
+            found += _nul_paths(item, f"{path}.{key}" if path else str(key))
+        return found
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value)
+                for p in _nul_paths(item, f"{path}.{i}" if path else str(i))]
+    return []
+
+
+def _refuse_nul(paths: list[str]) -> None:
+    if paths:
+        error = UnprocessableEntity(description="The request has invalid fields; see errors.")
+        error.data = {"messages": {p: ["Text may not contain NUL characters."] for p in paths}}
+        raise error
+
+
+def _check_query() -> None:
+    _refuse_nul([key for key, value in request.args.items(multi=True)
+                 if "\x00" in key or "\x00" in value])
 
 
 def _finish(response):
@@ -83,5 +113,6 @@ def install(app: Flask) -> None:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.before_request(_start)
     app.before_request(auth.authenticate)
+    app.before_request(_check_query)
     app.before_request(_check_body)
     app.after_request(_finish)

@@ -18,6 +18,9 @@ threads = int(os.environ.get("GATEWAY_THREADS", "8"))
 timeout = 30
 graceful_timeout = 10
 keepalive = 5
+# Long query strings reach the app, which answers them with a problem+json (422) rather than
+# gunicorn's HTML 414; the proxy in front of the gateway bounds what a client may send.
+limit_request_line = 0
 control_socket_disable = True  # several gateways may run on one machine (tests, bench)
 accesslog = None  # the app writes one JSON line per request (gateway.access)
 errorlog = "-"

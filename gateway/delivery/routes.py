@@ -40,7 +40,7 @@ def list_methods(shop_id):
 @blp.route("/shops/<uuid:shop_id>/delivery-methods/<method_id>", methods=["PATCH"])
 @blp.secured("seller", "admin")
 @shop_owner_only
-@blp.arguments(MethodFields)
+@blp.arguments(MethodFields, required=False)
 @blp.response(200, MethodSchema)
 @blp.problems(404, 413, 415, 503)
 def patch_method(changes, shop_id, method_id):

@@ -132,3 +132,12 @@ def test_the_openapi_document_uses_full_paths(client):
     problem = spec["components"]["responses"]["CONFLICT"]["content"]
     assert list(problem) == ["application/problem+json"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_text_with_a_nul_character_is_refused_before_it_reaches_a_database(client):
+    body = client.post("/api/v1/auth/login", json={"email": "a\u0000@b.co", "password": "x"})
+    query = client.get("/api/v1/openapi.json?x=%00")
+
+    assert body.status_code == 422 and body.json["errors"] == {
+        "email": ["Text may not contain NUL characters."]}
+    assert query.status_code == 422 and "x" in query.json["errors"]
