@@ -2,14 +2,15 @@
 
     .venv/bin/python bench/gateway_bench.py [--seconds 5] [--clients 1,16,64] [--no-rpc-compare]
 
-What it starts, all on this machine and stopped at the end: a RabbitMQ virtual host of its own, a
-stand-in catalog service (`BenchCatalog` below, `nameko run`) answering `catalog.seller_shop`, the
+What it starts, all on this machine and stopped at the end: a RabbitMQ virtual host of its own, the
+catalog service (`nameko run`, a temporary SQLite database) answering `catalog.seller_shop`, the
 gateway under gunicorn with its production config (`gateway/gunicorn.conf.py`) on a temporary SQLite
 database, and a bare Flask app under the same gunicorn settings.
 
 What it measures, with keep-alive HTTP clients in two processes (they share the two cores with the
 servers, as any load generator here would):
-- `GET /api/v1/me` as a seller: token check, one primary-key read of the user, one RPC to catalog;
+- `GET /api/v1/me` as a seller with a shop: token check, one primary-key read of the user, one RPC
+  to the catalog, which reads the seller's shop;
 - `GET /bare`: a Flask view returning a constant JSON object;
 at 1, 16 and 64 concurrent clients. Targets (DESIGN.md): the gateway keeps >= 20% of the bare
 endpoint's throughput at 16 clients, with p99 < 50 ms. Figures are printed, never asserted.
@@ -39,25 +40,9 @@ import time
 import uuid
 from pathlib import Path
 
-from nameko.rpc import rpc
-
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 BROKER = os.environ.get("ATELIER_BENCH_BROKER", "amqp://guest:guest@127.0.0.1:5672/")
-
-
-class BenchCatalog:
-    """Stands in for the catalog service: the one RPC the benchmarked route makes."""
-
-    name = "catalog"
-
-    @rpc
-    def health(self):
-        return {"service": "catalog", "status": "ok"}
-
-    @rpc
-    def seller_shop(self, seller_id):
-        return {"shop_id": None}
 
 
 def bare_app():
@@ -268,12 +253,16 @@ def main() -> None:
     rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     procs: list[subprocess.Popen] = []
     try:
-        procs.append(start([str(BIN / "nameko"), "run", "--config", "deploy/nameko.yaml",
-                            "bench.gateway_bench:BenchCatalog"],
-                           {"AMQP_URI": amqp_uri}, work / "catalog.log"))
-
         sys.path.insert(0, str(ROOT))
         import gateway
+        from services.common import migrations
+
+        catalog_url = f"sqlite:///{work / 'catalog.db'}"
+        migrations.upgrade("catalog", catalog_url)
+        procs.append(start([str(BIN / "nameko"), "run", "--config", "deploy/nameko.yaml",
+                            "services.catalog.service"],
+                           {"AMQP_URI": amqp_uri, "CATALOG_DATABASE_URL": catalog_url},
+                           work / "catalog.log"))
 
         db_url = f"sqlite:///{work / 'gateway.db'}"
         gateway.migrations_upgrade(db_url)
@@ -300,7 +289,7 @@ def main() -> None:
         wait_until(lambda: alive() and request(bare_port, "GET", "/bare")[0] == 200, 30,
                    "the bare app")
         wait_until(lambda: alive() and request(gw_port, "GET", "/ready")[1]["services"][
-            "catalog"] == "ok", 60, "the gateway and the catalog stand-in")
+            "catalog"] == "ok", 60, "the gateway and the catalog")
         email, password = f"bench-{uuid.uuid4().hex[:8]}@example.com", "bench password"
         request(gw_port, "POST", "/api/v1/auth/register",
                 {"email": email, "password": password, "name": "Bench", "role": "seller"})
@@ -308,8 +297,11 @@ def main() -> None:
                                 {"email": email, "password": password})
         assert status == 200, token
         auth = {"Authorization": f"Bearer {token['access_token']}"}
+        status, shop = request(gw_port, "POST", "/api/v1/shops",
+                               {"name": "Bench shop", "currency": "RUB"}, headers=auth)
+        assert status == 201, shop
         status, me = request(gw_port, "GET", "/api/v1/me", headers=auth)
-        assert status == 200 and "shop_id" in me, me
+        assert status == 200 and me["shop_id"] == shop["id"], me
 
         workers = os.environ.get("GATEWAY_WORKERS", "2")
         threads = os.environ.get("GATEWAY_THREADS", "8")
