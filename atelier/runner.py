@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -53,4 +54,7 @@ def run(echo=print) -> int:
     echo(f"Atelier is starting: gateway at http://{bind}/api/v1 (health: http://{bind}/health, "
          f"readiness: http://{bind}/ready). Ctrl-C stops everything.")
     manager.loop()
-    return manager.returncode or 0
+    # Stopped by Ctrl-C or SIGTERM: every process ended on our signal, which is a clean stop.
+    stopped_by_signal = (None, 0, -signal.SIGINT, -signal.SIGTERM,
+                         128 + signal.SIGINT, 128 + signal.SIGTERM)
+    return 0 if manager.returncode in stopped_by_signal else manager.returncode
