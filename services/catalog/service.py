@@ -60,7 +60,7 @@ class CatalogService:
 
     @rpc
     def seller_shop(self, user_id):
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return shops.seller_shop(session, user_id)
 
     @rpc

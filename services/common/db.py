@@ -104,6 +104,15 @@ class Db:
         with self._factory.begin() as session:
             yield session
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for a read of one statement, outside any transaction: no BEGIN and COMMIT
+        round trips, no lock (SQLite's write lock included). Each statement sees what is committed
+        when it runs, so a read of several statements that must agree uses `transaction()`."""
+        with (self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
+              Session(bind=conn) as session):
+            yield session
+
 
 class Database(DependencyProvider):
     """Nameko dependency: each worker gets a `Db` on `<SERVICE>_DATABASE_URL`.
