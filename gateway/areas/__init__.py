@@ -1,8 +1,7 @@
 """One blueprint per area of the API, so each service's routes sit in one obvious place.
 
-Identity's routes live in `gateway.identity.routes`; the other areas start empty and grow as their
-services do: `catalog.py` for shops and products, `orders.py` for carts, checkout, orders and offers,
-and so on.
+Identity's routes live in `gateway.identity.routes`, each other area's in `gateway.<area>.routes`;
+payments, moderation and the remaining admin routes start empty and grow as their services do.
 """
 
 from __future__ import annotations
@@ -10,12 +9,11 @@ from __future__ import annotations
 from ..api import PREFIX, Blueprint
 from ..catalog.routes import blp as catalog
 from ..delivery.routes import blp as delivery
+from ..notifications.routes import blp as notifications
 from ..orders.routes import blp as orders
 
 payments = Blueprint("payments", __name__, url_prefix=PREFIX,
                      description="Payment settings, payments, refunds, ledger")
-notifications = Blueprint("notifications", __name__, url_prefix=PREFIX,
-                          description="In-app notices")
 moderation = Blueprint("moderation", __name__, url_prefix=PREFIX,
                        description="Complaints and verification")
 admin = Blueprint("admin", __name__, url_prefix=f"{PREFIX}/admin",

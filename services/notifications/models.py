@@ -1,6 +1,11 @@
 """Tables the notifications service owns. No other service reads them."""
 
-from sqlalchemy.orm import DeclarativeBase
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Index, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import new_metadata
 from services.common.kernel_tables import add_kernel_tables
@@ -11,3 +16,35 @@ class Base(DeclarativeBase):
 
 
 OUTBOX, INBOX = add_kernel_tables(Base.metadata)
+
+
+class OrderParties(Base):
+    """Who an order concerns, learnt from `order.placed`: events after it carry only ids."""
+
+    __tablename__ = "order_parties"
+
+    order_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    shop_id: Mapped[str] = mapped_column(String(36))
+    buyer_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class Notice(Base):
+    """An in-app notice, to one user or to every admin (`audience` = "admins")."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(10))  # "user" or "admins"
+    recipient_id: Mapped[str | None] = mapped_column(String(36))
+    type: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    order_id: Mapped[str | None] = mapped_column(String(36))
+    event_id: Mapped[str] = mapped_column(String(36))
+    read: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_notices_recipient", "recipient_id", "created_at"),
+        Index("ix_notices_audience", "audience", "created_at"),
+    )

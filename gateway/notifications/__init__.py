@@ -1,0 +1,1 @@
+"""Notification routes: a user's in-app notices (the notifications service)."""
