@@ -8,12 +8,8 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import psycopg2
 import psycopg2.extensions
@@ -22,31 +18,11 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from services.common.settings import QUIET_EVENTLET_WARNINGS, ROOT
 
 from .infra import AMQP_ADMIN_URI, PG_ADMIN_DSN
+from .waiting import wait_for
 
 BIN = Path(sys.executable).parent
 NAMEKO_CONFIG = ROOT / "deploy" / "nameko.yaml"
 RUN_ID = uuid.uuid4().hex[:8]
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.05,
-             message: str = "condition") -> Any:
-    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    last_error: Exception | None = None
-    while True:
-        try:
-            result = predicate()
-            if result:
-                return result
-        except Exception as exc:  # noqa: BLE001 - kept to explain a timeout
-            last_error = exc
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"timed out after {timeout:.0f}s waiting for {message}"
-                + (f" (last error: {last_error!r})" if last_error else "")
-            )
-        pause.wait(interval)
 
 
 # -- broker ----------------------------------------------------------------------------------------

@@ -11,11 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 import psycopg2
 
 from atelier import broker
+
+from .waiting import wait_for
 
 AMQP_ADMIN_URI = os.environ.get("ATELIER_TEST_BROKER", "amqp://guest:guest@127.0.0.1:5672/")
 PG_ADMIN_DSN = os.environ.get(
@@ -41,16 +42,14 @@ def ensure_postgres(wait_seconds: float = 60) -> None:
         subprocess.run(
             ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], check=False
         )
-    deadline = time.monotonic() + wait_seconds
-    while time.monotonic() < deadline:
-        if postgres_reachable():
-            return
-        time.sleep(1)
-    raise SystemExit(
+    try:
+        wait_for(postgres_reachable, wait_seconds, interval=1, message="PostgreSQL")
+    except AssertionError:
+        raise SystemExit(
         f"PostgreSQL does not answer at {PG_ADMIN_DSN}. Install and start it "
         "(Debian: apt-get install postgresql; pg_ctlcluster <version> main start), "
         "or set ATELIER_TEST_POSTGRES to a server where the user may create databases."
-    )
+        ) from None
 
 
 def ensure_rabbitmq_control() -> None:
