@@ -17,6 +17,8 @@ from webargs.flaskparser import FlaskParser
 from . import auth, problems
 
 PREFIX = "/api/v1"
+# A route open to anyone that also reads a token when one is given (documented as such).
+OPTIONAL_BEARER = [{}, {"bearerAuth": []}]
 
 
 class StrictParser(FlaskParser):

@@ -14,16 +14,13 @@ body is validated (API.md):
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import uuid
 from collections.abc import Callable
-from typing import Any
 
 from flask import abort
 
 from .. import auth, services
-from ..api import PREFIX, Blueprint
+from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
 from ..ownership import shop_owner_only
 from .schemas import (
     CategoryListSchema,
@@ -52,20 +49,8 @@ blp = Blueprint("catalog", __name__, url_prefix=PREFIX,
 
 SHOP = "/shops/<uuid:shop_id>"
 PRODUCT = "/products/<uuid:product_id>"
-OPTIONAL_BEARER = [{}, {"bearerAuth": []}]
 
 
-def _json(value: Any) -> Any:
-    """A loaded body as the catalog takes it: UUIDs and dates as text, at any depth."""
-    if isinstance(value, dict):
-        return {key: _json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_json(item) for item in value]
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def ensure_product_owner(product_id) -> None:
@@ -108,7 +93,7 @@ def categories():
 @blp.problems(409, 413, 415, 503)
 def create_shop(body):
     """Open the seller's shop (one per seller: a second → 409)."""
-    return services.call("catalog", "create_shop", _json(body))
+    return services.call("catalog", "create_shop", services.as_json(body))
 
 
 @blp.route(SHOP, methods=["GET"])
@@ -128,7 +113,7 @@ def get_shop(shop_id):
 @blp.problems(404, 409, 413, 415, 503)
 def update_shop(changes, shop_id):
     """Change the shop's profile, rules, contact methods or legal details (owner)."""
-    return services.call("catalog", "update_shop", str(shop_id), _json(changes))
+    return services.call("catalog", "update_shop", str(shop_id), services.as_json(changes))
 
 
 @blp.route(f"{SHOP}/vacation", methods=["PUT"])
@@ -139,7 +124,7 @@ def update_shop(changes, shop_id):
 @blp.problems(404, 413, 415, 503)
 def set_vacation(body, shop_id):
     """Go on vacation: a notice over the shop and its products for these dates (owner)."""
-    return services.call("catalog", "set_vacation", str(shop_id), _json(body))
+    return services.call("catalog", "set_vacation", str(shop_id), services.as_json(body))
 
 
 @blp.route(f"{SHOP}/vacation", methods=["DELETE"])
@@ -160,7 +145,7 @@ def end_vacation(shop_id):
 @blp.problems(404, 409, 413, 415, 503)
 def create_global_option(body, shop_id):
     """A shop-wide option, attached to products by `global_option_ids` (owner)."""
-    return services.call("catalog", "create_global_option", str(shop_id), _json(body))
+    return services.call("catalog", "create_global_option", str(shop_id), services.as_json(body))
 
 
 @blp.route(f"{SHOP}/options", methods=["GET"])
@@ -180,7 +165,7 @@ def list_global_options(shop_id):
 @blp.problems(404, 413, 415, 503)
 def create_collection(body, shop_id):
     """A named collection of the shop's own products (owner)."""
-    return services.call("catalog", "create_collection", str(shop_id), _json(body))
+    return services.call("catalog", "create_collection", str(shop_id), services.as_json(body))
 
 
 @blp.route(f"{SHOP}/collections", methods=["GET"])
@@ -202,7 +187,7 @@ def list_collections(shop_id):
 def create_product(body, shop_id):
     """Add a product: price, options with variants, discount, wholesale tiers, stock,
     characteristics the category allows (owner)."""
-    return services.call("catalog", "create_product", str(shop_id), _json(body))
+    return services.call("catalog", "create_product", str(shop_id), services.as_json(body))
 
 
 @blp.route("/products", methods=["GET"])
@@ -215,7 +200,7 @@ def list_products(query):
     `category` includes its sub-categories; `min_price`/`max_price` compare the effective price
     (offer-only products have none, so a bound leaves them out); every characteristic key given
     must match, several values of one key are alternatives; `sort` is popularity by default."""
-    return services.call("catalog", "list_products", _json(query))
+    return services.call("catalog", "list_products", services.as_json(query))
 
 
 @blp.route(PRODUCT, methods=["GET"])
@@ -237,7 +222,7 @@ def get_product(product_id):
 def update_product(changes, product_id):
     """Change a product (owner): the change is merged into the stored product and the whole is
     checked. Options and variants keep their ids when the body repeats them."""
-    return services.call("catalog", "update_product", str(product_id), _json(changes))
+    return services.call("catalog", "update_product", str(product_id), services.as_json(changes))
 
 
 @blp.route(PRODUCT, methods=["DELETE"])
@@ -259,7 +244,7 @@ def quote(body, product_id):
     """The price of a quantity with these options: variants' deltas, then the discount, then the
     wholesale tier, one half-up rounding on the total. Offer-only products → 409."""
     return services.call("catalog", "quote", str(product_id), body["quantity"],
-                         _json(body.get("options") or {}))
+                         services.as_json(body.get("options") or {}))
 
 
 # Admin --------------------------------------------------------------------------------------------
@@ -270,4 +255,4 @@ def quote(body, product_id):
 @blp.problems(404, 413, 415, 503)
 def set_labels(body, product_id):
     """Set the labels only staff give (`official_reseller`)."""
-    return services.call("catalog", "set_product_labels", str(product_id), _json(body))
+    return services.call("catalog", "set_product_labels", str(product_id), services.as_json(body))

@@ -7,14 +7,12 @@ the answers. Offers, inquiries, uploads and custom requests live elsewhere.
 
 from __future__ import annotations
 
-import uuid
-
 from flask import abort, current_app, g, jsonify
 
 from services.common.errors import NotFound
 
 from .. import auth, services
-from ..api import PREFIX, Blueprint
+from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
 from ..identity import actions as identity
 from ..ownership import shop_owner_only
 from .access import buyer_or_guest, order_party_only
@@ -57,18 +55,8 @@ blp = Blueprint("orders", __name__, url_prefix=PREFIX,
                 description="Cart, checkout, orders, messages, notes, reviews (orders service)")
 
 ORDER = "/orders/<uuid:order_id>"
-OPTIONAL_BEARER = [{}, {"bearerAuth": []}]
 
 
-def _json(body) -> dict:
-    """A loaded body as the services take it: UUIDs as text, at any depth."""
-    if isinstance(body, dict):
-        return {key: _json(value) for key, value in body.items()}
-    if isinstance(body, list):
-        return [_json(value) for value in body]
-    if isinstance(body, uuid.UUID):
-        return str(body)
-    return body
 
 
 def _order_link(order_id: str, token: str) -> str:
@@ -95,7 +83,7 @@ def add_cart_item(body):
 
     Availability is checked (409 when out of stock or the shop is on vacation without cart);
     nothing is reserved: stock is taken at checkout."""
-    return services.call("orders", "add_cart_item", _json(body))
+    return services.call("orders", "add_cart_item", services.as_json(body))
 
 
 @blp.route("/cart/items/<uuid:item_id>", methods=["PATCH"])
@@ -105,7 +93,7 @@ def add_cart_item(body):
 @blp.problems(404, 409, 413, 415, 503)
 def update_cart_item(body, item_id):
     """Change an item's quantity."""
-    return services.call("orders", "update_cart_item", str(item_id), _json(body))
+    return services.call("orders", "update_cart_item", str(item_id), services.as_json(body))
 
 
 @blp.route("/cart/items/<uuid:item_id>", methods=["DELETE"])
@@ -131,7 +119,7 @@ def checkout(body, headers):
     A buyer checks out with a token; a guest without one, giving `guest` and each shop's `items`.
     `accept_rules` must be true. 409 names the lines that cannot be had; stock is never oversold.
     Replaying an `Idempotency-Key` with the same body returns the same orders."""
-    result = services.call("orders", "checkout", _json(body), headers.get("idempotency_key"))
+    result = services.call("orders", "checkout", services.as_json(body), headers.get("idempotency_key"))
     token = result.get("access_token")
     if token:
         result["order_links"] = [_order_link(o["id"], token) for o in result["orders"]]
@@ -209,7 +197,7 @@ def start_production(order_id):
 @blp.problems(404, 409, 413, 415, 503)
 def request_balance(body, order_id):
     """Ask the buyer for the balance of an order in production (a note, optional photos)."""
-    return _move("request_balance", order_id, _json(body))
+    return _move("request_balance", order_id, services.as_json(body))
 
 
 @blp.route(f"{ORDER}/complete", methods=["POST"])
@@ -301,7 +289,7 @@ def list_messages(query, order_id):
 @blp.problems(404, 409, 413, 415, 503)
 def post_message(body, order_id):
     """Write to the other party (not on a guest's order: use the guest's contacts)."""
-    return services.call("orders", "post_message", str(order_id), _json(body))
+    return services.call("orders", "post_message", str(order_id), services.as_json(body))
 
 
 @blp.route(f"{ORDER}/notes", methods=["GET"])
@@ -391,7 +379,7 @@ def product_reviews(query, product_id):
 def create_seller_order(body, headers, shop_id):
     """An order on a customer's behalf (placed and confirmed at once); the customer reads it
     through `order_link`."""
-    result = services.call("orders", "create_seller_order", str(shop_id), _json(body),
+    result = services.call("orders", "create_seller_order", str(shop_id), services.as_json(body),
                            headers.get("idempotency_key"))
     result["order_link"] = _order_link(result["order"]["id"], result["access_token"])
     return result
