@@ -7,12 +7,13 @@ monkey patching, so a slow query in one worker does not stall the others (psycop
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -52,7 +53,9 @@ def make_engine(url: str, *, pool_size: int | None = None, threaded: bool = Fals
     url = normalise_url(url)
     if not is_sqlite(url):
         size = pool_size or settings.env().int("DB_POOL_SIZE", 10)
-        return create_engine(url, pool_size=size, max_overflow=size, pool_pre_ping=True)
+        engine = create_engine(url, pool_size=size, max_overflow=size)
+        _ping_after_idle(engine, IDLE_PING_SECONDS)
+        return engine
 
     database = make_url(url).database
     if database and database != ":memory:":
@@ -86,6 +89,30 @@ def make_engine(url: str, *, pool_size: int | None = None, threaded: bool = Fals
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+IDLE_PING_SECONDS = 1.0
+
+
+def _ping_after_idle(engine: Engine, seconds: float) -> None:
+    """Check a pooled connection that sat idle for `seconds` before handing it out, and replace it
+    if the server went away (a restart, an idle timeout). A connection back from work a moment ago
+    is handed out as is: pinging every checkout costs a round trip per transaction under load."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checking_out(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("checked_in_at")
+        if idle_since is None or time.monotonic() - idle_since < seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool discards this connection and checks out another (documented behaviour).
+            raise exc.DisconnectionError(str(error)) from error
 
 
 class Db:

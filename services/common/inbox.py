@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-from sqlalchemy import MetaData
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import MetaData, bindparam, text
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -13,13 +10,15 @@ from .events import Event
 from .kernel_tables import inbox_table
 
 _INBOX = inbox_table(MetaData())
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
-
-@cache
-def _claim_statement(dialect: str):
-    """`INSERT ... ON CONFLICT DO NOTHING`, built once per dialect and run with parameters."""
-    return _INSERT[dialect](_INBOX).on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+# Written as text, which SQLAlchemy caches once compiled: its `on_conflict_do_nothing()` constructs
+# carry no cache key and were compiled afresh for every event. PostgreSQL and SQLite (3.24+) share
+# this syntax; the typed parameter keeps `handled_at` stored as the column's type stores it.
+_CLAIM = text(
+    "INSERT INTO inbox (consumer, event_id, event_type, handled_at) "
+    "VALUES (:consumer, :event_id, :event_type, :handled_at) "
+    "ON CONFLICT (consumer, event_id) DO NOTHING"
+).bindparams(bindparam("handled_at", type_=_INBOX.c.handled_at.type))
 
 
 def claim(session: Session, consumer: str, event: Event) -> bool:
@@ -29,7 +28,7 @@ def claim(session: Session, consumer: str, event: Event) -> bool:
     event) waits for the first transaction on the primary key, then inserts nothing.
     """
     result = session.execute(
-        _claim_statement(session.get_bind().dialect.name),
+        _CLAIM,
         {"consumer": consumer, "event_id": event.id, "event_type": event.type,
          "handled_at": clock.now()},
     )

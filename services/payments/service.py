@@ -1,10 +1,9 @@
 """Nameko entrypoints of the payments service: thin, each loads input, calls an action, dumps the result."""
 
-from services.common.rpc import rpc
-
 from services.common import health
 from services.common.db import Database
 from services.common.outbox import Outbox
+from services.common.rpc import rpc
 
 
 class PaymentsService:

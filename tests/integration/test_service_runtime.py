@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from services.common.db import make_engine
 from tests.integration.kernel import PRODUCER, probe_databases
-from tests.support.harness import Databases, rpc_proxy, wait_for
+from tests.support.harness import Databases, _pg_admin, rpc_proxy, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -65,3 +65,22 @@ def test_moving_the_clock_moves_every_service(processes, amqp_uri, tmp_path):
         clock_file.write_text(str(73 * 3600))
         after = datetime.fromisoformat(rpc.probe_producer.now())
     assert 73 * 3600 <= (after - before).total_seconds() < 73 * 3600 + 60
+
+
+def test_a_pooled_postgresql_connection_the_server_dropped_is_replaced(tmp_path, monkeypatch):
+    monkeypatch.setattr("services.common.db.IDLE_PING_SECONDS", 0.0)
+    dbs = Databases("postgresql", tmp_path)
+    try:
+        engine = make_engine(dbs.url("pool"), pool_size=2)
+        with engine.connect() as conn:
+            first = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with _pg_admin() as admin, admin.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(%s)", (first,))
+
+        with engine.connect() as conn:
+            second = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+        assert second != first
+        engine.dispose()
+    finally:
+        dbs.drop_all()

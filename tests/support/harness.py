@@ -26,8 +26,19 @@ RUN_ID = uuid.uuid4().hex[:8]
 
 
 # -- broker ----------------------------------------------------------------------------------------
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+def rabbitmqctl(*args: str, attempts_for: float = 20.0) -> None:
+    """Run `rabbitmqctl -q ARGS`; under load a command may fail transiently (a vhost just added
+    not yet seen by the next command), so it is tried again until `attempts_for` seconds pass."""
+
+    def run() -> bool:
+        done = subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, text=True,
+                              timeout=60)
+        if done.returncode != 0:
+            raise RuntimeError(f"rabbitmqctl {' '.join(args)} exited {done.returncode}: "
+                               f"{(done.stderr or done.stdout).strip()}")
+        return True
+
+    wait_for(run, timeout=attempts_for, interval=0.5, message=f"rabbitmqctl {' '.join(args)}")
 
 
 class VirtualHost:
