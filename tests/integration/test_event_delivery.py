@@ -87,6 +87,15 @@ def test_no_event_is_lost_when_the_broker_restarts_mid_flow(databases, processes
              message="every event recorded across the restart to arrive")
     received = [r.note_id for r in dbs.received()]
     assert sorted(received) == sorted(recorded)
+    # The service answered calls before the restart; it answers them again after (its reply
+    # connection is made anew instead of the service dying on the first reply).
+    assert wait_for(lambda: _health(amqp_uri)["status"] == "ok", timeout=60,
+                    message="the consumer to answer an RPC after the broker restart")
+
+
+def _health(amqp_uri: str) -> dict:
+    with rpc_proxy(amqp_uri, timeout=3) as rpc:
+        return rpc.probe_consumer.health()
 
 
 def test_two_replicas_of_a_consumer_handle_each_event_once_between_them(
