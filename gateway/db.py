@@ -19,6 +19,7 @@ class Store:
 
     def __init__(self, url: str):
         self.engine: Engine = make_engine(url, threaded=True)
+        self.read_engine: Engine = make_engine(url, threaded=True, autocommit=True)
         self._factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -29,11 +30,12 @@ class Store:
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A connection for one read, outside any transaction: no lock taken, none waited for."""
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        with self.read_engine.connect() as conn:
             yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
 def migrations_upgrade(url: str | None = None, revision: str = "head") -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from services.common import clock
@@ -121,11 +121,14 @@ def _record_failure(store: Store, email: str, policy: throttle.Policy) -> None:
                 raise
 
 
+# The hottest read (every /me): SQLAlchemy Core, about half the CPU of an ORM session, on a
+# statement built once.
+_USER_BY_ID = select(User.__table__).where(User.__table__.c.id == bindparam("user_id"))
+
+
 def get_user(store: Store, user_id: str) -> UserView:
-    # The hottest read (every /me): SQLAlchemy Core, about half the CPU of an ORM session.
-    users = User.__table__
     with store.reading() as conn:
-        row = conn.execute(select(users).where(users.c.id == user_id)).first()
+        row = conn.execute(_USER_BY_ID, {"user_id": user_id}).first()
     if row is None:
         raise NotFound("No such user.", code="user_not_found")
     return UserView(row.id, row.email, row.name, list(row.roles), row.phone, row.locale,

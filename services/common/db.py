@@ -46,14 +46,20 @@ def is_sqlite(engine_or_url) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int | None = None, threaded: bool = False) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None, threaded: bool = False,
+                autocommit: bool = False) -> Engine:
     """An engine for `url`. Services run on eventlet: SQLite gets one connection per process, so
     workers queue for it cooperatively. A `threaded` caller (the gateway under gunicorn threads)
-    gets a pool of SQLite connections instead: WAL lets its readers run side by side."""
+    gets a pool of SQLite connections instead: WAL lets its readers run side by side.
+
+    An `autocommit` engine is for reads outside any transaction: its connections are made in that
+    mode once, instead of switching a pooled connection's isolation level (a PRAGMA on SQLite each
+    way) for every read."""
     url = normalise_url(url)
+    isolation = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     if not is_sqlite(url):
         size = pool_size or settings.env().int("DB_POOL_SIZE", 10)
-        engine = create_engine(url, pool_size=size, max_overflow=size)
+        engine = create_engine(url, pool_size=size, max_overflow=size, **isolation)
         _ping_after_idle(engine, IDLE_PING_SECONDS)
         return engine
 
@@ -69,6 +75,7 @@ def make_engine(url: str, *, pool_size: int | None = None, threaded: bool = Fals
         max_overflow=0,
         pool_timeout=60,
         connect_args={"timeout": 30, "check_same_thread": False},
+        **isolation,
     )
 
     @event.listens_for(engine, "connect")
@@ -80,6 +87,9 @@ def make_engine(url: str, *, pool_size: int | None = None, threaded: bool = Fals
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    if autocommit:
+        return engine
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -118,8 +128,9 @@ def _ping_after_idle(engine: Engine, seconds: float) -> None:
 class Db:
     """What a worker gets: transactions on its service's database."""
 
-    def __init__(self, factory: sessionmaker):
+    def __init__(self, factory: sessionmaker, read_engine: Engine):
         self._factory = factory
+        self._read_engine = read_engine
 
     @property
     def engine(self) -> Engine:
@@ -136,8 +147,7 @@ class Db:
         """A session for a read of one statement, outside any transaction: no BEGIN and COMMIT
         round trips, no lock (SQLite's write lock included). Each statement sees what is committed
         when it runs, so a read of several statements that must agree uses `transaction()`."""
-        with (self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
-              Session(bind=conn) as session):
+        with self._read_engine.connect() as conn, Session(bind=conn) as session:
             yield session
 
 
@@ -154,13 +164,15 @@ class Database(DependencyProvider):
     def setup(self):
         url = self.url or settings.database_url(self.container.service_name)
         self.engine = make_engine(url)
+        self.read_engine = make_engine(url, autocommit=True)
         self.factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def stop(self):
         self.engine.dispose()
+        self.read_engine.dispose()
 
     def kill(self):
-        self.engine.dispose()
+        self.stop()
 
     def get_dependency(self, worker_ctx):
-        return Db(self.factory)
+        return Db(self.factory, self.read_engine)

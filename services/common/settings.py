@@ -5,6 +5,7 @@ Nothing here connects to anything: callers read a value when they set themselves
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from environs import Env
@@ -15,7 +16,10 @@ DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 EVENTS_EXCHANGE = "atelier.events"
 
 
+@functools.cache
 def env() -> Env:
+    """The environment, with `.env` at the root read once per process (it never overrides a
+    variable already set). Values are read from `os.environ` each time one is asked for."""
     e = Env()
     e.read_env(str(ROOT / ".env"), recurse=False)
     return e
