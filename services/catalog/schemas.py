@@ -15,7 +15,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from services.catalog.domain.categories import CHARACTERISTIC_KEYS
 from services.common.errors import Invalid
-from services.common.fields import MinorUnits, StrictInteger
+from services.common.fields import MinorUnits, StrictInteger, shared
 
 OPTION_KINDS = ("select", "checkbox", "radio", "text")
 SALE_MODES = ("buy_now", "buy_now_or_offer", "offer_only")
@@ -245,11 +245,11 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, str]:
     return {prefix.rstrip(".") or "_body": str(messages)}
 
 
-def load(schema: Schema, data: Any, error: type[Invalid] = Invalid,
+def load(schema: type[Schema], data: Any, error: type[Invalid] = Invalid,
          detail: str = "The request is not valid.", partial: bool = False) -> dict:
     if not isinstance(data, dict):
         raise error(detail, errors={"_body": "Give a JSON object."})
     try:
-        return schema.load(data, partial=partial)
+        return shared(schema).load(data, partial=partial)
     except ValidationError as exc:
         raise error(detail, errors=flatten(exc.messages)) from None

@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from services.common.errors import Invalid
-from services.common.fields import MinorUnits, StrictInteger
+from services.common.fields import MinorUnits, StrictInteger, shared
 
 CONTACT_METHODS = ("email", "site_chat", "whatsapp_viber", "sms", "phone_call")
 STATUSES = ("placed", "confirmed", "partially_paid", "in_production", "paid", "shipped",
@@ -178,7 +178,7 @@ class PageQuery(Strict):
     per_page = StrictInteger(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-def load(schema: Schema, data: Any) -> dict[str, Any]:
+def load(schema: type[Schema], data: Any) -> dict[str, Any]:
     """The input checked by `schema`, or `Invalid` (422) with the messages per field."""
     if data is None:
         data = {}
@@ -186,7 +186,7 @@ def load(schema: Schema, data: Any) -> dict[str, Any]:
         raise Invalid("The body must be a JSON object.", "validation_failed",
                       {"_schema": ["Must be a JSON object."]})
     try:
-        return schema.load(data)
+        return shared(schema).load(data)
     except ValidationError as exc:
         raise Invalid("The request has invalid fields.", "validation_failed",
                       exc.normalized_messages()) from None

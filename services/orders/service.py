@@ -50,7 +50,7 @@ class ConfiguredTimer(Timer):
 
 
 def _page(query) -> PageRequest:
-    data = schemas.load(schemas.PageQuery(), query)
+    data = schemas.load(schemas.PageQuery, query)
     return PageRequest(data["page"], data["per_page"])
 
 
@@ -82,12 +82,12 @@ class OrdersService:
 
     @rpc
     def add_cart_item(self, body):
-        data = schemas.load(schemas.CartItemIn(), body)
+        data = schemas.load(schemas.CartItemIn, body)
         return cart.add_item(self.db, self.events, self._catalog, self.caller, data)
 
     @rpc
     def update_cart_item(self, item_id, body):
-        data = schemas.load(schemas.CartItemPatch(), body)
+        data = schemas.load(schemas.CartItemPatch, body)
         return cart.update_item(self.db, self._catalog, self.caller, item_id, data["quantity"])
 
     @rpc
@@ -97,13 +97,13 @@ class OrdersService:
     # Checkout -------------------------------------------------------------------------------------
     @rpc
     def checkout(self, body, idempotency_key=None):
-        data = schemas.load(schemas.CheckoutIn(), body)
+        data = schemas.load(schemas.CheckoutIn, body)
         return checkout.checkout(self.db, self.events, self._catalog, self._shipping,
                                  self.caller, data, idempotency_key)
 
     @rpc
     def create_seller_order(self, shop_id, body, idempotency_key=None):
-        data = schemas.load(schemas.SellerOrderIn(), body)
+        data = schemas.load(schemas.SellerOrderIn, body)
         return seller_orders.create_for_customer(self.db, self.events, self._catalog,
                                                  self._shipping, self.caller, str(shop_id), data,
                                                  idempotency_key)
@@ -115,7 +115,7 @@ class OrdersService:
 
     @rpc
     def list_orders(self, query=None):
-        data = schemas.load(schemas.ListQuery(), query)
+        data = schemas.load(schemas.ListQuery, query)
         page = PageRequest(data["page"], data["per_page"])
         return listing.list_orders(self.db, self.caller, data["as_"], data["status"],
                                    data["tab"], page)
@@ -135,7 +135,7 @@ class OrdersService:
 
     @rpc
     def cancel(self, order_id, body=None):
-        data = schemas.load(schemas.CancelIn(), body)
+        data = schemas.load(schemas.CancelIn, body)
         return lifecycle.cancel(self.db, self.events, self.caller, order_id, data.get("reason"))
 
     @rpc
@@ -148,7 +148,7 @@ class OrdersService:
 
     @rpc
     def request_balance(self, order_id, body=None):
-        data = schemas.load(schemas.BalanceRequestIn(), body)
+        data = schemas.load(schemas.BalanceRequestIn, body)
         return lifecycle.request_balance(self.db, self.events, self.caller, order_id,
                                          data.get("note"), data["attachment_ids"])
 
@@ -162,13 +162,13 @@ class OrdersService:
 
     @rpc
     def set_delivery_cost(self, order_id, body):
-        data = schemas.load(schemas.DeliveryCostIn(), body)
+        data = schemas.load(schemas.DeliveryCostIn, body)
         return lifecycle.set_delivery_cost(self.db, self.events, self.caller, order_id,
                                            data["cost"])
 
     @rpc
     def change_amount(self, order_id, body):
-        data = schemas.load(schemas.AmountIn(), body)
+        data = schemas.load(schemas.AmountIn, body)
         return lifecycle.change_order_amount(self.db, self.events, self.caller, order_id,
                                              data["amount"], data["reason"])
 
@@ -193,7 +193,7 @@ class OrdersService:
 
     @rpc
     def post_message(self, order_id, body):
-        data = schemas.load(schemas.MessageIn(), body)
+        data = schemas.load(schemas.MessageIn, body)
         return conversation.post_message(self.db, self.events, self.caller, order_id,
                                          data["text"], data["attachment_ids"])
 
@@ -203,17 +203,17 @@ class OrdersService:
 
     @rpc
     def add_note(self, order_id, body):
-        data = schemas.load(schemas.NoteIn(), body)
+        data = schemas.load(schemas.NoteIn, body)
         return conversation.add_note(self.db, self.caller, order_id, data["text"])
 
     @rpc
     def update_note(self, order_id, note_id, body):
-        data = schemas.load(schemas.NoteIn(), body)
+        data = schemas.load(schemas.NoteIn, body)
         return conversation.update_note(self.db, self.caller, order_id, note_id, data["text"])
 
     @rpc
     def post_review(self, order_id, body, display_name=None):
-        data = schemas.load(schemas.ReviewIn(), body)
+        data = schemas.load(schemas.ReviewIn, body)
         return conversation.post_review(self.db, self.events, self.caller, order_id,
                                         data["rating"], data["text"], display_name)
 

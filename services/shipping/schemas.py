@@ -16,7 +16,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from services.common.errors import ServiceError
-from services.common.fields import MinorUnits, StrictInteger
+from services.common.fields import MinorUnits, StrictInteger, shared
 
 from .errors import InvalidRequest, field_errors
 
@@ -108,7 +108,7 @@ class ShipmentSchema(_Strict):
 
 
 def check(
-    schema: Schema,
+    schema: type[Schema],
     data: Any,
     rules: Callable[[Mapping[str, Any]], Any] | None = None,
     *,
@@ -122,7 +122,7 @@ def check(
     if not isinstance(data, Mapping):
         raise InvalidRequest("The body must be a JSON object.", errors={"_schema": ["Must be an object."]})
     try:
-        loaded = schema.load(data, partial=partial)
+        loaded = shared(schema).load(data, partial=partial)
         shape_errors: dict[str, list[str]] = {}
     except ValidationError as exc:
         loaded = None

@@ -29,7 +29,6 @@ from .common import as_uuid, now
 from .views import card_payload
 
 MAX_WORDS = 8
-LIST_QUERY = ListQuery()  # stateless: one instance serves every call
 SEARCH_COUNT_CAP = 1_000  # a text search's `total` is exact up to this; beyond, `total_capped`
 CARD_COLUMNS = (
     Product.id, Product.shop_id, Product.title, Product.category, Product.currency,
@@ -40,7 +39,7 @@ CARD_COLUMNS = (
 
 
 def list_products(session: Session, query: Any) -> dict[str, Any]:
-    params = load(LIST_QUERY, query or {}, detail="The listing query is not valid.")
+    params = load(ListQuery, query or {}, detail="The listing query is not valid.")
     page = PageRequest(params["page"], params["per_page"])
     conditions = filters(params)
     order = parse_sort(params["sort"])

@@ -26,7 +26,7 @@ def create_global_option(session: Session, caller: Caller, shop_id: Any,
                          body: Any) -> dict[str, Any]:
     shop = owned_shop(session, caller, shop_id)
     ensure_manageable(shop)
-    data = load(GlobalOptionIn(), body, OptionInvalid, "The option breaks the catalog's rules.")
+    data = load(GlobalOptionIn, body, OptionInvalid, "The option breaks the catalog's rules.")
     option = validate_option(Option.from_dict(data))
     count = len(session.execute(
         select(GlobalOption.id).where(GlobalOption.shop_id == shop.id)).all())
@@ -55,7 +55,7 @@ def list_global_options(session: Session, caller: Caller, shop_id: Any) -> dict[
 def create_collection(session: Session, caller: Caller, shop_id: Any,
                       body: Any) -> dict[str, Any]:
     shop = owned_shop(session, caller, shop_id)
-    data = load(CollectionIn(), body, Invalid, "The collection is not valid.")
+    data = load(CollectionIn, body, Invalid, "The collection is not valid.")
     name = data["name"].strip()
     ids = list(dict.fromkeys(as_uuid(i) or str(i) for i in data["product_ids"]))
     own = set(session.execute(

@@ -47,7 +47,7 @@ def _global_options(session: Session, products: list[Product]) -> dict[str, Glob
 def quote(session: Session, caller: Caller, product_id: Any, body: Any) -> dict[str, Any]:
     """POST /products/{id}/quote: `{quantity, options}` → `{unit_price, total, applied, ...}`."""
     product, _shop = visible_product(session, caller, product_id)
-    data = load(QuoteIn(), body, QuoteInvalid, "The quote cannot be made.")
+    data = load(QuoteIn, body, QuoteInvalid, "The quote cannot be made.")
     ensure_public_price(product.sale_mode)
     by_id = _global_options(session, [product])
     options = [by_id[i] for i in product.global_option_ids if i in by_id]
@@ -64,7 +64,7 @@ def quote_lines(session: Session, body: Any, *, for_cart: bool = False) -> dict[
     With `for_cart`, a shop on vacation without carts and a tracked product short of the quantity
     are refused too (409).
     """
-    data = load(QuoteLinesIn(), body, QuoteInvalid, "The lines cannot be priced.")
+    data = load(QuoteLinesIn, body, QuoteInvalid, "The lines cannot be priced.")
     lines = data["lines"]
     keys = {as_uuid(line["product_id"]) for line in lines} - {None}
     rows = session.execute(

@@ -50,7 +50,7 @@ def create_product(session: Session, events: EventRecorder, caller: Caller, shop
                    body: Any) -> dict[str, Any]:
     shop = owned_shop(session, caller, shop_id)
     ensure_manageable(shop)
-    data = _load(ProductIn(), body, {})
+    data = _load(ProductIn, body, {})
     draft, global_options = _checked(session, shop, data)
     moment = now()
     product = Product(
@@ -87,7 +87,7 @@ def update_product(session: Session, events: EventRecorder, caller: Caller, prod
     product, shop = owned_product(session, caller, product_id, lock=True)
     ensure_manageable(shop)
     stored = _stored_body(product)
-    merged = _merge(stored, _load(ProductPatch(), body, stored, partial=True))
+    merged = _merge(stored, _load(ProductPatch, body, stored, partial=True))
     draft, global_options = _checked(session, shop, merged)
     was_listed = product.listed
     _apply(session, product, shop, draft, previous_options=list(product.options))
@@ -117,7 +117,7 @@ def set_labels(session: Session, events: EventRecorder, caller: Caller, product_
                body: Any) -> dict[str, Any]:
     caller.require("admin")
     product, shop = visible_product(session, caller, product_id)
-    data = load(LabelsIn(), body, ProductInvalid, "The labels are not valid.")
+    data = load(LabelsIn, body, ProductInvalid, "The labels are not valid.")
     if product.official_reseller != data["official_reseller"]:
         product.official_reseller = data["official_reseller"]
         product.updated_at = now()

@@ -50,7 +50,7 @@ def _checked_profile(data: dict[str, Any]) -> tuple[str, ShopRules, list[str]]:
 
 def create_shop(session: Session, caller: Caller, body: Any) -> dict[str, Any]:
     caller.require("seller")
-    data = load(ShopIn(), body, ShopInvalid, INVALID)
+    data = load(ShopIn, body, ShopInvalid, INVALID)
     name, rules, methods = _checked_profile(data)
     if session.execute(select(Shop.id).where(Shop.owner_id == caller.user_id)).first():
         raise Conflict("This seller already has a shop.", "shop_exists")
@@ -83,7 +83,7 @@ def get_shop_view(session: Session, caller: Caller, shop_id: Any) -> dict[str, A
 def update_shop(session: Session, caller: Caller, shop_id: Any, body: Any) -> dict[str, Any]:
     shop = owned_shop(session, caller, shop_id, lock=True)
     ensure_manageable(shop)
-    data = load(ShopPatch(), body, ShopInvalid, INVALID)
+    data = load(ShopPatch, body, ShopInvalid, INVALID)
     merged = {
         "name": data.get("name", shop.name),
         "currency": data.get("currency", shop.currency),
@@ -107,7 +107,7 @@ def update_shop(session: Session, caller: Caller, shop_id: Any, body: Any) -> di
 
 def set_vacation(session: Session, caller: Caller, shop_id: Any, body: Any) -> dict[str, Any]:
     shop = owned_shop(session, caller, shop_id, lock=True)
-    data = load(VacationIn(), body, ShopInvalid, "The vacation breaks a rule.")
+    data = load(VacationIn, body, ShopInvalid, "The vacation breaks a rule.")
     moment = now()
     vacation = validate_vacation(
         Vacation(data["message"].strip(), data["starts_on"], data["ends_on"], data["allow_cart"]),

@@ -54,7 +54,7 @@ def _find(session: Session, order_id: str, lock: bool = False) -> Reservation | 
 
 
 def reserve(session: Session, order_id: Any, lines: Any) -> dict[str, Any]:
-    data = load(ReserveIn(), {"order_id": order_id, "lines": lines}, ReservationInvalid,
+    data = load(ReserveIn, {"order_id": order_id, "lines": lines}, ReservationInvalid,
                 "The lines cannot be reserved.")
     key = str(data["order_id"])
     existing = _find(session, key)

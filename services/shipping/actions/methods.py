@@ -25,7 +25,7 @@ from services.shipping.schemas import MethodSchema, check
 def create_method(session: Session, shop_id: str, body: Mapping[str, Any], now: datetime) -> dict:
     """Store a seller's own method; raises InvalidDeliveryMethod (per field) and writes nothing."""
     method_id = str(uuid.uuid4())
-    method = check(MethodSchema(), body, lambda data: domain.parse_method(data, method_id=method_id))
+    method = check(MethodSchema, body, lambda data: domain.parse_method(data, method_id=method_id))
     row = DeliveryMethodRow(id=method_id, shop_id=shop_id, created_at=now)
     _write(row, method, now)
     session.add(row)
@@ -69,7 +69,7 @@ def patch_method(
     if row is None:
         raise _not_found()
     method = check(
-        MethodSchema(), changes, lambda data: domain.patch_method(_method(row), data)
+        MethodSchema, changes, lambda data: domain.patch_method(_method(row), data)
     )
     _write(row, method, now)
     session.flush()
@@ -85,7 +85,7 @@ def _patch_universal(
     now: datetime,
 ) -> dict:
     [current] = [method for method in _universal(session, shop_id) if method.id == method_id]
-    method = check(MethodSchema(), changes, lambda data: domain.patch_method(current, data))
+    method = check(MethodSchema, changes, lambda data: domain.patch_method(current, data))
     setting = session.get(UniversalMethodSetting, (shop_id, key), with_for_update=True)
     if setting is not None:
         setting.enabled, setting.updated_at = method.enabled, now

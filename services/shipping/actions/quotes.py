@@ -22,7 +22,7 @@ from .methods import shop_methods
 def quote(session: Session, shop_id: str, order: Mapping[str, Any]) -> dict:
     """`{methods: [{id, name, carrier, cost: {amount, currency} | null, delivery_days}]}`."""
     methods = shop_methods(session, shop_id)
-    quoted = check(QuoteSchema(), order, lambda data: domain.quote(methods, *_parts(data)))
+    quoted = check(QuoteSchema, order, lambda data: domain.quote(methods, *_parts(data)))
     return {"methods": [item.to_dict() for item in quoted]}
 
 
@@ -43,7 +43,7 @@ def price_for_checkout(
             "This shop has no such delivery method.",
             errors={"delivery_method_id": "This shop has no such delivery method."},
         )
-    quoted = check(QuoteSchema(), order, lambda data: domain.price_method(method, *_parts(data)))
+    quoted = check(QuoteSchema, order, lambda data: domain.price_method(method, *_parts(data)))
     return quoted.to_dict()
 
 

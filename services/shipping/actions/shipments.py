@@ -42,7 +42,7 @@ def add_shipment(
     now: datetime,
 ) -> dict:
     """Add a track to the order; returns the shipment. Raises before writing anything."""
-    carrier, number = check(ShipmentSchema(), body, _carrier_and_number)
+    carrier, number = check(ShipmentSchema, body, _carrier_and_number)
     notify = body.get("notify_buyer", True)
     _check_shop(session, order_id, shop_id)
     if number is not None:
