@@ -8,6 +8,13 @@ The decorated method runs inside `self.db.transaction()`; the event id is record
 that same transaction, so a redelivered event is acknowledged and does nothing. A handler that raises
 is retried with exponential back-off (`EVENT_MAX_ATTEMPTS`, `EVENT_RETRY_BACKOFF_MS`); after the last
 attempt, or at once for an event that breaks its contract, the message goes to `<service>.dlq`.
+
+Each handler runs at most `EVENT_HANDLER_WORKERS` workers at once in a process; events delivered
+while they are busy wait, and the next worker handles those waiting together, in one transaction (at
+most `EVENT_BATCH_MAX`): a busy queue pays for one transaction, not one per event, and a quiet one
+handles each event as soon as it arrives.
+If any of them fails, that transaction is rolled back and each event of the batch is handled again
+in a transaction of its own, so one failing event is retried alone and the others take effect once.
 """
 
 from __future__ import annotations
@@ -15,8 +22,10 @@ from __future__ import annotations
 import functools
 import logging
 
+from eventlet.semaphore import Semaphore
 from kombu import Connection
 from nameko.amqp.publish import get_producer
+from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer
 
 from . import events, inbox, settings, topology
@@ -32,7 +41,10 @@ def backoff_ms(attempt: int, base_ms: int) -> int:
 
 
 class EventHandler(Consumer):
-    """A Nameko entrypoint consuming events whose type matches any of `patterns`."""
+    """A Nameko entrypoint consuming events whose type matches any of `patterns`.
+
+    Its worker receives a list of message bodies and returns one outcome per body: None when the
+    event took effect, or the exception that stopped it."""
 
     def __init__(self, *patterns: str, max_attempts: int | None = None, **kwargs):
         if not patterns:
@@ -56,34 +68,71 @@ class EventHandler(Consumer):
             )
         self.attempts_allowed = self.max_attempts or settings.event_max_attempts()
         self.backoff_base_ms = settings.event_retry_backoff_ms()
+        self.batch_max = settings.event_batch_max()
+        self._waiting: list = []
+        self._dispatching = False
+        self._workers = Semaphore(settings.event_handler_workers())
         super().setup()
 
-    def handle_result(self, message, worker_ctx, result=None, exc_info=None):
-        if exc_info is None:
-            self.queue_consumer.ack_message(message)
-            return result, exc_info
+    # Deliveries arrive one by one from the queue consumer; they wait here until a worker takes
+    # them, all those waiting at once.
+    def handle_message(self, body, message):
+        self._waiting.append((body, message))
+        if not self._dispatching:
+            self._dispatching = True
+            self.container.spawn_managed_thread(self._dispatch)
 
-        exc = exc_info[1]
+    def _dispatch(self) -> None:
+        try:
+            while self._waiting:
+                self._workers.acquire()  # while every worker is busy, more deliveries gather
+                batch = self._waiting[:self.batch_max]
+                del self._waiting[:self.batch_max]
+                messages = [message for _body, message in batch]
+                try:
+                    self.container.spawn_worker(
+                        self, ([body for body, _message in batch],), {},
+                        context_data=self.unpack_message_headers(messages[0]),
+                        handle_result=functools.partial(self.handle_result, messages),
+                    )
+                except ContainerBeingKilled:
+                    self._workers.release()
+                    for message in messages:
+                        self.queue_consumer.requeue_message(message)
+        finally:
+            self._dispatching = False
+
+    def handle_result(self, messages, worker_ctx, result=None, exc_info=None):
+        self._workers.release()
+        outcomes = result if exc_info is None else [exc_info[1]] * len(messages)
+        for message, outcome in zip(messages, outcomes, strict=True):
+            self._settle(message, outcome)
+        return result, exc_info
+
+    def _settle(self, message, exc: BaseException | None) -> None:
+        if exc is None:
+            self.queue_consumer.ack_message(message)
+            return
+
         attempt = int((message.headers or {}).get(topology.ATTEMPTS_HEADER, 1))
         permanent = isinstance(exc, events.InvalidEvent | events.UnknownEventType)
         if permanent or attempt >= self.attempts_allowed:
             log.error(
                 "event %s dead-lettered from %s after %d attempt(s): %r",
-                message.properties.get("message_id"), self.queue.name, attempt, exc,
+                message.properties.get("message_id"), self.queue.name, attempt, exc, exc_info=exc,
             )
             if message.channel.connection:
                 message.reject(requeue=False)
-            return result, exc_info
+            return
 
         delay = backoff_ms(attempt, self.backoff_base_ms)
         log.warning(
             "event %s failed in %s (attempt %d of %d), retrying in %d ms: %r",
             message.properties.get("message_id"), self.queue.name, attempt,
-            self.attempts_allowed, delay, exc,
+            self.attempts_allowed, delay, exc, exc_info=exc,
         )
         self._republish_for_retry(message, attempt + 1, delay)
         self.queue_consumer.ack_message(message)
-        return result, exc_info
 
     def _republish_for_retry(self, message, attempt: int, delay_ms: int) -> None:
         headers = dict(message.headers or {})
@@ -110,15 +159,35 @@ def event_handler(*patterns: str, max_attempts: int | None = None):
     """Decorate `method(self, session, event)` to handle events matching `patterns` exactly once."""
 
     def decorate(fn):
-        @functools.wraps(fn)
-        def handle(self, body):
+        def take_effect(self, session, consumer: str, body) -> None:
             event = events.parse(body)
+            if not inbox.claim(session, consumer, event):
+                log.info("event %s already handled by %s", event.id, consumer)
+                return
+            fn(self, session, event)
+
+        @functools.wraps(fn)
+        def handle(self, bodies):
             consumer = f"{type(self).name}.{fn.__name__}"
-            with self.db.transaction() as session:
-                if not inbox.claim(session, consumer, event):
-                    log.info("event %s already handled by %s", event.id, consumer)
-                    return None
-                return fn(self, session, event)
+            try:
+                with self.db.transaction() as session:
+                    for body in bodies:
+                        take_effect(self, session, consumer, body)
+                return [None] * len(bodies)
+            except Exception as exc:
+                if len(bodies) == 1:
+                    return [exc]
+                log.info("a batch of %d events in %s failed (%r); handling each alone",
+                         len(bodies), consumer, exc)
+            outcomes: list[Exception | None] = []
+            for body in bodies:
+                try:
+                    with self.db.transaction() as session:
+                        take_effect(self, session, consumer, body)
+                    outcomes.append(None)
+                except Exception as exc:  # noqa: BLE001 - settled per event: retry or dead letter
+                    outcomes.append(exc)
+            return outcomes
 
         return EventHandler.decorator(*patterns, max_attempts=max_attempts)(handle)
 

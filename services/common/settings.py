@@ -40,6 +40,17 @@ def event_max_attempts() -> int:
     return env().int("EVENT_MAX_ATTEMPTS", 5)
 
 
+def event_batch_max() -> int:
+    """Most events a consumer handles in one transaction (those already delivered and waiting)."""
+    return max(env().int("EVENT_BATCH_MAX", 50), 1)
+
+
+def event_handler_workers() -> int:
+    """Batches of one event handler in progress at once in a service process; deliveries that come
+    meanwhile wait and form the next batch."""
+    return max(env().int("EVENT_HANDLER_WORKERS", 4), 1)
+
+
 def event_retry_backoff_ms() -> int:
     """Delay before the first retry; it doubles on each further attempt, capped at a minute."""
     return env().int("EVENT_RETRY_BACKOFF_MS", 1000)

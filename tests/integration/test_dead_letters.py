@@ -18,6 +18,14 @@ pytestmark = pytest.mark.integration
 RETRY_ENV = {"EVENT_MAX_ATTEMPTS": "3", "EVENT_RETRY_BACKOFF_MS": "100"}
 
 
+def queued(amqp_uri: str, queue: str) -> int:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    try:
+        return connection.channel().queue_declare(queue, passive=True).method.message_count
+    finally:
+        connection.close()
+
+
 def dead_letters(amqp_uri: str) -> list[str]:
     result = atelier("dlq", "list", "probe_consumer", amqp_uri=amqp_uri)
     assert result.returncode == 0, result.stderr
@@ -50,6 +58,32 @@ def test_a_poison_event_is_dead_lettered_after_n_attempts_and_replayed_once_fixe
     assert f"replayed {event_id}" in replay.stdout
     wait_for(lambda: len(dbs.received()) == 1, message="the replayed event to take effect")
     assert dead_letters(amqp_uri) == []
+
+
+def test_a_poison_event_among_a_backlog_is_retried_alone_and_the_others_take_effect_once(
+    tmp_path, processes, amqp_uri, databases
+):
+    dbs = probe_databases(databases)
+    poison = tmp_path / "poison"
+    poison.touch()
+    env = {**dbs.env, **RETRY_ENV, "PROBE_POISON_FILE": str(poison)}
+    processes.service(CONSUMER, env, wait="probe_consumer").stop()  # its queue exists, unread
+    processes.service(PRODUCER, env, wait="probe_producer")
+    texts = [f"note {i}" for i in range(40)]
+    texts[17] = "poison"
+    with rpc_proxy(amqp_uri) as rpc:
+        ids = rpc.probe_producer.record(texts)
+    processes.relay(["probe_producer"], env)
+    wait_for(lambda: queued(amqp_uri, "probe_consumer.on_note_recorded") == 40,
+             message="the backlog to be queued")
+    # The consumer starts on a full queue: deliveries arrive together and are handled in batches.
+    processes.service(CONSUMER, env, wait="probe_consumer")
+
+    [line] = wait_for(lambda: dead_letters(amqp_uri), message="the poison event in the DLQ")
+    assert "attempts=3" in line
+    wait_for(lambda: len(dbs.received()) >= 39, message="every other event to take effect")
+    received = sorted(r.note_id for r in dbs.received())
+    assert received == sorted(i for i, text in zip(ids, texts, strict=True) if text != "poison")
 
 
 def test_an_event_that_breaks_its_contract_is_dead_lettered_without_retries(
