@@ -8,7 +8,6 @@ readers of a newer producer's extra fields.
 
 from __future__ import annotations
 
-import functools
 import re
 import uuid
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+from .fields import shared
 
 
 class UnknownEventType(ValueError):
@@ -79,16 +80,9 @@ def contract_for(type_: str) -> Contract:
         raise UnknownEventType(f"no contract for event type {type_!r}") from None
 
 
-@functools.cache
-def _schema(schema: type[Schema], unknown: str) -> Schema:
-    """One instance per contract and mode: making a marshmallow schema copies all its fields, and
-    an instance is only read while loading or dumping."""
-    return schema(unknown=unknown)
-
-
 def validate_data(type_: str, data: dict[str, Any]) -> dict[str, Any]:
     """Check `data` against its contract; returns it in its JSON form. Raises before anything is written."""
-    schema = _schema(contract_for(type_).schema, RAISE)
+    schema = shared(contract_for(type_).schema, unknown=RAISE)
     try:
         return schema.dump(schema.load(data))
     except ValidationError as exc:
@@ -126,7 +120,7 @@ def parse(body: Any) -> Event:
         raise InvalidEvent(f"invalid envelope: {exc.messages}") from exc
     contract = contract_for(envelope["type"])
     try:
-        data = _schema(contract.schema, EXCLUDE).load(envelope["data"])
+        data = shared(contract.schema, unknown=EXCLUDE).load(envelope["data"])
     except ValidationError as exc:
         raise InvalidEvent(f"invalid data for {envelope['type']}: {exc.messages}") from exc
     return Event(

@@ -8,10 +8,10 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 
 @functools.cache
-def shared(schema: type[Schema]) -> Schema:
-    """One instance of `schema` per process: making one copies every declared field (hundreds of
-    microseconds for a large schema), and loading or dumping only reads it."""
-    return schema()
+def shared(schema: type[Schema], **options) -> Schema:
+    """One instance of `schema` (made with `options`) per process: making one copies every declared
+    field (hundreds of microseconds for a large schema), and loading or dumping only reads it."""
+    return schema(**options)
 
 
 class StrictInteger(fields.Integer):

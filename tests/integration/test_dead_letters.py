@@ -26,6 +26,15 @@ def queued(amqp_uri: str, queue: str) -> int:
         connection.close()
 
 
+def poisoned(databases, tmp_path):
+    """Probe databases, and the consumer's settings with its "poison" notes failing while the
+    returned file exists."""
+    dbs = probe_databases(databases)
+    poison = tmp_path / "poison"
+    poison.touch()
+    return dbs, poison, {**dbs.env, **RETRY_ENV, "PROBE_POISON_FILE": str(poison)}
+
+
 def dead_letters(amqp_uri: str) -> list[str]:
     result = atelier("dlq", "list", "probe_consumer", amqp_uri=amqp_uri)
     assert result.returncode == 0, result.stderr
@@ -35,10 +44,7 @@ def dead_letters(amqp_uri: str) -> list[str]:
 def test_a_poison_event_is_dead_lettered_after_n_attempts_and_replayed_once_fixed(
     tmp_path, processes, amqp_uri, databases
 ):
-    dbs = probe_databases(databases)
-    poison = tmp_path / "poison"
-    poison.touch()
-    env = {**dbs.env, **RETRY_ENV, "PROBE_POISON_FILE": str(poison)}
+    dbs, poison, env = poisoned(databases, tmp_path)
     processes.service(CONSUMER, env, wait="probe_consumer")
     processes.service(PRODUCER, env, wait="probe_producer")
     processes.relay(["probe_producer"], env)
@@ -63,10 +69,7 @@ def test_a_poison_event_is_dead_lettered_after_n_attempts_and_replayed_once_fixe
 def test_a_poison_event_among_a_backlog_is_retried_alone_and_the_others_take_effect_once(
     tmp_path, processes, amqp_uri, databases
 ):
-    dbs = probe_databases(databases)
-    poison = tmp_path / "poison"
-    poison.touch()
-    env = {**dbs.env, **RETRY_ENV, "PROBE_POISON_FILE": str(poison)}
+    dbs, poison, env = poisoned(databases, tmp_path)
     processes.service(CONSUMER, env, wait="probe_consumer").stop()  # its queue exists, unread
     processes.service(PRODUCER, env, wait="probe_producer")
     texts = [f"note {i}" for i in range(40)]
