@@ -4,6 +4,9 @@ One relay loop serves one service database; `atelier relay` runs one thread per 
 A batch is claimed, published with publisher confirms, and marked sent in one database transaction:
 if the relay dies after publishing but before the commit, the rows are published again later, and the
 consumers' inboxes make the repeat a no-op. Nothing is marked sent that the broker did not confirm.
+The rows of a batch are published back to back and their confirms awaited together (RabbitMQ's
+"streaming confirms"), so a batch costs one broker round trip, not one per row; a nack or a lost
+connection fails the whole batch, which stays unsent and is published again.
 
 Running two relays on one database is safe. On PostgreSQL each claims rows with
 `FOR UPDATE SKIP LOCKED`, and holds back an aggregate's rows while an earlier row of the same
@@ -54,6 +57,7 @@ class Relay:
         batch_size: int = 200,
         idle_wait: float = 0.02,
         retention_hours: float = 72,
+        confirm_timeout: float = 30.0,
     ):
         self.service = service
         self.engine = engine
@@ -61,9 +65,11 @@ class Relay:
         self.batch_size = batch_size
         self.idle_wait = idle_wait
         self.retention_hours = retention_hours
+        self.confirm_timeout = confirm_timeout
         self.stopping = threading.Event()
         self._connection: Connection | None = None
         self._producer: Producer | None = None
+        self._confirms = _Confirms()
         self._last_prune = 0.0
 
     # -- broker ---------------------------------------------------------------------------------
@@ -72,11 +78,13 @@ class Relay:
             return self._producer
         delay = 0.2
         while not self.stopping.is_set():
-            conn = Connection(self.amqp_uri, transport_options={"confirm_publish": True})
+            conn = Connection(self.amqp_uri)
             try:
                 conn.ensure_connection(max_retries=1)
                 channel = conn.channel()
                 topology.events_exchange()(channel).declare()
+                self._confirms = _Confirms()
+                self._confirms.listen(channel)
                 self._connection = conn
                 self._producer = Producer(channel, exchange=topology.events_exchange())
                 log.info("relay %s connected to the broker", self.service)
@@ -100,6 +108,7 @@ class Relay:
 
     def _publish(self, rows: list[Row]) -> None:
         producer = self._ensure_producer()
+        self._confirms.expect(len(rows))
         for row in rows:
             producer.publish(
                 row.payload,
@@ -112,6 +121,7 @@ class Relay:
                 headers=self._headers(row),
                 retry=False,
             )
+        self._confirms.wait(self._connection, timeout=self.confirm_timeout)
 
     @staticmethod
     def _headers(row: Row) -> dict:
@@ -188,6 +198,9 @@ class Relay:
                 return 0
             try:
                 self._publish(rows)
+            except BrokerUnavailable:
+                self._drop_connection()  # late confirms of this batch must not count for the next
+                raise
             except self._broker_errors() as exc:
                 self._drop_connection()
                 raise BrokerUnavailable(str(exc)) from exc
@@ -223,6 +236,58 @@ class Relay:
 
 class BrokerUnavailable(Exception):
     pass
+
+
+class _Confirms:
+    """Publisher confirms of one channel, awaited per batch.
+
+    After `confirm.select` the broker numbers the channel's publishes 1, 2, 3, ... and acks (or nacks)
+    each, or all up to one with `multiple`. `expect(n)` notes the tags of the next n publishes;
+    `wait()` reads the connection until every one of them is acked.
+    """
+
+    def __init__(self):
+        self._published = 0
+        self._outstanding: set[int] = set()
+        self._nacked = False
+
+    def listen(self, channel) -> None:
+        channel.confirm_select()
+        channel.events["basic_ack"].add(self._on_ack)
+        channel.events["basic_nack"].add(self._on_nack)
+
+    def expect(self, count: int) -> None:
+        first = self._published + 1
+        self._published += count
+        self._outstanding.update(range(first, self._published + 1))
+        self._nacked = False
+
+    def wait(self, connection: Connection, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self._outstanding and not self._nacked:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise BrokerUnavailable(f"{len(self._outstanding)} publishes not confirmed in time")
+            try:
+                connection.drain_events(timeout=remaining)
+            except TimeoutError:
+                continue
+        if self._nacked:
+            self._outstanding.clear()
+            raise BrokerUnavailable("the broker refused (nacked) a publish")
+
+    def _settle(self, delivery_tag: int, multiple: bool) -> None:
+        if multiple:
+            self._outstanding = {tag for tag in self._outstanding if tag > delivery_tag}
+        else:
+            self._outstanding.discard(delivery_tag)
+
+    def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
+        self._settle(delivery_tag, multiple)
+
+    def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
+        self._settle(delivery_tag, multiple)
+        self._nacked = True
 
 
 def relay_for(service: str, **kwargs) -> Relay:

@@ -11,19 +11,11 @@ import pytest
 
 from services.common.settings import EVENTS_EXCHANGE
 from tests.integration.kernel import CONSUMER, PRODUCER, probe_databases
-from tests.support.harness import atelier, rpc_proxy, wait_for
+from tests.support.harness import atelier, queue_state, rpc_proxy, wait_for
 
 pytestmark = pytest.mark.integration
 
 RETRY_ENV = {"EVENT_MAX_ATTEMPTS": "3", "EVENT_RETRY_BACKOFF_MS": "100"}
-
-
-def queued(amqp_uri: str, queue: str) -> int:
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
-    try:
-        return connection.channel().queue_declare(queue, passive=True).method.message_count
-    finally:
-        connection.close()
 
 
 def poisoned(databases, tmp_path):
@@ -77,7 +69,7 @@ def test_a_poison_event_among_a_backlog_is_retried_alone_and_the_others_take_eff
     with rpc_proxy(amqp_uri) as rpc:
         ids = rpc.probe_producer.record(texts)
     processes.relay(["probe_producer"], env)
-    wait_for(lambda: queued(amqp_uri, "probe_consumer.on_note_recorded") == 40,
+    wait_for(lambda: queue_state(amqp_uri, "probe_consumer.on_note_recorded")[0] == 40,
              message="the backlog to be queued")
     # The consumer starts on a full queue: deliveries arrive together and are handled in batches.
     processes.service(CONSUMER, env, wait="probe_consumer")

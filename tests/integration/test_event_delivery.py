@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 
+import pika
 import pytest
 from nameko.exceptions import RemoteError
 
+from services.common import topology
 from tests.integration.kernel import CONSUMER, PRODUCER, probe_databases
-from tests.support.harness import restart_broker, rpc_proxy, wait_for
+from tests.support.harness import queue_state, restart_broker, rpc_proxy, wait_for
 from tests.support.tap import EventTap
 
 pytestmark = pytest.mark.integration
@@ -39,6 +41,30 @@ def test_an_event_republished_after_a_relay_crash_takes_effect_once(
     wait_for(lambda: consumer.logs().count("already handled") == 3,
              message="the consumer to acknowledge the three duplicates")
     assert sorted(r.note_id for r in dbs.received()) == sorted(note_ids)
+
+
+def test_events_the_broker_refuses_stay_unsent_until_it_takes_them(databases, processes, amqp_uri):
+    dbs = probe_databases(databases)
+    consumer = processes.service(CONSUMER, dbs.env, wait="probe_consumer")
+    # A full queue that rejects publishes makes the broker nack every probe event.
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = connection.channel()
+    channel.queue_declare("refusing", arguments={"x-max-length": 0, "x-overflow": "reject-publish"})
+    channel.queue_bind("refusing", topology.events_exchange().name, routing_key="probe.#")
+    recorded = dbs.record_directly(["a", "b", "c"])
+
+    relay = processes.relay(["probe_producer"], dbs.env)
+    wait_for(lambda: relay.logs().count("nacked") >= 2,
+             message="the relay to try the refused batch twice")
+    assert dbs.outbox_unsent() == 3
+
+    channel.queue_delete("refusing")
+    connection.close()
+    wait_for(lambda: dbs.outbox_unsent() == 0, message="the outbox to be marked sent")
+    wait_for(lambda: len(dbs.received()) == 3, message="the three events to take effect")
+    assert sorted(r.note_id for r in dbs.received()) == sorted(recorded)
+    # Each refused try still reached the consumer's queue; its inbox kept the effect single.
+    assert "already handled" in consumer.logs()
 
 
 def test_a_rolled_back_transaction_publishes_nothing(databases, processes, amqp_uri):
@@ -104,6 +130,9 @@ def test_two_replicas_of_a_consumer_handle_each_event_once_between_them(
     dbs = probe_databases(databases)
     first = processes.service(CONSUMER, dbs.env, wait="probe_consumer")
     second = processes.service(CONSUMER, dbs.env, wait="probe_consumer")
+    # `health` is answered by either replica: wait until both consume the handler's queue.
+    wait_for(lambda: queue_state(amqp_uri, "probe_consumer.on_note_recorded")[1] == 2,
+             timeout=30, message="both replicas to consume")
     recorded = dbs.record_directly([f"note {i}" for i in range(200)])
     processes.relay(["probe_producer"], dbs.env)
 

@@ -11,6 +11,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import pika
 import psycopg2
 import psycopg2.extensions
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -165,6 +166,16 @@ class ServiceProcess(Process):
                 return getattr(rpc, service_name).health()["status"] == "ok"
 
         wait_for(healthy, timeout, interval=0.2, message=f"{service_name} to answer health")
+
+
+def queue_state(amqp_uri: str, queue: str) -> tuple[int, int]:
+    """(messages ready, consumers) of a queue, as the broker counts them now."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    try:
+        method = connection.channel().queue_declare(queue, passive=True).method
+        return method.message_count, method.consumer_count
+    finally:
+        connection.close()
 
 
 def rpc_proxy(amqp_uri: str, timeout: float = 10) -> ClusterRpcProxy:
