@@ -69,7 +69,7 @@ class Relay:
         self.stopping = threading.Event()
         self._connection: Connection | None = None
         self._producer: Producer | None = None
-        self._confirms = _Confirms()
+        self._confirms = BatchConfirms()
         self._last_prune = 0.0
 
     # -- broker ---------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ class Relay:
                 conn.ensure_connection(max_retries=1)
                 channel = conn.channel()
                 topology.events_exchange()(channel).declare()
-                self._confirms = _Confirms()
+                self._confirms = BatchConfirms()
                 self._confirms.listen(channel)
                 self._connection = conn
                 self._producer = Producer(channel, exchange=topology.events_exchange())
@@ -238,7 +238,7 @@ class BrokerUnavailable(Exception):
     pass
 
 
-class _Confirms:
+class BatchConfirms:
     """Publisher confirms of one channel, awaited per batch.
 
     After `confirm.select` the broker numbers the channel's publishes 1, 2, 3, ... and acks (or nacks)
