@@ -16,32 +16,101 @@ reply costs a broker round trip per call, so it is off unless `RPC_REPLY_CONFIRM
 
 from __future__ import annotations
 
-from nameko.amqp.publish import Publisher
+import contextlib
+import inspect
+import logging
+import sys
+
+import kombu.serialization
+from eventlet.semaphore import Semaphore
+from kombu import Connection, Exchange, Producer
+from kombu.transport.pyamqp import Transport as AmqpTransport
 from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
     AMQP_URI_CONFIG_KEY,
-    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
     NON_PERSISTENT,
-    SERIALIZER_CONFIG_KEY,
 )
-from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
+from nameko.exceptions import IncorrectSignature, UnserializableValueError, serialize
+from nameko.rpc import Rpc, RpcConsumer, get_rpc_exchange
 from nameko.rpc import RpcProxy as NamekoRpcProxy
 
 from . import settings
 from .errors import ServiceError, on_the_wire
 
+log = logging.getLogger(__name__)
 
-class ReplyPublisher(Publisher):
-    use_confirms = False
+_BROKER_ERRORS = (OSError, *AmqpTransport.connection_errors, *AmqpTransport.channel_errors)
 
 
-class QuickResponder(Responder):
-    publisher_cls = ReplyPublisher
+class ReplySender:
+    """Sends a service's RPC replies on one broker connection, kept open while the service runs.
+
+    Nameko's responder takes a producer from a pool and wraps every publish in `Connection.ensure`;
+    a reply needs neither. Greenthreads take turns on the channel. A publish that finds the
+    connection broken makes a new one and tries once more; if that fails too, the error goes where
+    Nameko's would, and the caller's timeout answers for the lost reply.
+    """
+
+    def __init__(self, amqp_uri: str, exchange: Exchange, ssl=None, login_method=None):
+        self.amqp_uri = amqp_uri
+        self.exchange = exchange
+        self.ssl = ssl
+        self.login_method = login_method
+        self._lock = Semaphore(1)
+        self._connection: Connection | None = None
+        self._producer: Producer | None = None
+
+    def send(self, body: bytes, content_type: str, content_encoding: str, *, routing_key: str,
+             correlation_id: str | None) -> None:
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    producer = self._producer or self._connect()
+                    producer.publish(
+                        body, exchange=self.exchange, routing_key=routing_key,
+                        correlation_id=correlation_id, content_type=content_type,
+                        content_encoding=content_encoding, serializer=None,
+                        delivery_mode=NON_PERSISTENT, retry=False,
+                    )
+                    return
+                except _BROKER_ERRORS as exc:
+                    self.close()
+                    if attempt == 2:
+                        raise
+                    log.warning("reply connection lost (%r); reconnecting", exc)
+
+    def _connect(self) -> Producer:
+        connection = Connection(self.amqp_uri, ssl=self.ssl, login_method=self.login_method)
+        connection.ensure_connection(max_retries=1)
+        self._connection = connection
+        self._producer = Producer(connection.channel(), exchange=self.exchange)
+        return self._producer
+
+    def close(self) -> None:
+        connection, self._connection, self._producer = self._connection, None, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.release()
 
 
 class QuickRpcConsumer(RpcConsumer):
     def setup(self):
         self.confirm_replies = settings.env().bool("RPC_REPLY_CONFIRMS", False)
+        config = self.container.config
+        self.reply_sender = ReplySender(
+            config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
+            ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
         super().setup()
+
+    def stop(self):
+        super().stop()
+        self.reply_sender.close()
+
+    def kill(self):
+        super().kill()
+        self.reply_sender.close()
 
     def handle_result(self, message, result, exc_info):
         if exc_info is not None and isinstance(exc_info[1], ServiceError):
@@ -49,20 +118,44 @@ class QuickRpcConsumer(RpcConsumer):
             exc_info = (type(exc), exc, exc_info[2])
         if self.confirm_replies:
             return super().handle_result(message, result, exc_info)
-        config = self.container.config
-        responder = QuickResponder(
-            config[AMQP_URI_CONFIG_KEY],
-            get_rpc_exchange(config),
-            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
-            message,
-        )
-        result, exc_info = responder.send_response(result, exc_info)
+        result, exc_info = self._reply(message, result, exc_info)
         self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+    def _reply(self, message, result, exc_info):
+        """Nameko's reply (`Responder.send_response`), with the body serialized once."""
+        error = serialize(exc_info[1]) if exc_info is not None else None
+        # Answered in the encoding of the request, as Nameko does.
+        serializer = kombu.serialization.registry.type_to_name[message.properties["content_type"]]
+        try:
+            encoded = kombu.serialization.dumps({"result": result, "error": error}, serializer)
+        except Exception:  # noqa: BLE001 - any value the serializer refuses
+            exc_info = sys.exc_info()
+            error = serialize(UnserializableValueError(result))
+            result = None
+            encoded = kombu.serialization.dumps({"result": None, "error": error}, serializer)
+        content_type, content_encoding, body = encoded
+        self.reply_sender.send(
+            body, content_type, content_encoding,
+            routing_key=message.properties["reply_to"],
+            correlation_id=message.properties.get("correlation_id"),
+        )
         return result, exc_info
 
 
 class QuickRpc(Rpc):
     rpc_consumer = QuickRpcConsumer()
+
+    def check_signature(self, args, kwargs):
+        # Nameko's check builds the method's signature on every call; it does not change.
+        signature = self.__dict__.get("_signature")
+        if signature is None:
+            signature = inspect.signature(getattr(self.container.service_cls, self.method_name))
+            self._signature = signature
+        try:
+            signature.bind(None, *args, **kwargs)
+        except TypeError as exc:
+            raise IncorrectSignature(str(exc)) from None
 
 
 rpc = QuickRpc.decorator

@@ -7,6 +7,7 @@ import time
 from datetime import datetime
 
 import pytest
+from nameko.exceptions import IncorrectSignature
 from sqlalchemy import text
 
 from services.common.db import make_engine
@@ -84,3 +85,15 @@ def test_a_pooled_postgresql_connection_the_server_dropped_is_replaced(tmp_path,
         engine.dispose()
     finally:
         dbs.drop_all()
+
+
+def test_a_call_with_arguments_the_method_does_not_take_is_refused(processes, databases, amqp_uri):
+    probe = probe_databases(databases)
+    processes.service(PRODUCER, probe.env, wait="probe_producer")
+    with rpc_proxy(amqp_uri) as rpc:
+        with pytest.raises(IncorrectSignature, match="unexpected keyword argument 'colour'"):
+            rpc.probe_producer.record(["a"], colour="red")
+        with pytest.raises(IncorrectSignature, match="missing a required argument"):
+            rpc.probe_producer.record()
+        assert len(rpc.probe_producer.record(["b"])) == 1
+    assert probe.outbox_unsent() == 1  # the refused calls recorded nothing
