@@ -10,6 +10,7 @@ parsing, so 401/403 come before 413/415/422 (API.md: "403 ... checked before the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -52,6 +53,17 @@ def issue_token(user_id: str, roles: list[str] | tuple[str, ...], secret: str,
 
 
 def read_token(token: str, secret: str) -> Identity:
+    identity, exp = _verified(token, secret)
+    if exp <= clock.now().timestamp():
+        raise InvalidToken("token expired")
+    return identity
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified(token: str, secret: str) -> tuple[Identity, float]:
+    """A token's signature and claims, checked once: what a token says never changes, so a client
+    sending the same token again costs a dictionary look-up. Expiry is checked on every use (above);
+    a refused token is not remembered."""
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
@@ -60,12 +72,11 @@ def read_token(token: str, secret: str) -> Identity:
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
     exp = claims["exp"]
-    if not isinstance(exp, int | float) or exp <= clock.now().timestamp():
-        raise InvalidToken("token expired")
     roles = claims.get("roles")
-    if not isinstance(claims["sub"], str) or not isinstance(roles, list):
+    if (not isinstance(exp, int | float) or not isinstance(claims["sub"], str)
+            or not isinstance(roles, list)):
         raise InvalidToken("malformed claims")
-    return Identity(claims["sub"], tuple(str(r) for r in roles))
+    return Identity(claims["sub"], tuple(str(r) for r in roles)), exp
 
 
 def requires(*roles: str) -> Callable:

@@ -20,6 +20,7 @@ after the timeout.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import threading
@@ -30,6 +31,7 @@ from typing import Any
 
 import amqp.exceptions
 from kombu import Connection, Consumer, Exchange, Producer, Queue
+from kombu.utils import json as kombu_json
 
 from .errors import RemoteError, ServiceUnavailable
 
@@ -123,13 +125,14 @@ class RpcClient:
         headers.setdefault(
             f"{HEADER_PREFIX}.call_id_stack", [f"gateway.{method}.{pending.correlation_id}"]
         )
+        body = json.dumps({"args": list(args), "kwargs": kwargs}, cls=kombu_json.JSONEncoder)
         with self._lock:
             try:
                 self._ensure_started()
                 self._ensure_present(service, timeout)
                 self._pending[pending.correlation_id] = pending
                 self._producer.publish(
-                    {"args": list(args), "kwargs": kwargs},
+                    body,
                     exchange=self.exchange,
                     routing_key=f"{service}.{method}",
                     reply_to=self._reply_routing_key,
@@ -137,7 +140,9 @@ class RpcClient:
                     headers=headers,
                     delivery_mode=1,
                     expiration=max(timeout, 0.001),
-                    serializer="json",
+                    serializer=None,
+                    content_type="application/json",
+                    content_encoding="utf-8",
                     retry=False,
                 )
             except ServiceUnavailable:
@@ -208,8 +213,7 @@ class RpcClient:
             consumer_conn.connect()
             pub_conn.connect()
             consumer = Consumer(
-                consumer_conn.channel(), queues=[queue], callbacks=[self._on_reply],
-                no_ack=True, accept=["json"],
+                consumer_conn.channel(), queues=[queue], on_message=self._on_reply, no_ack=True,
             )
             consumer.consume()
         except _BROKER_ERRORS as exc:
@@ -245,11 +249,17 @@ class RpcClient:
             with contextlib.suppress(_BROKER_ERRORS):
                 conn.release()
 
-    def _on_reply(self, body: Any, message) -> None:
-        correlation_id = message.properties.get("correlation_id")
-        pending = self._pending.pop(correlation_id, None)
-        if pending is not None:
-            pending._resolve(body)
+    def _on_reply(self, message) -> None:
+        # Services answer in JSON (the encoding of the request), with kombu's markers for dates,
+        # UUIDs and decimals; decoded here as kombu would, without its per-message registry work.
+        pending = self._pending.pop(message.properties.get("correlation_id"), None)
+        if pending is None:
+            return
+        try:
+            body = json.loads(message.body, object_hook=kombu_json.object_hook)
+        except ValueError:
+            body = None
+        pending._resolve(body)
 
     def _sweep(self) -> None:
         """Forget calls whose caller stopped waiting without reading them (abandoned on error)."""

@@ -39,3 +39,17 @@ def test_a_token_missing_claims_is_refused():
     token = jwt.encode({"sub": "u"}, SECRET, algorithm=ALGORITHM)
     with pytest.raises(InvalidToken):
         read_token(token, SECRET)
+
+
+def test_a_token_read_before_expires_on_time(tmp_path, monkeypatch):
+    clock_file = tmp_path / "clock"
+    monkeypatch.setenv("ATELIER_CLOCK_FILE", str(clock_file))
+    token = issue_token("u-1", ["buyer"], SECRET, ttl_seconds=60)
+    assert read_token(token, SECRET) == Identity("u-1", ("buyer",))
+    assert read_token(token, SECRET) == Identity("u-1", ("buyer",))  # the second read is remembered
+
+    clock_file.write_text("61")
+    with pytest.raises(InvalidToken, match="expired"):
+        read_token(token, SECRET)
+    with pytest.raises(InvalidToken):
+        read_token(token, "another-secret-" + "z" * 30)
