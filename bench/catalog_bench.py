@@ -1,7 +1,7 @@
 """Catalog latency and throughput on a seeded catalog of 100,000 products on PostgreSQL.
 
     .venv/bin/python -m bench.catalog_bench [--products 100000] [--seconds 8] [--clients 16]
-        [--replicas 1] [--reseed]
+        [--replicas 1] [--reseed] [--no-http] [--only "product page"]
 
 What it starts, on this machine, stopped at the end: a RabbitMQ virtual host of its own and the
 catalog service as production runs it (`nameko run --config deploy/nameko.yaml
@@ -328,7 +328,7 @@ def explain() -> list[tuple[str, str]]:
 
 
 def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
-        reseed: bool = False, replicas: int = 1, http: bool = True) -> str:
+        reseed: bool = False, replicas: int = 1, http: bool = True, only: str = "") -> str:
     from bench.gateway_bench import stop
     from gateway.rpc.client import RpcClient
 
@@ -350,6 +350,8 @@ def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
         if http:
             gateway_proc, port = start_gateway(amqp_uri, work)
         for label, make_call in scenarios(ids):
+            if only not in label:
+                continue
             measure(client, make_call, clients, 1.0)  # warm caches and connections
             rpc = measure(client, make_call, clients, seconds)
             via = {"rps": float("nan"), "p50": float("nan"), "p99": float("nan"), "errors": 0}
@@ -402,9 +404,10 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=1)
     parser.add_argument("--http", action=argparse.BooleanOptionalAction, default=True,
                         help="also measure through the gateway over HTTP")
+    parser.add_argument("--only", default="", help="only the scenarios whose label has this text")
     args = parser.parse_args()
-    print(run(args.products, args.seconds, args.clients, args.reseed, args.replicas, args.http),
-          flush=True)
+    print(run(args.products, args.seconds, args.clients, args.reseed, args.replicas, args.http,
+              args.only), flush=True)
 
 
 if __name__ == "__main__":
