@@ -198,6 +198,7 @@ def test_a_cart_from_two_shops_checks_out_into_two_orders_and_a_replay_creates_n
     # The same Idempotency-Key again: the same orders, nothing new, no more stock taken
     again = ok(checkout(api, buyer, body, key), 201)
     assert [o["id"] for o in again["orders"]] == [mug_order["id"], spoon_order["id"]]
+    assert again == placed  # as written (the first answer) and as read back (the replay)
     assert order_count(api, buyer) == 2
     assert available(api, clay, mug["id"]) == 3
     reused = problem(checkout(api, buyer, {**body, "comment": "changed"}, key), 409)

@@ -118,8 +118,12 @@ def _replay(db, caller, owner, key, digest) -> dict[str, Any] | None:
 def _result(session, caller, order_ids, token) -> dict[str, Any]:
     orders = session.scalars(with_lines(select(Order)).where(Order.id.in_(order_ids))).all()
     by_id = {o.id: o for o in orders}
+    return _views([by_id[i] for i in order_ids], caller, token)
+
+
+def _views(orders: list[Order], caller, token) -> dict[str, Any]:
     who = Party(Role.BUYER, caller.user_id)
-    result: dict[str, Any] = {"orders": [order_view(by_id[i], who) for i in order_ids]}
+    result: dict[str, Any] = {"orders": [order_view(order, who) for order in orders]}
     if token:
         result["access_token"] = token
     return result
@@ -223,8 +227,10 @@ def _write_orders(db, recorder, caller, body, attempt_id, plans, token) -> dict[
             raise Conflict("The checkout took too long and was undone; try again.",
                            "checkout_timed_out")
         taken: list[str] = []
+        placed: list[Order] = []
         for plan in plans:
             order = _new_order(caller, body, guest, plan, token, now)
+            placed.append(order)
             entry = placed_entry(now, Role.BUYER, caller.user_id)
             add_history(session, order, at=now, by=entry.by, from_status=None,
                         to_status=entry.to_status.value, reason=None, actor_id=caller.user_id)
@@ -245,7 +251,8 @@ def _write_orders(db, recorder, caller, body, attempt_id, plans, token) -> dict[
                 session.delete(item)
         attempt.state = "done"
         session.flush()
-        return _result(session, caller, attempt.order_ids, token)
+        # The orders just written are all in memory, lines and history included: no read back.
+        return _views(placed, caller, token)
 
 
 def _new_order(caller, body, guest, plan, token, now) -> Order:
@@ -268,7 +275,7 @@ def _new_order(caller, body, guest, plan, token, now) -> Order:
         prepayment_percent=terms.get("prepayment_percent") or 0,
         paid_amount=0, confirm_days=terms.get("confirm_days"),
         production_days=_production_days(plan["lines"]),
-        placed_at=now, updated_at=now, notices_done=[],
+        placed_at=now, updated_at=now, notices_done=[], shipments=[],
     )
     for position, line in enumerate(plan["lines"]):
         order.lines.append(OrderLine(
