@@ -102,7 +102,8 @@ def _in_progress():
 
 
 def _replay(db, caller, owner, key, digest) -> dict[str, Any] | None:
-    with db.transaction() as session:
+    # Reads only; a done attempt's orders are committed with it, so no transaction is needed.
+    with db.reading() as session:
         attempt = session.scalars(select(CheckoutAttempt).where(
             CheckoutAttempt.owner == owner, CheckoutAttempt.idempotency_key == key)).first()
         if attempt is None:
@@ -144,7 +145,7 @@ def _groups(db, caller, body) -> list[tuple[dict, list[dict]]]:
         return [(s, [{**line, "product_id": str(line["product_id"]), "cart_item_id": None}
                      for line in s["items"]]) for s in listed]
     by_shop: dict[str, list[dict]] = defaultdict(list)
-    with db.transaction() as session:
+    with db.reading() as session:
         cart = session.scalars(select(Cart).where(Cart.buyer_id == caller.user_id)).first()
         for item in cart.items if cart else []:
             by_shop[item.shop_id].append({"product_id": item.product_id,
