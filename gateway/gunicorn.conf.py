@@ -11,6 +11,8 @@ import os
 import shutil
 import tempfile
 
+from gunicorn.glogging import Logger
+
 bind = os.environ.get("GATEWAY_BIND", "127.0.0.1:8080")
 workers = int(os.environ.get("GATEWAY_WORKERS", "2"))
 worker_class = "gthread"
@@ -23,6 +25,17 @@ keepalive = 5
 limit_request_line = 0
 control_socket_disable = True  # several gateways may run on one machine (tests, bench)
 accesslog = None  # the app writes one JSON line per request (gateway.access)
+
+
+class AppAccessLog(Logger):
+    """gunicorn's logger without its access line: with `logconfig_dict` set, gunicorn would build
+    every request's access-log fields for a logger nobody reads."""
+
+    def access(self, resp, req, environ, request_time):
+        return
+
+
+logger_class = AppAccessLog
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 logconfig_dict = {

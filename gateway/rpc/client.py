@@ -45,7 +45,7 @@ _BROKER_ERRORS = (OSError, ConnectionError, amqp.exceptions.AMQPError)
 class PendingReply:
     """A call in flight; `result()` waits for its answer."""
 
-    __slots__ = ("service", "method", "correlation_id", "deadline", "_event", "_body", "_client")
+    __slots__ = ("service", "method", "correlation_id", "deadline", "_answered", "_body", "_client")
 
     def __init__(self, client: RpcClient, service: str, method: str, timeout: float):
         self._client = client
@@ -53,16 +53,22 @@ class PendingReply:
         self.method = method
         self.correlation_id = str(uuid.uuid4())
         self.deadline = time.monotonic() + timeout
-        self._event = threading.Event()
+        # Held until the answer comes: a bare lock is the cheapest thing a thread can wait on
+        # (threading.Event adds a Condition and a lock per waiter).
+        self._answered = threading.Lock()
+        self._answered.acquire()
         self._body: Any = None
 
     def _resolve(self, body: Any) -> None:
         self._body = body
-        self._event.set()
+        with contextlib.suppress(RuntimeError):  # resolved twice (a late reply after a restart)
+            self._answered.release()
 
     def result(self) -> Any:
         remaining = max(self.deadline - time.monotonic(), 0.0)
-        if not self._event.wait(remaining):
+        if self._answered.acquire(timeout=remaining):
+            self._answered.release()  # stays answered: reading the result again returns at once
+        else:
             self._client._forget(self.correlation_id)
             raise ServiceUnavailable(self.service, f"no answer to {self.method} in time")
         body = self._body
