@@ -17,6 +17,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
@@ -36,43 +38,46 @@ PAYLOAD = json.dumps({"id": str(uuid.uuid4()), "type": "probe.note_recorded", "d
     "note_id": str(uuid.uuid4()), "text": "x" * 80, "position": 1}})
 
 
+@contextmanager
+def raw_target(channel) -> Iterator[Callable[[], None]]:
+    """A durable queue of its own on `channel`, removed afterwards, and a persistent publish to it."""
+    exchange = Exchange("bench.raw", type="direct", durable=True)
+    queue = Queue("bench.raw", exchange=exchange, routing_key="raw", durable=True)
+    queue(channel).declare()
+    producer = Producer(channel, exchange=exchange)
+    try:
+        yield lambda: producer.publish(PAYLOAD, routing_key="raw", delivery_mode=2,
+                                       serializer=None, content_type="application/json",
+                                       content_encoding="utf-8")
+    finally:
+        queue(channel).delete()
+
+
 def raw_publish_confirm(amqp_uri: str, n: int) -> float:
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        channel = conn.channel()
-        exchange = Exchange("bench.raw", type="direct", durable=True)
-        queue = Queue("bench.raw", exchange=exchange, routing_key="raw", durable=True)
-        queue(channel).declare()
-        producer = Producer(channel, exchange=exchange)
+    """Each publish waits for its confirm (kombu's `confirm_publish`)."""
+    with (Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn,
+          raw_target(conn.channel()) as publish):
         started = time.perf_counter()
         for _ in range(n):
-            producer.publish(PAYLOAD, routing_key="raw", delivery_mode=2, serializer=None,
-                             content_type="application/json", content_encoding="utf-8")
-        elapsed = time.perf_counter() - started
-        queue(channel).delete()
-    return n / elapsed
+            publish()
+        return n / (time.perf_counter() - started)
 
 
 def raw_publish_batch_confirm(amqp_uri: str, n: int, batch: int = 200) -> float:
     """Publishes in batches whose confirms are awaited together, as the relay does."""
     with Connection(amqp_uri) as conn:
         channel = conn.channel()
-        exchange = Exchange("bench.raw", type="direct", durable=True)
-        queue = Queue("bench.raw", exchange=exchange, routing_key="raw", durable=True)
-        queue(channel).declare()
         confirms = BatchConfirms()
         confirms.listen(channel)
-        producer = Producer(channel, exchange=exchange)
-        started = time.perf_counter()
-        for first in range(0, n, batch):
-            count = min(batch, n - first)
-            confirms.expect(count)
-            for _ in range(count):
-                producer.publish(PAYLOAD, routing_key="raw", delivery_mode=2, serializer=None,
-                                 content_type="application/json", content_encoding="utf-8")
-            confirms.wait(conn, timeout=30)
-        elapsed = time.perf_counter() - started
-        queue(channel).delete()
-    return n / elapsed
+        with raw_target(channel) as publish:
+            started = time.perf_counter()
+            for first in range(0, n, batch):
+                count = min(batch, n - first)
+                confirms.expect(count)
+                for _ in range(count):
+                    publish()
+                confirms.wait(conn, timeout=30)
+            return n / (time.perf_counter() - started)
 
 
 def raw_pg_insert(url: str, n: int) -> float:

@@ -89,7 +89,7 @@ class Relay:
                 self._producer = Producer(channel, exchange=topology.events_exchange())
                 log.info("relay %s connected to the broker", self.service)
                 return self._producer
-            except conn.connection_errors + conn.channel_errors as exc:
+            except topology.BROKER_ERRORS as exc:
                 conn.release()
                 log.warning("relay %s: broker unreachable (%s); retrying in %.1fs",
                             self.service, exc, delay)
@@ -201,16 +201,12 @@ class Relay:
             except BrokerUnavailable:
                 self._drop_connection()  # late confirms of this batch must not count for the next
                 raise
-            except self._broker_errors() as exc:
+            except topology.BROKER_ERRORS as exc:
                 self._drop_connection()
                 raise BrokerUnavailable(str(exc)) from exc
             failpoints.hit("relay.after_publish")
             self._mark_sent(conn, rows)
         return len(rows)
-
-    def _broker_errors(self) -> tuple[type[BaseException], ...]:
-        conn = self._connection or Connection(self.amqp_uri)
-        return conn.connection_errors + conn.channel_errors + (OSError,)
 
     def run(self) -> None:
         log.info("relay %s started", self.service)

@@ -17,6 +17,7 @@ reply costs a broker round trip per call, so it is off unless `RPC_REPLY_CONFIRM
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import logging
 import sys
@@ -24,7 +25,6 @@ import sys
 import kombu.serialization
 from eventlet.semaphore import Semaphore
 from kombu import Connection, Exchange, Producer
-from kombu.transport.pyamqp import Transport as AmqpTransport
 from nameko.constants import (
     AMQP_SSL_CONFIG_KEY,
     AMQP_URI_CONFIG_KEY,
@@ -35,12 +35,10 @@ from nameko.exceptions import IncorrectSignature, UnserializableValueError, seri
 from nameko.rpc import Rpc, RpcConsumer, get_rpc_exchange
 from nameko.rpc import RpcProxy as NamekoRpcProxy
 
-from . import settings
+from . import settings, topology
 from .errors import ServiceError, on_the_wire
 
 log = logging.getLogger(__name__)
-
-_BROKER_ERRORS = (OSError, *AmqpTransport.connection_errors, *AmqpTransport.channel_errors)
 
 
 class ReplySender:
@@ -74,7 +72,7 @@ class ReplySender:
                         delivery_mode=NON_PERSISTENT, retry=False,
                     )
                     return
-                except _BROKER_ERRORS as exc:
+                except topology.BROKER_ERRORS as exc:
                     self.close()
                     if attempt == 2:
                         raise
@@ -146,14 +144,14 @@ class QuickRpcConsumer(RpcConsumer):
 class QuickRpc(Rpc):
     rpc_consumer = QuickRpcConsumer()
 
-    def check_signature(self, args, kwargs):
+    @functools.cached_property
+    def _signature(self) -> inspect.Signature:
         # Nameko's check builds the method's signature on every call; it does not change.
-        signature = self.__dict__.get("_signature")
-        if signature is None:
-            signature = inspect.signature(getattr(self.container.service_cls, self.method_name))
-            self._signature = signature
+        return inspect.signature(getattr(self.container.service_cls, self.method_name))
+
+    def check_signature(self, args, kwargs):
         try:
-            signature.bind(None, *args, **kwargs)
+            self._signature.bind(None, *args, **kwargs)
         except TypeError as exc:
             raise IncorrectSignature(str(exc)) from None
 

@@ -11,11 +11,16 @@
 from __future__ import annotations
 
 from kombu import Exchange, Queue, binding
+from kombu.transport.pyamqp import Transport
 
 from .settings import EVENTS_EXCHANGE
 
 ATTEMPTS_HEADER = "x-atelier-attempts"
 QUEUE_HEADER = "x-atelier-queue"
+
+# What a broken or refused broker connection or channel raises (socket errors included).
+BROKER_ERRORS: tuple[type[BaseException], ...] = (
+    *Transport.connection_errors, *Transport.channel_errors)
 
 
 def events_exchange() -> Exchange:
