@@ -137,6 +137,13 @@ class QuoteLinesIn(_Strict):
                         validate=validate.Length(min=1, max=200))
 
 
+class HoldIn(_Strict):
+    order_id = fields.UUID(required=True)
+    shop_id = fields.String(required=True)
+    lines = fields.List(fields.Nested(QuoteLineIn), required=True,
+                        validate=validate.Length(min=1, max=200))
+
+
 class ReserveLineIn(_Strict):
     product_id = fields.String(required=True)
     quantity = StrictInteger(required=True, validate=validate.Range(min=1))

@@ -156,6 +156,16 @@ class CatalogService:
             return found
 
     @rpc
+    def hold_for_order(self, order_id, shop_id, lines):
+        body = {"order_id": order_id, "shop_id": shop_id, "lines": lines}
+        try:
+            with self.db.transaction() as session:
+                return stock.hold_for_order(session, body)
+        except IntegrityError:  # the same order held concurrently: answer what was kept
+            with self.db.transaction() as session:
+                return stock.hold_for_order(session, body)
+
+    @rpc
     def get_reservation(self, order_id):
         with self.db.transaction() as session:
             return stock.get_reservation(session, order_id)

@@ -117,6 +117,15 @@ class Catalog:
             "surcharge_label": shop.get("surcharge_label"),
         }
 
+    def hold(self, order_id: str, shop_id: str, lines: list[dict[str, Any]]) -> dict[str, Any]:
+        """Checkout's one call per shop: `{lines, terms, reservation}`, the lines priced as
+        `quote` prices them, the shop's terms as `shop_terms` tells them, and their stock held for
+        the order as `reserve` holds it, in one catalog transaction. Refused as those are (nothing
+        held), and a line of another shop is Invalid (`not_this_shop`)."""
+        wanted = [{"product_id": str(line["product_id"]), "quantity": line["quantity"],
+                   "options": line.get("options") or {}} for line in lines]
+        return self._call("hold_for_order", str(order_id), str(shop_id), wanted)
+
     def reserve(self, order_id: str, lines: list[dict[str, Any]]) -> Any:
         """Hold stock for an order, all lines or none; Conflict (`out_of_stock`) naming the lines
         short in `errors.lines`. The catalog makes the hold final when it handles `order.placed`

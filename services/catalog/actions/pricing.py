@@ -70,6 +70,13 @@ def quote_lines(session: Session, body: Any, *, for_cart: bool = False) -> dict[
     rows = session.execute(
         select(Product, Shop).join(Shop, Shop.id == Product.shop_id).where(Product.id.in_(keys))
     ).all() if keys else []
+    return {"lines": price_lines(session, lines, rows, for_cart=for_cart)}
+
+
+def price_lines(session: Session, lines: list[dict[str, Any]], rows, *,
+                for_cart: bool = False) -> list[dict[str, Any]]:
+    """`lines` (loaded by `QuoteLineIn`) priced from `rows`, the (product, shop) pairs read for
+    them; refuses as `quote_lines` says."""
     found = {product.id: (product, shop) for product, shop in rows}
     global_options = _global_options(session, [p for p, _ in found.values()])
     today = now().date()
@@ -114,7 +121,7 @@ def quote_lines(session: Session, body: Any, *, for_cart: bool = False) -> dict[
         raise NotForSale("Some products cannot be bought now.", code=code, errors=refused)
     if shortages:
         raise OutOfStock.for_shortages(shortages)
-    return {"lines": priced}
+    return priced
 
 
 def _line(product: Product, quoted, available: int | None) -> dict[str, Any]:

@@ -22,16 +22,17 @@ from typing import Any
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
-from services.catalog.domain.errors import ReservationInvalid
+from services.catalog.domain.errors import QuoteInvalid, ReservationInvalid
 from services.catalog.domain.model import StockMode
 from services.catalog.domain.stock import ReservationLine as Line
 from services.catalog.domain.stock import StockLevel
 from services.catalog.domain.stock import reserve as decide
-from services.catalog.models import Product, Reservation, ReservationLine
-from services.catalog.schemas import ReserveIn, load
+from services.catalog.models import Product, Reservation, ReservationLine, Shop
+from services.catalog.schemas import HoldIn, ReserveIn, load
 from services.common.errors import Conflict, NotFound
 
 from .common import as_uuid, now
+from .pricing import price_lines
 
 HELD, COMMITTED, FULFILLED, RELEASED = "held", "committed", "fulfilled", "released"
 
@@ -76,10 +77,15 @@ def reserve(session: Session, order_id: Any, lines: Any) -> dict[str, Any]:
                            row.stock_reserved)
         for row in rows if row.listed
     }
+    return _hold(session, key, wanted, levels)
+
+
+def _hold(session: Session, key: str, wanted: list[Line],
+          levels: dict[str, StockLevel]) -> dict[str, Any]:
+    """Decide and write the reservation; the products' rows are locked by the caller."""
     reservation = decide(key, wanted, levels)  # raises OutOfStock naming each shortage
     moment = now()
-    held = Reservation(order_id=key, status=HELD, created_at=moment, updated_at=moment)
-    session.add(held)
+    session.add(Reservation(order_id=key, status=HELD, created_at=moment, updated_at=moment))
     session.flush()
     for line in reservation.lines:
         tracked = levels[line.product_id].mode is StockMode.TRACKED
@@ -92,7 +98,48 @@ def reserve(session: Session, order_id: Any, lines: Any) -> dict[str, Any]:
                 .execution_options(synchronize_session=False)
             )
     session.flush()
-    return payload(session, held)
+    return {"order_id": key, "status": HELD,
+            "lines": [{"product_id": line.product_id, "quantity": line.quantity}
+                      for line in sorted(reservation.lines, key=lambda line: line.product_id)]}
+
+
+def hold_for_order(session: Session, body: Any) -> dict[str, Any]:
+    """Checkout's one call per shop: `{order_id, shop_id, lines: [{product_id, quantity,
+    options}]}` → `{lines: [priced as quote_lines], terms: {...}, reservation: {...}}`.
+
+    The lines are priced from the same locked rows whose stock is then held for the order, so the
+    price, the shop's terms and the hold agree. Refusals are those of `quote_lines` and `reserve`,
+    and a line of another shop (422, `not_this_shop`); nothing is held when one is refused. A
+    repeated call for the same order prices again and answers the reservation made the first time.
+    """
+    data = load(HoldIn, body, QuoteInvalid, "The lines cannot be priced.")
+    key, shop_id, lines = str(data["order_id"]), as_uuid(data["shop_id"]), data["lines"]
+    ids = sorted({as_uuid(line["product_id"]) for line in lines} - {None})
+    rows = session.execute(
+        select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
+        .where(Product.id.in_(ids)).order_by(Product.id).with_for_update(of=Product)
+    ).all() if ids else []
+    priced = price_lines(session, lines, rows)
+    strangers = {f"lines.{index}.product_id": "This product is sold by another shop."
+                 for index, line in enumerate(priced) if line["shop_id"] != shop_id}
+    if strangers:
+        raise QuoteInvalid("Some items are not from this shop.", code="not_this_shop",
+                           errors=strangers)
+    shop = rows[0][1]
+    existing = _find(session, key)  # taken after the locks: a concurrent call has committed
+    if existing is not None:
+        held = payload(session, existing)
+    else:
+        levels = {product.id: StockLevel(product.id, StockMode(product.stock_mode),
+                                         product.stock_on_hand or 0, product.stock_reserved)
+                  for product, _shop in rows}
+        wanted = [Line(line["product_id"], line["quantity"]) for line in priced]
+        held = _hold(session, key, wanted, levels)
+    rules = shop.rules or {}
+    terms = {"shop_id": shop.id, "owner_id": shop.owner_id, "currency": shop.currency,
+             "status": shop.status, "confirm_days": rules.get("confirm_days"),
+             "prepayment_percent": rules.get("prepayment_percent") or 0}
+    return {"lines": priced, "terms": terms, "reservation": held}
 
 
 def get_reservation(session: Session, order_id: Any) -> dict[str, Any] | None:

@@ -1,18 +1,18 @@
 """Checkout: one order per listed shop, made from that shop's cart group.
 
-    1. price every line with the catalog (never the client's prices), the shop's terms (prepayment,
-       surcharge, confirm window), the chosen delivery method with shipping; totals by the domain
-    2. write a `checkout_attempts` row (state `reserving`, the order ids to be) and commit it
-    3. reserve stock per order with the catalog, all or nothing; on any refusal release every
-       reservation made, delete the attempt and refuse (409 naming the lines short)
-    4. ONE transaction: the orders, their lines and `placed` history, `order.placed` events, the
+    1. write a `checkout_attempts` row (state `reserving`, the order ids to be) and commit it
+    2. per shop, ONE catalog call prices every line (never the client's prices), tells the shop's
+       terms (prepayment, confirm window) and holds the stock for its order, all lines or none;
+       shipping prices the chosen delivery method; totals by the domain. On any refusal every hold
+       made is released, the attempt deleted, and the checkout refused (409 naming the lines short)
+    3. ONE transaction: the orders, their lines and `placed` history, `order.placed` events, the
        cart lines taken, the attempt marked `done` (it must still be `reserving`: see recovery)
-    5. the catalog makes the holds final when it handles `order.placed` (sent through the outbox,
+    4. the catalog makes the holds final when it handles `order.placed` (sent through the outbox,
        so it cannot be lost)
 
-A process that dies between 2 and 4 leaves an attempt `reserving` and no order: the recovery job
+A process that dies between 1 and 3 leaves an attempt `reserving` and no order: the recovery job
 (`recovery.py`) releases its reservations once it is older than any live checkout can be. One that
-dies after 4 leaves a complete order whose `order.placed` is in the outbox. So after a crash there
+dies after 3 leaves a complete order whose `order.placed` is in the outbox. So after a crash there
 is a whole order or none, and no stock stays held for nothing.
 
 The Idempotency-Key is unique per buyer (or guest e-mail): a replay returns the same orders and
@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common import clock, failpoints
 from services.common.caller import Caller
-from services.common.errors import Conflict, Invalid, ServiceError
+from services.common.errors import Conflict, Invalid, NotFound, ServiceError
 from services.common.money import Money
 
 from ..domain import Role, compute_totals, placed_entry
@@ -75,22 +75,24 @@ def checkout(db, recorder, catalog: Catalog, shipping: Shipping, caller: Caller,
     if replay is not None:
         return replay
 
+    if body.get("promo_code"):
+        raise Invalid("Unknown promo code.", "unknown_promo_code",
+                      {"promo_code": ["No such code for this shop."]})
     groups = _groups(db, caller, body)
-    plans = [_plan(catalog, shipping, body, shop, group) for shop, group in groups]
+    order_ids = [str(uuid.uuid4()) for _ in groups]
     token = secrets.token_urlsafe(24) if caller.anonymous else None
-    attempt_id = _start(db, caller, owner, key, digest, plans, token)
+    attempt_id = _start(db, caller, owner, key, digest, order_ids, token)
     if attempt_id is None:
         return _replay(db, caller, owner, key, digest) or _in_progress()
 
-    reserved: list[str] = []
+    held: list[str] = []
     try:
-        for plan in plans:
-            reserved.append(plan["order_id"])
-            catalog.reserve(plan["order_id"], plan["lines"])
+        plans = [_plan(catalog, shipping, body, order_id, shop, lines, held)
+                 for order_id, (shop, lines) in zip(order_ids, groups, strict=True)]
         failpoints.hit("orders.checkout.after_reserve")
         result = _write_orders(db, recorder, caller, body, attempt_id, plans, token)
     except BaseException:
-        _abandon(db, catalog, attempt_id, reserved)
+        _abandon(db, catalog, attempt_id, held)
         raise
     failpoints.hit("orders.checkout.after_commit")
     return result
@@ -158,14 +160,23 @@ def _groups(db, caller, body) -> list[tuple[dict, list[dict]]]:
     return [(s, by_shop[str(s["shop_id"])]) for s in listed]
 
 
-def _plan(catalog: Catalog, shipping: Shipping, body, shop: dict, lines: list[dict]) -> dict:
+def _plan(catalog: Catalog, shipping: Shipping, body, order_id: str, shop: dict,
+          lines: list[dict], held: list[str]) -> dict:
+    """The shop's order priced, with its stock held (its id added to `held` until the catalog
+    says it holds nothing)."""
     shop_id = str(shop["shop_id"])
-    quotes = catalog.quote(lines)
-    strangers = [q["product_id"] for q in quotes if str(q["shop_id"]) != shop_id]
-    if strangers:
-        raise Invalid("Some items are not from this shop.", "invalid",
-                      {"shops": [f"{p} is not sold by {shop_id}" for p in strangers]})
-    terms = catalog.shop_terms(shop_id)
+    held.append(order_id)
+    try:
+        answer = catalog.hold(order_id, shop_id, lines)
+    except (Invalid, Conflict, NotFound) as refusal:  # refused: the catalog holds nothing for it
+        held.remove(order_id)
+        if refusal.code == "not_this_shop":
+            strangers = [str(lines[int(path.split(".")[1])]["product_id"])
+                         for path in refusal.errors]
+            raise Invalid("Some items are not from this shop.", "invalid",
+                          {"shops": [f"{p} is not sold by {shop_id}" for p in strangers]}) from None
+        raise
+    quotes, terms = answer["lines"], answer["terms"]
     currency = quotes[0]["total"]["currency"]
     items_total = sum(q["total"]["amount"] for q in quotes)
     address = body["shipping_address"]
@@ -177,28 +188,25 @@ def _plan(catalog: Catalog, shipping: Shipping, body, shop: dict, lines: list[di
         raise Invalid(refusal.detail, refusal.code, {
             f"shops.{shop_id}.{k}": v for k, v in (refusal.errors or {
                 "delivery_method_id": refusal.detail}).items()}) from None
-    if body.get("promo_code"):
-        raise Invalid("Unknown promo code.", "unknown_promo_code",
-                      {"promo_code": ["No such code for this shop."]})
     delivery = None if method["cost"] is None else Money(method["cost"], currency)
     surcharge_percent = terms.get("surcharge_percent") or 0
     totals = compute_totals([Money(q["total"]["amount"], currency) for q in quotes], delivery,
                             None, surcharge_percent)
     merged = [{**line, **quote} for line, quote in zip(lines, quotes, strict=True)]
-    return {"order_id": str(uuid.uuid4()), "shop_id": shop_id, "terms": terms, "method": method,
+    return {"order_id": order_id, "shop_id": shop_id, "terms": terms, "method": method,
             "totals": totals, "surcharge_percent": surcharge_percent, "lines": merged,
             "currency": currency}
 
 
 # 2. The attempt, 3. its failure ------------------------------------------------------------------
-def _start(db, caller, owner, key, digest, plans, token) -> str | None:
+def _start(db, caller, owner, key, digest, order_ids, token) -> str | None:
     """Record the attempt before reserving; None when the same key won a race."""
     attempt_id = str(uuid.uuid4())
     try:
         with db.transaction() as session:
             session.add(CheckoutAttempt(
                 id=attempt_id, owner=owner, idempotency_key=key, request_hash=digest,
-                state="reserving", order_ids=[p["order_id"] for p in plans],
+                state="reserving", order_ids=order_ids,
                 access_token=token, created_at=clock.now()))
     except IntegrityError:
         return None

@@ -67,7 +67,7 @@ def create_for_customer(db, recorder, catalog: Catalog, shipping: Shipping, call
     key = idempotency_key or f"none:{uuid.uuid4()}"
     token = secrets.token_urlsafe(24)
     attempt_id = _start(db, caller, owner, key, _request_hash({**body, "shop": str(shop_id)}),
-                        [plan], token)
+                        [plan["order_id"]], token)
     if attempt_id is None:
         return _replay(db, caller, owner, key)
     reserved = [plan["order_id"]]

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.common.errors import Conflict, NotFound
+from services.common.errors import Conflict, Invalid, NotFound
 from tests.integration.catalog.support import product_body, publish
 from tests.support.harness import wait_for
 
@@ -145,7 +145,68 @@ def test_a_product_off_the_storefront_cannot_be_reserved(seller, shop, anyone):
         {"product_id": mug["id"], "requested": "1", "available": "0"}]
 
 
-def test_fifty_buyers_racing_for_the_last_ten_units_never_oversell(amqp, seller, shop):
+def test_checkout_s_hold_prices_tells_the_terms_and_holds_in_one_call(seller, shop, anyone):
+    seller.catalog.update_shop(shop["id"], {"rules": {"confirm_days": 2,
+                                                      "prepayment_percent": 30}})
+    mug = tracked(seller, shop, 5, discount_percent=10)
+    vase = seller.catalog.create_product(shop["id"], product_body(
+        title="Vase", stock={"mode": "made_to_order", "production_days": 10}))
+    lines = [{"product_id": mug["id"], "quantity": 2, "options": {}},
+             {"product_id": vase["id"], "quantity": 1, "options": {}}]
+    order = order_id()
+    quoted = anyone.catalog.quote_lines(lines)["lines"]
+
+    held = anyone.catalog.hold_for_order(order, shop["id"], lines)
+
+    assert held["lines"] == quoted  # priced as quoted, the units available before the hold
+    assert held["lines"][0]["total"] == {"amount": 270000, "currency": "RUB"}
+    assert held["terms"] == {"shop_id": shop["id"], "owner_id": shop["owner_id"],
+                             "currency": "RUB", "status": "active", "confirm_days": 2,
+                             "prepayment_percent": 30}
+    assert held["reservation"] == anyone.catalog.get_reservation(order)
+    assert held["reservation"]["status"] == "held"
+    assert available(seller, mug["id"]) == 3
+
+    again = anyone.catalog.hold_for_order(order, shop["id"], lines)
+    assert (again["reservation"], again["terms"]) == (held["reservation"], held["terms"])
+    assert available(seller, mug["id"]) == 3
+
+
+def test_checkout_s_hold_refuses_a_line_of_another_shop_and_holds_nothing(
+        seller, shop, other_seller, anyone):
+    mug = tracked(seller, shop, 5)
+    elsewhere = other_seller.catalog.create_shop({"name": "Wool", "currency": "RUB"})
+    scarf = tracked(other_seller, elsewhere, 5, title="Scarf")
+    order = order_id()
+
+    with pytest.raises(Invalid) as refused:
+        anyone.catalog.hold_for_order(order, shop["id"], [
+            {"product_id": mug["id"], "quantity": 1}, {"product_id": scarf["id"], "quantity": 1}])
+
+    assert refused.value.code == "not_this_shop"
+    assert list(refused.value.errors) == ["lines.1.product_id"]
+    assert anyone.catalog.get_reservation(order) is None
+    assert (available(seller, mug["id"]), available(other_seller, scarf["id"])) == (5, 5)
+
+
+def test_checkout_s_hold_refuses_a_shortage_and_holds_nothing(seller, shop, anyone):
+    mug = tracked(seller, shop, 1)
+    plate = tracked(seller, shop, 5, title="Plate")
+    order = order_id()
+
+    with pytest.raises(Conflict) as refused:
+        anyone.catalog.hold_for_order(order, shop["id"], [
+            {"product_id": plate["id"], "quantity": 2}, {"product_id": mug["id"], "quantity": 2}])
+
+    assert refused.value.code == "out_of_stock"
+    assert refused.value.errors["lines"] == [
+        {"product_id": mug["id"], "requested": "2", "available": "1"}]
+    assert anyone.catalog.get_reservation(order) is None
+    assert (available(seller, mug["id"]), available(seller, plate["id"])) == (1, 5)
+
+
+@pytest.mark.parametrize("call", ["reserve", "hold_for_order"])
+def test_fifty_buyers_racing_for_the_last_ten_units_never_oversell(amqp, seller, shop, call):
     mug = tracked(seller, shop, LAST_UNITS)
     proxies = [ClusterRpcProxy({"AMQP_URI": amqp}, timeout=60) for _ in range(BUYERS)]
     clients = [proxy.start() for proxy in proxies]
@@ -157,7 +218,11 @@ def test_fifty_buyers_racing_for_the_last_ten_units_never_oversell(amqp, seller,
         order = order_id()
         start.wait(30)
         try:
-            client.catalog.reserve(order, [{"product_id": mug["id"], "quantity": 1}])
+            if call == "reserve":
+                client.catalog.reserve(order, [{"product_id": mug["id"], "quantity": 1}])
+            else:
+                client.catalog.hold_for_order(order, shop["id"], [
+                    {"product_id": mug["id"], "quantity": 1}])
         except Conflict as refused:
             outcomes.append(refused.code)
         else:
