@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from services.catalog.domain.shops import status_from_sanctions
 from services.catalog.models import Product, Sanction, Shop
-from services.common.errors import Conflict, NotFound
+from services.common.errors import Conflict
 from services.common.events import Event
 from services.common.outbox import EventRecorder
 
@@ -123,11 +123,9 @@ def order_placed(session: Session, event: Event) -> None:
     """One sale per product of the order (ten buyers make a hit, one buyer of ten does not)."""
     product_ids = sorted({str(line["product_id"]) for line in event.data["lines"]})
     _bump(session, product_ids, sales=1)
-    try:
-        stock.commit(session, event.data["order_id"])
-    except (Conflict, NotFound) as refused:
-        log.info("order %s placed without a held reservation: %s", event.data["order_id"],
-                 refused)
+    was = stock.make_final(session, event.data["order_id"])
+    if was != stock.HELD:
+        log.info("order %s placed without a held reservation (%s)", event.data["order_id"], was)
 
 
 def order_ended(session: Session, event: Event) -> None:

@@ -160,6 +160,22 @@ def commit(session: Session, order_id: Any) -> dict[str, Any]:
     return payload(session, reservation)
 
 
+def make_final(session: Session, order_id: Any) -> str:
+    """`order.placed`: the order's hold becomes final. One UPDATE when it is held, as it is for
+    every checkout; otherwise its status (`committed` already, `released`, ...) or `none`."""
+    key = as_uuid(order_id)
+    if key is None:
+        return "none"
+    changed = session.execute(
+        update(Reservation).where(Reservation.order_id == key, Reservation.status == HELD)
+        .values(status=COMMITTED, updated_at=now()).execution_options(synchronize_session=False)
+    ).rowcount
+    if changed:
+        return HELD
+    found = _find(session, key)
+    return "none" if found is None else found.status
+
+
 def release(session: Session, order_id: Any) -> dict[str, Any]:
     """Give the order's units back. An unknown order holds nothing: `{"status": "none"}`."""
     reservation = _locked(session, order_id)

@@ -116,14 +116,11 @@ def add_item(db, recorder, catalog: Catalog, caller: Caller, data: dict[str, Any
     buyer_id = _buyer(caller)
     product_id, options = str(data["product_id"]), data.get("options") or {}
     key = options_key(options)
-    with db.transaction() as session:
-        cart = _cart(session, buyer_id)
-        existing = None
-        if cart is not None:
-            existing = session.scalars(select(CartItem).where(
-                CartItem.cart_id == cart.id, CartItem.product_id == product_id,
-                CartItem.options_key == key)).first()
-        already = existing.quantity if existing else 0
+    with db.reading() as session:
+        already = session.scalar(
+            select(CartItem.quantity).join(Cart, Cart.id == CartItem.cart_id)
+            .where(Cart.buyer_id == buyer_id, CartItem.product_id == product_id,
+                   CartItem.options_key == key)) or 0
     wanted = {"product_id": product_id, "quantity": already + data["quantity"],
               "options": options}
     [quote] = catalog.quote([wanted], for_cart=True)

@@ -29,7 +29,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common import clock, failpoints
@@ -231,8 +231,13 @@ def _write_orders(db, recorder, caller, body, attempt_id, plans, token) -> dict[
     now = clock.now()
     guest = body.get("guest") or {}
     with db.transaction() as session:
-        attempt = session.get(CheckoutAttempt, attempt_id, with_for_update=True)
-        if attempt is None or attempt.state != "reserving":
+        # Marks the attempt done if recovery has not undone it meanwhile (the row lock it takes
+        # keeps recovery out until this commits).
+        if not session.execute(
+            update(CheckoutAttempt)
+            .where(CheckoutAttempt.id == attempt_id, CheckoutAttempt.state == "reserving")
+            .values(state="done").execution_options(synchronize_session=False)
+        ).rowcount:
             raise Conflict("The checkout took too long and was undone; try again.",
                            "checkout_timed_out")
         taken: list[str] = []
@@ -254,12 +259,10 @@ def _write_orders(db, recorder, caller, body, attempt_id, plans, token) -> dict[
                 "source": order.source,
             }, aggregate_id=order.id)
             taken += [line["cart_item_id"] for line in plan["lines"] if line["cart_item_id"]]
-        for item_id in taken:
-            item = session.get(CartItem, item_id)
-            if item is not None:
-                session.delete(item)
-        attempt.state = "done"
         session.flush()
+        if taken:
+            session.execute(delete(CartItem).where(CartItem.id.in_(taken))
+                            .execution_options(synchronize_session=False))
         # The orders just written are all in memory, lines and history included: no read back.
         return _views(placed, caller, token)
 
