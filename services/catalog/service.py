@@ -139,7 +139,7 @@ class CatalogService:
 
     @rpc
     def quote_lines(self, lines, for_cart=False):
-        with self.db.transaction() as session:
+        with self.db.reading() as session:  # reads only: no BEGIN/COMMIT
             return pricing.quote_lines(session, {"lines": lines}, for_cart=bool(for_cart))
 
     # Stock for checkout -------------------------------------------------------------------------

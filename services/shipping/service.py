@@ -100,7 +100,7 @@ class ShippingService:
     def quote(self, shop_id, destination, lines, items_total, currency):
         shop_id = uuid_text(shop_id, "shop_id")
         order = _order(destination, lines, items_total, currency)
-        with self.db.transaction() as session:
+        with self.db.reading() as session:  # reads only: no BEGIN/COMMIT
             return quotes.quote(session, shop_id, order)
 
     @api
@@ -109,7 +109,7 @@ class ShippingService:
         shop_id = uuid_text(shop_id, "shop_id")
         method_id = _optional_uuid(method_id)
         order = _order(destination, lines, items_total, currency)
-        with self.db.transaction() as session:
+        with self.db.reading() as session:  # reads only: no BEGIN/COMMIT
             return quotes.price_for_checkout(session, shop_id, method_id, order)
 
     # Shipments ----------------------------------------------------------------------------------
