@@ -3,21 +3,24 @@
 orders services, the orders relay and the gateway under gunicorn with its production config.
 
 Over HTTP, as a client app checks out: 16 registered buyers (JWT), each in its own thread with one
-keep-alive connection, loop on `POST /api/v1/cart/items` (one unit of a tracked product, so every
-checkout reserves the same stock row in the catalog) then `POST /api/v1/checkout` with a fresh
-`Idempotency-Key` and the body of API.md (shipping address, the shop with its fixed-cost delivery
-method, `accept_rules`); the checkout turns the cart group into the order. A checkout calls the
-catalog three times (quote, shop terms, reserve) and shipping once, and writes two transactions in
-the orders database. Checkouts per second count completed checkouts; the cart adds in between are
-part of the buyers' load, and their own latency is printed beside.
+keep-alive connection. First every buyer fills its cart with one unit of a tracked product from
+each of `--shops` shops (cart adds, 16 at once, measured on their own); then every buyer checks
+out its cart shop by shop, all in the same shop order, so that buyers race for the same stock
+rows: `POST /api/v1/checkout` with a fresh `Idempotency-Key` and the body of API.md (shipping
+address, that shop with its fixed-cost delivery method, `accept_rules`). Each checkout turns one
+cart group (one line) into one order: it calls the catalog once (price, terms and stock hold) and
+shipping once, and writes two transactions in the orders database. Checkouts per second count
+completed checkouts.
 
 "Consumed" is when the catalog's `order.placed` handler recorded the event in its inbox (the
 handler makes the order's stock hold final), read from the catalog's own database afterwards; the
-latency runs from the moment the checkout request was sent. Measured in the same run before the
-load: raw RabbitMQ publishing with confirms and raw PostgreSQL INSERT+COMMIT (as bench/relay_bench
-measures them), printed beside DESIGN.md's reference figures. Prints figures, asserts nothing.
+latency runs from the moment the checkout request was sent. The CPU time each process spent during
+the checkouts (from /proc), divided by the checkouts made, shows where a checkout's cost lies and
+what two cores allow at most. Measured in the same run before the load: raw RabbitMQ publishing
+with confirms and raw PostgreSQL INSERT+COMMIT (as bench/relay_bench measures them), printed beside
+DESIGN.md's reference figures. Prints figures, asserts nothing.
 
-    .venv/bin/python -m bench.orders_bench [--buyers 16] [--seconds 20]
+    .venv/bin/python -m bench.orders_bench [--buyers 16] [--seconds 20] [--shops 150]
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -35,7 +39,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bench.common import machine, percentile, table
+from bench.common import CpuMeter, machine, percentile, table
 from bench.relay_bench import raw_pg_insert, raw_publish_confirm
 from services.common.db import make_engine
 from tests.support import harness
@@ -68,75 +72,139 @@ def _seed(api: Api, seller: User) -> tuple[str, str, str]:
     return shop["id"], product["id"], method["id"]
 
 
+def _shops(gateway, count: int) -> list[tuple[str, str, str]]:
+    """`count` shops (one per seller, as the platform has it), each selling one tracked mug with a
+    fixed-cost courier: (shop id, product id, method id)."""
+    made: list[tuple[str, str, str]] = []
+
+    def seller(n: int) -> None:
+        api = Api(gateway)  # a requests session per thread
+        try:
+            made.append(_seed(api, api.register("seller", name=f"Potter {n}")))
+        finally:
+            api.close()
+
+    _together([lambda n=n: seller(n) for n in range(count)], threads=8)
+    return made
+
+
+def _together(jobs: list, threads: int) -> None:
+    """Run the callables on `threads` threads; the first failure is raised."""
+    queue, failures = list(jobs), []
+    lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with lock:
+                if not queue or failures:
+                    return
+                job = queue.pop()
+            try:
+                job()
+            except Exception as exc:  # noqa: BLE001 - reported below
+                failures.append(exc)
+
+    pool = [threading.Thread(target=work) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    if failures:
+        raise failures[0]
+
+
 def _body(shop_id: str, method_id: str) -> dict:
     return {"shipping_address": ADDRESS, "accept_rules": True,
             "shops": [{"shop_id": shop_id, "delivery_method_id": method_id}]}
 
 
-def _load(port: int, buyers: list[User], product_id: str, body: dict,
-          seconds: float) -> dict:
-    """Each buyer on its own keep-alive connection: cart add, then checkout, until time is up."""
-    cart_payload = json.dumps({"product_id": product_id, "quantity": 1})
-    checkout_payload = json.dumps(body)
-    sent: dict[str, datetime] = {}
-    call_ms: list[float] = []
-    cart_ms: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
+class _Client:
+    """One buyer's keep-alive connection to the gateway."""
 
-    def buyer(user: User) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        auth = {"Authorization": f"Bearer {user.token}", "Content-Type": "application/json"}
+    def __init__(self, port: int, user: User):
+        self.port, self.user = port, user
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-        def post(path: str, payload: str, headers: dict) -> tuple[int, bytes]:
-            nonlocal conn
-            try:
-                conn.request("POST", f"/api/v1{path}", body=payload, headers=headers)
-                response = conn.getresponse()
-                return response.status, response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                return 0, repr(exc).encode()
+    def post(self, path: str, payload: str, headers: dict | None = None) -> tuple[int, bytes]:
+        headers = {"Authorization": f"Bearer {self.user.token}",
+                   "Content-Type": "application/json", **(headers or {})}
+        try:
+            self.conn.request("POST", f"/api/v1{path}", body=payload, headers=headers)
+            response = self.conn.getresponse()
+            return response.status, response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            return 0, repr(exc).encode()
 
-        in_cart = False
-        while time.monotonic() < stop_at:
-            if not in_cart:
-                started = time.perf_counter()
-                status, raw = post("/cart/items", cart_payload, auth)
-                if status != 201:
-                    with lock:
-                        errors.append(f"cart add {status}: {raw[:200]!r}")
-                    continue
-                in_cart = True
-                with lock:
-                    cart_ms.append((time.perf_counter() - started) * 1000)
-            headers = {**auth, "Idempotency-Key": str(uuid.uuid4())}
-            started_wall = datetime.now(UTC)
-            started = time.perf_counter()
-            status, raw = post("/checkout", checkout_payload, headers)
-            elapsed = (time.perf_counter() - started) * 1000
-            in_cart = False  # a failed checkout may still have taken the cart: add again
-            if status != 201:
-                with lock:
-                    errors.append(f"checkout {status}: {raw[:200]!r}")
-                continue
-            orders = json.loads(raw)["orders"]
-            with lock:
-                call_ms.append(elapsed)
-                for order in orders:
-                    sent[order["id"]] = started_wall
-        conn.close()
+    def close(self) -> None:
+        self.conn.close()
 
-    threads = [threading.Thread(target=buyer, args=(user,)) for user in buyers]
+
+def _each_buyer(clients: list[_Client], work) -> float:
+    """`work(client)` on one thread per buyer, all at once; the seconds it took."""
+    threads = [threading.Thread(target=work, args=(client,)) for client in clients]
     began = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return {"sent": sent, "call_ms": call_ms, "cart_ms": cart_ms, "errors": errors,
-            "elapsed": time.perf_counter() - began}
+    return time.perf_counter() - began
+
+
+def _fill_carts(clients: list[_Client], shops: list[tuple[str, str, str]]) -> dict:
+    """Every buyer puts one unit of each shop's mug in its cart, 16 buyers at once."""
+    took_ms: list[float] = []
+    errors: list[str] = []
+
+    def fill(client: _Client) -> None:
+        for _shop_id, product_id, _method_id in shops:
+            started = time.perf_counter()
+            status, raw = client.post("/cart/items",
+                                      json.dumps({"product_id": product_id, "quantity": 1}))
+            if status != 201:
+                errors.append(f"cart add {status}: {raw[:200]!r}")
+                continue
+            took_ms.append((time.perf_counter() - started) * 1000)
+
+    elapsed = _each_buyer(clients, fill)
+    if errors:
+        raise RuntimeError(f"{len(errors)} cart adds failed; first: {errors[0]}")
+    return {"ms": took_ms, "elapsed": elapsed}
+
+
+def _check_out(clients: list[_Client], plan: list[list[tuple[str, str, str]]],
+               seconds: float) -> dict:
+    """Each buyer checks out its cart one shop at a time (its own list in `plan`) until time is
+    up or its cart is empty."""
+    sent: dict[str, datetime] = {}
+    call_ms: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def buyer(client: _Client) -> None:
+        shops = plan[clients.index(client)]
+        while shops and time.monotonic() < stop_at:
+            shop_id, _product_id, method_id = shops.pop(0)
+            started_wall = datetime.now(UTC)
+            started = time.perf_counter()
+            status, raw = client.post("/checkout", json.dumps(_body(shop_id, method_id)),
+                                      {"Idempotency-Key": str(uuid.uuid4())})
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if status != 201:
+                    errors.append(f"checkout {status}: {raw[:200]!r}")
+                    continue
+                call_ms.append(elapsed)
+                for order in json.loads(raw)["orders"]:
+                    sent[order["id"]] = started_wall
+        if not shops:
+            with lock:
+                errors.append("a buyer's cart ran out before the time: give more --shops")
+
+    elapsed = _each_buyer(clients, buyer)
+    return {"sent": sent, "call_ms": call_ms, "errors": errors, "elapsed": elapsed}
 
 
 def _consumed(orders_url: str, catalog_url: str, order_ids: set[str]) -> dict[str, datetime]:
@@ -160,12 +228,13 @@ def _ms(values: list[float]) -> str:
     return f"{percentile(values, 50):.0f} / {percentile(values, 99):.0f}"
 
 
-def run(buyers: int = 16, seconds: float = 20.0) -> str:
+def run(buyers: int = 16, seconds: float = 20.0, shop_count: int = 150) -> str:
     tmp = Path(tempfile.mkdtemp(prefix="orders-bench-"))
     vhost = harness.VirtualHost().create()
     dbs = harness.Databases("postgresql", tmp)
     system = harness.System(vhost, dbs, tmp)
     api = None
+    clients: list[_Client] = []
     try:
         publish_rate = raw_publish_confirm(vhost.uri, 3000)
         insert_rate = raw_pg_insert(dbs.url("raw"), 3000)
@@ -178,41 +247,62 @@ def run(buyers: int = 16, seconds: float = 20.0) -> str:
         system.relay("orders")
         gateway = system.gateway({"ATELIER_ENV": "production"})
         api = Api(gateway)
-        shop_id, product_id, method_id = _seed(api, api.register("seller"))
-        users = [api.register("buyer", name=f"Buyer {i}") for i in range(buyers)]
-        body = _body(shop_id, method_id)
+        shops = sorted(_shops(gateway, shop_count))
+        clients = [_Client(gateway.port, api.register("buyer", name=f"Buyer {i}"))
+                   for i in range(buyers)]
+        filled = _fill_carts(clients, shops)
 
-        _load(gateway.port, users, product_id, body, 3.0)  # warm up pools, queues and caches
-        result = _load(gateway.port, users, product_id, body, seconds)
+        warm_up = 3.0
+        plan = [list(shops) for _ in clients]
+        _check_out(clients, plan, warm_up)  # warms pools, queues and caches on the first shops
+        names = ("catalog", "shipping", "orders", "relay", "gateway")
+        meter = CpuMeter({name: [proc.proc.pid] for name, proc in zip(
+            names, system.processes, strict=True)},
+            {"PostgreSQL": "postgres:", "RabbitMQ": "rabbit"})
+        meter.start()
+        own = os.times()
+        result = _check_out(clients, plan, seconds)
+        cpu_ms = meter.ms_by_group()
+        now = os.times()  # this process alone: the HTTP clients
+        cpu_ms["bench clients"] = (now.user + now.system - own.user - own.system) * 1000
+
         sent, call_ms, errors = result["sent"], result["call_ms"], result["errors"]
         harness.wait_for(
             lambda: len(_consumed(system.urls["orders"], system.urls["catalog"], set(sent)))
             >= len(sent), timeout=120, interval=0.5, message="every order.placed consumed")
         consumed = _consumed(system.urls["orders"], system.urls["catalog"], set(sent))
         lag_ms = [(consumed[o] - sent[o]).total_seconds() * 1000 for o in sent if o in consumed]
-        rate = len(call_ms) / result["elapsed"]
+        per_checkout = {name: ms / max(len(call_ms), 1) for name, ms in cpu_ms.items()}
+        total = sum(per_checkout.values())
         rows = [
             ["raw RabbitMQ publish with confirms (kombu, 1 publisher), before the load",
              f"{publish_rate:,.0f} msg/s"],
             ["raw PostgreSQL INSERT+COMMIT (1 client), before the load",
              f"{insert_rate:,.0f} rows/s"],
-            [f"checkouts/s ({buyers} buyers, target ≥ 150)", f"{rate:.0f}"],
-            ["HTTP requests/s (checkouts + the cart adds before them)",
-             f"{(len(call_ms) + len(result['cart_ms'])) / result['elapsed']:.0f}"],
+            [f"checkouts/s ({buyers} buyers, target ≥ 150)",
+             f"{len(call_ms) / result['elapsed']:.0f}"],
             ["POST /checkout HTTP p50 / p99 ms", _ms(call_ms)],
-            ["POST /cart/items HTTP p50 / p99 ms (between checkouts)", _ms(result["cart_ms"])],
             ["POST /checkout → order.placed consumed (catalog inbox) p50 / p99 ms "
              "(target p99 < 300)", _ms(lag_ms)],
             ["checkouts measured / failed", f"{len(call_ms)} / {len(errors)}"],
+            ["CPU ms per checkout: " + ", ".join(
+                f"{name} {ms:.1f}" for name, ms in sorted(per_checkout.items(),
+                                                          key=lambda item: -item[1])),
+             f"{total:.1f} in all (2 cores: at most {2000 / total:.0f}/s)"],
+            [f"before: cart adds/s ({buyers} buyers), p50 / p99 ms",
+             f"{len(filled['ms']) / filled['elapsed']:.0f}, {_ms(filled['ms'])}"],
         ]
         notes = "" if not errors else f"\n\nFirst failure: `{errors[0]}`"
         return (f"## Orders: checkout through the gateway\n\n{machine()} · PostgreSQL · gateway "
                 f"under gunicorn (gateway/gunicorn.conf.py, ATELIER_ENV=production) · {buyers} "
-                f"concurrent registered buyers, keep-alive HTTP · one tracked line per checkout · "
-                f"{seconds:.0f} s after 3 s warm-up\n\n"
+                f"concurrent registered buyers, keep-alive HTTP · carts filled before from "
+                f"{shop_count} shops, one tracked line per checkout · {seconds:.0f} s after "
+                f"{warm_up:.0f} s warm-up\n\n"
                 + table(["figure", "value"], rows) + notes
                 + f"\n\n{REFERENCE}\n\nReproduce: `{COMMAND}`")
     finally:
+        for client in clients:
+            client.close()
         if api is not None:
             api.close()
         system.stop()
@@ -224,8 +314,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--buyers", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--shops", type=int, default=150,
+                        help="shops in every cart: one checkout each, at most")
     args = parser.parse_args(argv)
-    print(run(args.buyers, args.seconds), flush=True)
+    print(run(args.buyers, args.seconds, args.shops), flush=True)
 
 
 if __name__ == "__main__":
