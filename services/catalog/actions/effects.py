@@ -19,9 +19,10 @@ cart.item_added                          a cart add (popularity)
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from services.catalog.domain.shops import status_from_sanctions
@@ -150,15 +151,30 @@ def cart_item_added(session: Session, event: Event) -> None:
     _bump(session, [str(event.data["product_id"])], cart_adds=1)
 
 
+_PENDING_BUMPS = "catalog.pending_bumps"
+
+
 def _bump(session: Session, product_ids: list[str], **increments: int) -> None:
-    """Add to counters of these products and rescore them (rows locked in id order)."""
-    if not product_ids:
+    """Add to counters of these products. Applied when the transaction commits (`_apply_bumps`):
+    a popular product's row is then locked for the last statements only, and a batch of events
+    locks it once, however many of them name it."""
+    pending: dict[str, Counter] = session.info.setdefault(_PENDING_BUMPS, {})
+    for product_id in product_ids:
+        pending.setdefault(product_id, Counter()).update(increments)
+
+
+@event.listens_for(Session, "before_commit")
+def _apply_bumps(session: Session) -> None:
+    """The counters `_bump` gathered in this transaction, added and the products rescored (rows
+    locked in id order). Sessions without any do nothing here."""
+    pending = session.info.pop(_PENDING_BUMPS, None)
+    if not pending:
         return
     rows = session.execute(
         select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
-        .where(Product.id.in_(product_ids)).order_by(Product.id).with_for_update(of=Product)
+        .where(Product.id.in_(sorted(pending))).order_by(Product.id).with_for_update(of=Product)
     ).all()
     for product, shop in rows:
-        for column, amount in increments.items():
+        for column, amount in pending[product.id].items():
             setattr(product, column, (getattr(product, column) or 0) + amount)
         signals.refresh(product, shop)
