@@ -161,9 +161,10 @@ class CatalogService:
         try:
             with self.db.transaction() as session:
                 return stock.hold_for_order(session, body)
-        except IntegrityError:  # the same order held concurrently: answer what was kept
+        except (stock.StockMoved, IntegrityError):
+            # Units taken meanwhile, or the same order held concurrently: again, rows locked.
             with self.db.transaction() as session:
-                return stock.hold_for_order(session, body)
+                return stock.hold_for_order(session, body, lock=True)
 
     @rpc
     def get_reservation(self, order_id):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from services.catalog.domain.errors import QuoteInvalid, ReservationInvalid
@@ -80,9 +80,16 @@ def reserve(session: Session, order_id: Any, lines: Any) -> dict[str, Any]:
     return _hold(session, key, wanted, levels)
 
 
+class StockMoved(Exception):
+    """Stock read without locks was taken by another order before this one could hold it."""
+
+
 def _hold(session: Session, key: str, wanted: list[Line],
           levels: dict[str, StockLevel]) -> dict[str, Any]:
-    """Decide and write the reservation; the products' rows are locked by the caller."""
+    """Decide on `levels` and write the reservation. Each tracked product's held count grows by a
+    guarded UPDATE (`... WHERE on_hand - reserved >= n`), which takes its row lock last, just
+    before the commit; if `levels` were read without locks and another order took the units
+    meanwhile, the guard refuses and `StockMoved` is raised (nothing is oversold)."""
     reservation = decide(key, wanted, levels)  # raises OutOfStock naming each shortage
     moment = now()
     session.add(Reservation(order_id=key, status=HELD, created_at=moment, updated_at=moment))
@@ -91,19 +98,22 @@ def _hold(session: Session, key: str, wanted: list[Line],
         tracked = levels[line.product_id].mode is StockMode.TRACKED
         session.add(ReservationLine(order_id=key, product_id=line.product_id,
                                     quantity=line.quantity, tracked=tracked))
-        if tracked:
-            session.execute(
-                update(Product).where(Product.id == line.product_id)
-                .values(stock_reserved=Product.stock_reserved + line.quantity)
-                .execution_options(synchronize_session=False)
-            )
+        if tracked and not session.execute(
+            update(Product)
+            .where(Product.id == line.product_id, Product.listed,
+                   func.coalesce(Product.stock_on_hand, 0) - Product.stock_reserved
+                   >= line.quantity)
+            .values(stock_reserved=Product.stock_reserved + line.quantity)
+            .execution_options(synchronize_session=False)
+        ).rowcount:
+            raise StockMoved(line.product_id)
     session.flush()
     return {"order_id": key, "status": HELD,
             "lines": [{"product_id": line.product_id, "quantity": line.quantity}
                       for line in sorted(reservation.lines, key=lambda line: line.product_id)]}
 
 
-def hold_for_order(session: Session, body: Any) -> dict[str, Any]:
+def hold_for_order(session: Session, body: Any, *, lock: bool = False) -> dict[str, Any]:
     """Checkout's one call per shop: `{order_id, shop_id, lines: [{product_id, quantity,
     options}]}` → `{lines: [priced as quote_lines], terms: {...}, reservation: {...}}`.
 
@@ -111,14 +121,17 @@ def hold_for_order(session: Session, body: Any) -> dict[str, Any]:
     price, the shop's terms and the hold agree. Refusals are those of `quote_lines` and `reserve`,
     and a line of another shop (422, `not_this_shop`); nothing is held when one is refused. A
     repeated call for the same order prices again and answers the reservation made the first time.
+
+    The products are read without locks unless `lock`: a popular product's row is then locked only
+    by the guarded UPDATE at the end. `StockMoved` means another order took the units in between:
+    call again with `lock`, in a new transaction.
     """
     data = load(HoldIn, body, QuoteInvalid, "The lines cannot be priced.")
     key, shop_id, lines = str(data["order_id"]), as_uuid(data["shop_id"]), data["lines"]
     ids = sorted({as_uuid(line["product_id"]) for line in lines} - {None})
-    rows = session.execute(
-        select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
-        .where(Product.id.in_(ids)).order_by(Product.id).with_for_update(of=Product)
-    ).all() if ids else []
+    query = (select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
+             .where(Product.id.in_(ids)).order_by(Product.id))
+    rows = session.execute(query.with_for_update(of=Product) if lock else query).all() if ids else []
     priced = price_lines(session, lines, rows)
     strangers = {f"lines.{index}.product_id": "This product is sold by another shop."
                  for index, line in enumerate(priced) if line["shop_id"] != shop_id}
@@ -126,7 +139,7 @@ def hold_for_order(session: Session, body: Any) -> dict[str, Any]:
         raise QuoteInvalid("Some items are not from this shop.", code="not_this_shop",
                            errors=strangers)
     shop = rows[0][1]
-    existing = _find(session, key)  # taken after the locks: a concurrent call has committed
+    existing = _find(session, key)
     if existing is not None:
         held = payload(session, existing)
     else:
