@@ -2,13 +2,17 @@
 
     reserve(order_id, lines)  all lines or none; a Conflict (`out_of_stock`) names every product
                               that falls short: {product_id, requested, available}
+    hold_for_order(...)       checkout's call: the lines priced, the shop's terms and `reserve`,
+                              in one transaction
     commit(order_id)          the order is placed: the hold is final (`order.placed` does it too)
     release(order_id)         cancelled or expired: the units come back
     fulfil(order_id)          shipped (`order.shipped`): the units leave the quantity on hand
 
-Concurrency: the products' rows are locked (`SELECT ... FOR UPDATE`, in id order so two checkouts
-never deadlock) before the domain decides and the held counts are written, in one transaction; on
-SQLite the kernel's `BEGIN IMMEDIATE` serialises writers. A repeated reserve with the same order id
+Concurrency: `reserve` locks the products' rows (`SELECT ... FOR UPDATE`, in id order so two
+checkouts never deadlock) before the domain decides and the held counts are written, in one
+transaction; `hold_for_order` decides on rows read without locks and lets the guarded UPDATE of each
+held count take the lock, trying again with the rows locked when another order took the units in
+between. On SQLite the kernel's `BEGIN IMMEDIATE` serialises writers. A repeated reserve with the same order id
 finds the reservation made the first time and answers it unchanged, whatever lines it carries.
 Only tracked stock is counted; untracked and made-to-order lines are recorded and never short.
 A product that is not on the storefront (disabled, hidden, its shop sanctioned) counts as having
