@@ -91,14 +91,16 @@ class StockMoved(Exception):
 def _hold(session: Session, key: str, wanted: list[Line],
           levels: dict[str, StockLevel]) -> dict[str, Any]:
     """Decide on `levels` and write the reservation. Each tracked product's held count grows by a
-    guarded UPDATE (`... WHERE on_hand - reserved >= n`), which takes its row lock last, just
-    before the commit; if `levels` were read without locks and another order took the units
-    meanwhile, the guard refuses and `StockMoved` is raised (nothing is oversold)."""
+    guarded UPDATE (`... WHERE on_hand - reserved >= n`), in product id order as every writer of
+    these rows locks them; it takes the row's lock last, just before the commit. If `levels` were
+    read without locks and another order took the units meanwhile, the guard refuses and
+    `StockMoved` is raised: nothing is oversold."""
     reservation = decide(key, wanted, levels)  # raises OutOfStock naming each shortage
+    lines = sorted(reservation.lines, key=lambda line: line.product_id)
     moment = now()
     session.add(Reservation(order_id=key, status=HELD, created_at=moment, updated_at=moment))
     session.flush()
-    for line in reservation.lines:
+    for line in lines:
         tracked = levels[line.product_id].mode is StockMode.TRACKED
         session.add(ReservationLine(order_id=key, product_id=line.product_id,
                                     quantity=line.quantity, tracked=tracked))
@@ -114,15 +116,15 @@ def _hold(session: Session, key: str, wanted: list[Line],
     session.flush()
     return {"order_id": key, "status": HELD,
             "lines": [{"product_id": line.product_id, "quantity": line.quantity}
-                      for line in sorted(reservation.lines, key=lambda line: line.product_id)]}
+                      for line in lines]}
 
 
 def hold_for_order(session: Session, body: Any, *, lock: bool = False) -> dict[str, Any]:
     """Checkout's one call per shop: `{order_id, shop_id, lines: [{product_id, quantity,
     options}]}` → `{lines: [priced as quote_lines], terms: {...}, reservation: {...}}`.
 
-    The lines are priced from the same locked rows whose stock is then held for the order, so the
-    price, the shop's terms and the hold agree. Refusals are those of `quote_lines` and `reserve`,
+    The lines are priced from the same rows whose stock is then held for the order, so the price,
+    the shop's terms and the hold agree. Refusals are those of `quote_lines` and `reserve`,
     and a line of another shop (422, `not_this_shop`); nothing is held when one is refused. A
     repeated call for the same order prices again and answers the reservation made the first time.
 
