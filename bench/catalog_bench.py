@@ -41,7 +41,7 @@ from urllib.parse import urlencode
 import psycopg2
 import psycopg2.extensions
 
-from bench.common import machine, percentile, table
+from bench.common import CpuMeter, machine, percentile, table
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -327,6 +327,14 @@ def explain() -> list[tuple[str, str]]:
     return plans
 
 
+CPU_GROUPS = ("catalog", "gateway", "PostgreSQL", "RabbitMQ")
+
+
+def _per_request(cpu_ms: dict[str, float], requests: int) -> list[str]:
+    per = [cpu_ms[group] / max(requests, 1) for group in CPU_GROUPS]
+    return [f"{ms:.2f}" for ms in per] + [f"{sum(per):.2f}"]
+
+
 def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
         reseed: bool = False, replicas: int = 1, http: bool = True, only: str = "") -> str:
     from bench.gateway_bench import stop
@@ -349,15 +357,23 @@ def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
         ids = sample_ids()
         if http:
             gateway_proc, port = start_gateway(amqp_uri, work)
+        meter = CpuMeter({"catalog": [proc.pid for proc in procs],
+                          "gateway": [gateway_proc.pid] if gateway_proc else []},
+                         {"PostgreSQL": "postgres:", "RabbitMQ": "rabbit"})
+        cpu: list[list] = []
         for label, make_call in scenarios(ids):
             if only not in label:
                 continue
             measure(client, make_call, clients, 1.0)  # warm caches and connections
+            meter.start()
             rpc = measure(client, make_call, clients, seconds)
+            cpu.append([label, "RPC", *_per_request(meter.ms_by_group(), rpc["n"])])
             via = {"rps": float("nan"), "p50": float("nan"), "p99": float("nan"), "errors": 0}
             if http:
                 measure_http(port, make_call, clients, 1.0)
+                meter.start()
                 via = measure_http(port, make_call, clients, seconds)
+                cpu.append([label, "HTTP", *_per_request(meter.ms_by_group(), via["n"])])
             target = 30 if label == "product page" else 100
             rows.append([label, f"{rpc['rps']:.0f}", f"{rpc['p50']:.1f}", f"{rpc['p99']:.1f}",
                          f"{via['rps']:.0f}", f"{via['p50']:.1f}", f"{via['p99']:.1f}",
@@ -387,6 +403,11 @@ def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
         "",
         table(["scenario", "RPC req/s", "RPC p50 ms", "RPC p99 ms", "HTTP req/s", "HTTP p50 ms",
                "HTTP p99 ms", "target p99 ms", "errors"], rows),
+        "",
+        "CPU time per request, by process (ms; from /proc, so it drifts less than the rates; "
+        "the load generator's own share is left out):",
+        "",
+        table(["scenario", "way", *CPU_GROUPS, "in all"], cpu),
         "",
         "### Query plans (EXPLAIN ANALYZE)",
     ]
