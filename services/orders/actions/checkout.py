@@ -147,12 +147,16 @@ def _groups(db, caller, body) -> list[tuple[dict, list[dict]]]:
         return [(s, [{**line, "product_id": str(line["product_id"]), "cart_item_id": None}
                      for line in s["items"]]) for s in listed]
     by_shop: dict[str, list[dict]] = defaultdict(list)
-    with db.reading() as session:
-        cart = session.scalars(select(Cart).where(Cart.buyer_id == caller.user_id)).first()
-        for item in cart.items if cart else []:
-            by_shop[item.shop_id].append({"product_id": item.product_id,
-                                          "quantity": item.quantity, "options": item.options,
-                                          "cart_item_id": item.id})
+    with db.reading() as session:  # the listed shops' lines only, whatever else the cart holds
+        items = session.execute(
+            select(CartItem.id, CartItem.shop_id, CartItem.product_id, CartItem.quantity,
+                   CartItem.options)
+            .join(Cart, Cart.id == CartItem.cart_id)
+            .where(Cart.buyer_id == caller.user_id, CartItem.shop_id.in_(ids))
+            .order_by(CartItem.added_at, CartItem.id)).all()
+    for item in items:
+        by_shop[item.shop_id].append({"product_id": item.product_id, "quantity": item.quantity,
+                                      "options": item.options, "cart_item_id": item.id})
     empty = {f"shops.{i}.shop_id": ["Nothing in the cart from this shop."]
              for i, shop_id in enumerate(ids) if not by_shop.get(shop_id)}
     if empty:
