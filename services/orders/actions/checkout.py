@@ -1,7 +1,8 @@
 """Checkout: one order per listed shop, made from that shop's cart group.
 
-    1. write a `checkout_attempts` row (state `reserving`, the order ids to be) and commit it
-    2. per shop, ONE catalog call prices every line (never the client's prices), tells the shop's
+    1. write a `checkout_attempts` row (state `reserving`, the order ids to be) and commit it; it
+       claims the Idempotency-Key, so a replay is found when this row cannot be written
+    2. read the listed shops' cart groups; per shop, ONE catalog call prices every line (never the client's prices), tells the shop's
        terms (prepayment, confirm window) and holds the stock for its order, all lines or none;
        shipping prices the chosen delivery method; totals by the domain. On any refusal every hold
        made is released, the attempt deleted, and the checkout refused (409 naming the lines short)
@@ -71,15 +72,10 @@ def checkout(db, recorder, catalog: Catalog, shipping: Shipping, caller: Caller,
     owner = _owner(caller, body)
     key = idempotency_key or f"none:{uuid.uuid4()}"
     digest = _request_hash(body)
-    replay = _replay(db, caller, owner, key, digest)
-    if replay is not None:
-        return replay
-
-    if body.get("promo_code"):
-        raise Invalid("Unknown promo code.", "unknown_promo_code",
-                      {"promo_code": ["No such code for this shop."]})
-    groups = _groups(db, caller, body)
-    order_ids = [str(uuid.uuid4()) for _ in groups]
+    _check_listing(caller, body)
+    # The attempt's row claims the key: a key seen before is a replay (or a conflict), found when
+    # the row cannot be written, so a new checkout spends no read on looking for one.
+    order_ids = [str(uuid.uuid4()) for _ in body["shops"]]
     token = secrets.token_urlsafe(24) if caller.anonymous else None
     attempt_id = _start(db, caller, owner, key, digest, order_ids, token)
     if attempt_id is None:
@@ -87,6 +83,7 @@ def checkout(db, recorder, catalog: Catalog, shipping: Shipping, caller: Caller,
 
     held: list[str] = []
     try:
+        groups = _groups(db, caller, body)
         plans = [_plan(catalog, shipping, body, order_id, shop, lines, held)
                  for order_id, (shop, lines) in zip(order_ids, groups, strict=True)]
         failpoints.hit("orders.checkout.after_reserve")
@@ -133,8 +130,11 @@ def _views(orders: list[Order], caller, token) -> dict[str, Any]:
 
 
 # 1. What each shop's order will be --------------------------------------------------------------
-def _groups(db, caller, body) -> list[tuple[dict, list[dict]]]:
-    """(the shop's entry in the body, its lines) per listed shop, from the cart or the body."""
+def _check_listing(caller, body) -> None:
+    """What the body alone can refuse, before anything is written."""
+    if body.get("promo_code"):
+        raise Invalid("Unknown promo code.", "unknown_promo_code",
+                      {"promo_code": ["No such code for this shop."]})
     listed = body["shops"]
     ids = [str(s["shop_id"]) for s in listed]
     if len(set(ids)) != len(ids):
@@ -144,6 +144,13 @@ def _groups(db, caller, body) -> list[tuple[dict, list[dict]]]:
                    for i, s in enumerate(listed) if not s.get("items")}
         if missing:
             raise Invalid("A guest's checkout lists its items per shop.", "invalid", missing)
+
+
+def _groups(db, caller, body) -> list[tuple[dict, list[dict]]]:
+    """(the shop's entry in the body, its lines) per listed shop, from the cart or the body."""
+    listed = body["shops"]
+    ids = [str(s["shop_id"]) for s in listed]
+    if caller.anonymous:
         return [(s, [{**line, "product_id": str(line["product_id"]), "cart_item_id": None}
                      for line in s["items"]]) for s in listed]
     by_shop: dict[str, list[dict]] = defaultdict(list)

@@ -115,6 +115,22 @@ def test_replaying_an_idempotency_key_returns_the_same_orders_and_creates_nothin
     assert (other.kind, other.code) == ("conflict", "idempotency_key_reused")
 
 
+def test_a_refused_checkout_frees_its_idempotency_key(world):
+    seller, buyer = world.seller(), world.buyer()
+    shop = world.shop(seller)
+    mug = world.product(seller, shop["id"])
+    courier = world.fixed_delivery(seller, shop["id"], 30000)
+    body, key = checkout_body((shop["id"], courier)), str(uuid.uuid4())
+
+    empty = refused(buyer.orders.checkout, body, idempotency_key=key)
+    assert (empty.kind, empty.code) == ("invalid", "empty_cart_group")
+
+    buyer.orders.add_cart_item({"product_id": mug["id"], "quantity": 1})
+    placed = buyer.orders.checkout(body, idempotency_key=key)
+    assert [order["shop_id"] for order in placed["orders"]] == [shop["id"]]
+    assert buyer.orders.checkout(body, idempotency_key=key) == placed
+
+
 def test_a_line_out_of_stock_refuses_the_checkout_naming_it_and_holds_nothing(world):
     seller, buyer, rival = world.seller(), world.buyer(), world.buyer()
     shop = world.shop(seller)
