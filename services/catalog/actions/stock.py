@@ -10,10 +10,11 @@
 
 Concurrency: `reserve` locks the products' rows (`SELECT ... FOR UPDATE`, in id order so two
 checkouts never deadlock) before the domain decides and the held counts are written, in one
-transaction; `hold_for_order` decides on rows read without locks and lets the guarded UPDATE of each
-held count take the lock, trying again with the rows locked when another order took the units in
-between. On SQLite the kernel's `BEGIN IMMEDIATE` serialises writers. A repeated reserve with the same order id
-finds the reservation made the first time and answers it unchanged, whatever lines it carries.
+transaction; `hold_for_order` decides on rows read without locks and lets the guarded UPDATE of
+each held count take the lock, trying again with the rows locked when another order took the units
+in between. On SQLite the kernel's `BEGIN IMMEDIATE` serialises writers. A repeated reserve with
+the same order id finds the reservation made the first time and answers it unchanged, whatever
+lines it carries.
 Only tracked stock is counted; untracked and made-to-order lines are recorded and never short.
 A product that is not on the storefront (disabled, hidden, its shop sanctioned) counts as having
 none.
@@ -137,7 +138,9 @@ def hold_for_order(session: Session, body: Any, *, lock: bool = False) -> dict[s
     ids = sorted({as_uuid(line["product_id"]) for line in lines} - {None})
     query = (select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
              .where(Product.id.in_(ids)).order_by(Product.id))
-    rows = session.execute(query.with_for_update(of=Product) if lock else query).all() if ids else []
+    if lock:
+        query = query.with_for_update(of=Product)
+    rows = session.execute(query).all() if ids else []
     priced = price_lines(session, lines, rows)
     strangers = {f"lines.{index}.product_id": "This product is sold by another shop."
                  for index, line in enumerate(priced) if line["shop_id"] != shop_id}

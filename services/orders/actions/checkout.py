@@ -2,10 +2,11 @@
 
     1. write a `checkout_attempts` row (state `reserving`, the order ids to be) and commit it; it
        claims the Idempotency-Key, so a replay is found when this row cannot be written
-    2. read the listed shops' cart groups; per shop, ONE catalog call prices every line (never the client's prices), tells the shop's
-       terms (prepayment, confirm window) and holds the stock for its order, all lines or none;
-       shipping prices the chosen delivery method; totals by the domain. On any refusal every hold
-       made is released, the attempt deleted, and the checkout refused (409 naming the lines short)
+    2. read the listed shops' cart groups; per shop, ONE catalog call prices every line (never
+       the client's prices), tells the shop's terms (prepayment, confirm window) and holds the
+       stock for its order, all lines or none; shipping prices the chosen delivery method; totals
+       by the domain. On any refusal every hold made is released, the attempt deleted, and the
+       checkout refused (409 naming the lines short)
     3. ONE transaction: the orders, their lines and `placed` history, `order.placed` events, the
        cart lines taken, the attempt marked `done` (it must still be `reserving`: see recovery)
     4. the catalog makes the holds final when it handles `order.placed` (sent through the outbox,
@@ -129,7 +130,7 @@ def _views(orders: list[Order], caller, token) -> dict[str, Any]:
     return result
 
 
-# 1. What each shop's order will be --------------------------------------------------------------
+# 2. What each shop's order will be (the body's own checks come first) ----------------------------
 def _check_listing(caller, body) -> None:
     """What the body alone can refuse, before anything is written."""
     if body.get("promo_code"):
@@ -209,7 +210,7 @@ def _plan(catalog: Catalog, shipping: Shipping, body, order_id: str, shop: dict,
             "currency": currency}
 
 
-# 2. The attempt, 3. its failure ------------------------------------------------------------------
+# 1. The attempt, and its undoing when the checkout is refused ------------------------------------
 def _start(db, caller, owner, key, digest, order_ids, token) -> str | None:
     """Record the attempt before reserving; None when the same key won a race."""
     attempt_id = str(uuid.uuid4())
@@ -237,7 +238,7 @@ def _abandon(db, catalog: Catalog, attempt_id: str, reserved: list[str]) -> None
             session.delete(attempt)
 
 
-# 4. The orders, in one transaction ---------------------------------------------------------------
+# 3. The orders, in one transaction ---------------------------------------------------------------
 def _write_orders(db, recorder, caller, body, attempt_id, plans, token) -> dict[str, Any]:
     now = clock.now()
     guest = body.get("guest") or {}
