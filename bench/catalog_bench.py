@@ -84,8 +84,12 @@ def seeded_products() -> int:
 
 
 def prepare(products: int, reseed: bool) -> str:
-    """The seeded database, reused when it already holds `products` products."""
+    """The seeded database, reused when it already holds `products` products (brought up to the
+    catalog's latest migration)."""
     if not reseed and seeded_products() == products:
+        from services.common import migrations
+
+        migrations.upgrade("catalog", database_url())
         return f"reused {DATABASE} ({products} products)"
     from atelier.seed import seed
 

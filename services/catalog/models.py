@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import new_metadata
-from services.common.kernel_tables import add_kernel_tables
+from services.common.kernel_tables import SEQ, add_kernel_tables
 
 ID = String(36)
 LISTED_PG = text("listed")
@@ -203,3 +203,16 @@ class ReservationLine(Base):
     quantity: Mapped[int] = mapped_column(Integer, nullable=False)
     # whether the product's stock was tracked when reserved: only those units are held
     tracked: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class ProductView(Base):
+    """A visitor's view of a product page, waiting to be added to its product's `views`.
+
+    A view only appends here: the product's row (and every index entry of it, since popularity is
+    indexed) is rewritten once per batch by `fold_views`, not once per page, so visitors of a
+    popular product do not queue on its row lock."""
+
+    __tablename__ = "product_views"
+
+    seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    product_id: Mapped[str] = mapped_column(ID)

@@ -20,10 +20,17 @@ from services.catalog.actions import (
 from services.catalog.domain.categories import all_categories
 from services.common import health
 from services.common.caller import CallerProvider
-from services.common.db import Database
+from services.common.db import Database, is_sqlite
 from services.common.messaging import event_handler
 from services.common.outbox import Outbox
 from services.common.rpc import rpc
+from services.common.settings import env
+from services.common.timers import ConfiguredTimer
+
+
+def views_fold_seconds() -> float:
+    """How often page views are added to their products (`CATALOG_VIEWS_FOLD_SECONDS`)."""
+    return env().float("CATALOG_VIEWS_FOLD_SECONDS", 1.0)
 
 
 class CatalogService:
@@ -217,3 +224,12 @@ class CatalogService:
     @event_handler("cart.item_added")
     def on_cart_item_added(self, session, event):
         effects.cart_item_added(session, event)
+
+    # Timers -------------------------------------------------------------------------------------
+    @ConfiguredTimer.decorator(read_interval=views_fold_seconds)
+    def fold_views(self):
+        skip_locked = not is_sqlite(self.db.engine)
+        while True:
+            with self.db.transaction() as session:
+                if effects.fold_views(session, skip_locked=skip_locked) < effects.VIEWS_BATCH:
+                    return

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 
-from nameko.timer import Timer
-
 from services.common import health
 from services.common.caller import CallerProvider
 from services.common.db import Database
@@ -20,6 +18,7 @@ from services.common.messaging import event_handler
 from services.common.outbox import Outbox
 from services.common.paging import PageRequest
 from services.common.rpc import RpcProxy, rpc
+from services.common.timers import ConfiguredTimer
 
 from . import schemas, settings
 from .actions import (
@@ -36,17 +35,6 @@ from .actions import (
 from .ports import Catalog, Shipping
 
 log = logging.getLogger(__name__)
-
-
-class ConfiguredTimer(Timer):
-    """A timer whose interval is read from the settings when the service starts, not at import."""
-
-    def __init__(self, read_interval, **kwargs):
-        self.read_interval = read_interval
-        super().__init__(interval=None, **kwargs)
-
-    def setup(self):
-        self.interval = self.read_interval()
 
 
 def _page(query) -> PageRequest:

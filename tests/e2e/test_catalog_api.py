@@ -13,6 +13,7 @@ import pytest
 
 from gateway.identity import create_admin
 from tests.support.api import Api, User
+from tests.support.harness import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -174,6 +175,8 @@ def test_products_with_options_discount_and_wholesale_are_priced_as_the_seed_say
 
     # The owner sees stats; others' views are counted, the owner's are not.
     ok(api.call("GET", f"/products/{sale['id']}", seller))
+    wait_for(lambda: ok(api.call("GET", f"/products/{sale['id']}", seller))["stats"]["views"] == 1,
+             message="the visitor's view counted")
     own = ok(api.call("GET", f"/products/{sale['id']}", seller))
     assert own["stats"]["views"] == 1 and own["listed"] is True
     assert own["stock"]["on_hand"] == 5

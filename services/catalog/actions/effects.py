@@ -14,6 +14,9 @@ order.cancelled / order.expired          the order's stock is released
 order.shipped                            the order's units leave the quantity on hand
 review.posted                            review count and rating sum of each product reviewed
 cart.item_added                          a cart add (popularity)
+
+Product page views are not events: each is appended to `product_views`, and `fold_views` (a timer)
+adds them to their products' counters in batches.
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ import logging
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from services.catalog.domain.shops import status_from_sanctions
-from services.catalog.models import Product, Sanction, Shop
+from services.catalog.models import Product, ProductView, Sanction, Shop
 from services.common.errors import Conflict
 from services.common.events import Event
 from services.common.outbox import EventRecorder
@@ -149,6 +152,25 @@ def review_posted(session: Session, event: Event) -> None:
 
 def cart_item_added(session: Session, event: Event) -> None:
     _bump(session, [str(event.data["product_id"])], cart_adds=1)
+
+
+VIEWS_BATCH = 5_000
+
+
+def fold_views(session: Session, *, skip_locked: bool) -> int:
+    """Take up to `VIEWS_BATCH` logged views off the log and add them to their products, in this
+    transaction: a view is counted once, whichever replica folds it (`skip_locked` lets replicas
+    fold disjoint views side by side on PostgreSQL). The number of views folded."""
+    oldest = select(ProductView.seq).order_by(ProductView.seq).limit(VIEWS_BATCH)
+    if skip_locked:
+        oldest = oldest.with_for_update(skip_locked=True)
+    taken = session.execute(
+        delete(ProductView).where(ProductView.seq.in_(oldest.scalar_subquery()))
+        .returning(ProductView.product_id)
+    ).scalars().all()
+    for product_id, views in Counter(taken).items():
+        _bump(session, [product_id], views=views)
+    return len(taken)
 
 
 _PENDING_BUMPS = "catalog.pending_bumps"

@@ -23,7 +23,13 @@ from services.catalog.domain.model import SaleMode, StockMode
 from services.catalog.domain.pricing import effective_price
 from services.catalog.domain.products import ProductDraft, validate_product_draft
 from services.catalog.domain.stock import on_hand_for_available
-from services.catalog.models import GlobalOption, Product, ProductCharacteristic, Shop
+from services.catalog.models import (
+    GlobalOption,
+    Product,
+    ProductCharacteristic,
+    ProductView,
+    Shop,
+)
 from services.catalog.schemas import LabelsIn, ProductIn, ProductPatch, load
 from services.common.caller import Caller
 from services.common.money import Money
@@ -167,8 +173,8 @@ def _record_change(session: Session, events: EventRecorder, product: Product,
 
 
 def _count_view(session: Session, product: Product, shop: Shop) -> None:
-    product.views = (product.views or 0) + 1
-    signals.refresh(product, shop)
+    """Appended to the view log; `effects.fold_views` adds it to the product within seconds."""
+    session.execute(insert(ProductView).values(product_id=product.id))
 
 
 def _checked(session: Session, shop: Shop,

@@ -3,9 +3,11 @@ field and write nothing), what the product page shows, prices, options, collecti
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.integration.catalog.support import Caller, product_body
@@ -226,13 +228,50 @@ def test_changes_record_their_events(amqp, seller, shop):
 
 def test_views_are_counted_for_visitors_only(seller, shop, anyone):
     created = seller.catalog.create_product(shop["id"], product_body())
+    before = seller.catalog.get_product(created["id"])["stats"]["popularity"]
 
     anyone.catalog.get_product(created["id"], True)
     anyone.catalog.record_view(created["id"])
     seller.catalog.get_product(created["id"], True)
 
-    stats = seller.catalog.get_product(created["id"])["stats"]
-    assert stats["views"] == 2 and stats["popularity"] > 0
+    def stats():
+        return seller.catalog.get_product(created["id"])["stats"]
+
+    # Views are logged and added to the product in batches, within a second or so.
+    wait_for(lambda: stats()["views"] == 2, message="both visitors' views counted")
+    assert stats()["popularity"] > before
+    seller.catalog.get_product(created["id"], True)
+    anyone.catalog.get_product(created["id"], True)
+    wait_for(lambda: stats()["views"] == 3, message="the third visitor's view counted")
+
+
+def test_many_visitors_at_once_are_each_counted_once(amqp, seller, shop):
+    created = seller.catalog.create_product(shop["id"], product_body())
+    visitors = 24
+    proxies = [ClusterRpcProxy({"AMQP_URI": amqp}, timeout=60) for _ in range(visitors)]
+    clients = [proxy.start() for proxy in proxies]
+    start = threading.Barrier(visitors)
+
+    def visit(client):
+        start.wait(30)
+        for _ in range(5):
+            client.catalog.get_product(created["id"], True)
+
+    threads = [threading.Thread(target=visit, args=(client,)) for client in clients]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        for proxy in proxies:
+            proxy.stop()
+
+    def views():
+        return seller.catalog.get_product(created["id"])["stats"]["views"]
+
+    wait_for(lambda: views() >= visitors * 5, message="every view counted")
+    assert views() == visitors * 5
 
 
 # Prices -----------------------------------------------------------------------------------------
