@@ -15,8 +15,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from nameko.timer import Timer
-
 from services.common import clock, health
 from services.common.caller import CallerProvider
 from services.common.db import Database
@@ -24,6 +22,7 @@ from services.common.errors import ServiceError
 from services.common.messaging import event_handler
 from services.common.outbox import Outbox
 from services.common.rpc import rpc
+from services.common.timers import ConfiguredTimer
 
 from . import settings
 from .actions import deadlines, methods, quotes, shipments, tracking
@@ -34,17 +33,6 @@ from .schemas import InvalidRequest, uuid_text
 log = logging.getLogger(__name__)
 
 SELLERS = ("seller", "admin")
-
-
-class ConfiguredTimer(Timer):
-    """A timer whose interval is read from the settings when the service starts, not at import."""
-
-    def __init__(self, read_interval, **kwargs):
-        self.read_interval = read_interval
-        super().__init__(interval=None, **kwargs)
-
-    def setup(self):
-        self.interval = self.read_interval()
 
 
 every = ConfiguredTimer.decorator

@@ -5,6 +5,7 @@ exchange exactly as the relay publishes them."""
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from typing import Any
 
@@ -80,3 +81,24 @@ def _typed_errors() -> None:
 
 
 _typed_errors()
+
+
+def all_at_once(amqp_uri: str, count: int, act) -> None:
+    """`act(client)` in `count` threads, each with an RPC client of its own, released together."""
+    proxies = [ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=60) for _ in range(count)]
+    clients = [proxy.start() for proxy in proxies]
+    start = threading.Barrier(count)
+
+    def run(client) -> None:
+        start.wait(30)
+        act(client)
+
+    threads = [threading.Thread(target=run, args=(client,)) for client in clients]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        for proxy in proxies:
+            proxy.stop()

@@ -3,14 +3,12 @@ field and write nothing), what the product page shows, prices, options, collecti
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
-from tests.integration.catalog.support import Caller, product_body
+from tests.integration.catalog.support import Caller, all_at_once, product_body
 from tests.support.harness import wait_for
 from tests.support.tap import EventTap
 
@@ -248,24 +246,12 @@ def test_views_are_counted_for_visitors_only(seller, shop, anyone):
 def test_many_visitors_at_once_are_each_counted_once(amqp, seller, shop):
     created = seller.catalog.create_product(shop["id"], product_body())
     visitors = 24
-    proxies = [ClusterRpcProxy({"AMQP_URI": amqp}, timeout=60) for _ in range(visitors)]
-    clients = [proxy.start() for proxy in proxies]
-    start = threading.Barrier(visitors)
 
     def visit(client):
-        start.wait(30)
         for _ in range(5):
             client.catalog.get_product(created["id"], True)
 
-    threads = [threading.Thread(target=visit, args=(client,)) for client in clients]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-    finally:
-        for proxy in proxies:
-            proxy.stop()
+    all_at_once(amqp, visitors, visit)
 
     def views():
         return seller.catalog.get_product(created["id"])["stats"]["views"]

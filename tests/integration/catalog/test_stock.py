@@ -3,14 +3,12 @@ concurrency, released by a cancelled or expired order and taken off the shelf wh
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.errors import Conflict, Invalid, NotFound
-from tests.integration.catalog.support import product_body, publish
+from tests.integration.catalog.support import all_at_once, product_body, publish
 from tests.support.harness import wait_for
 
 pytestmark = pytest.mark.integration
@@ -208,15 +206,10 @@ def test_checkout_s_hold_refuses_a_shortage_and_holds_nothing(seller, shop, anyo
 @pytest.mark.parametrize("call", ["reserve", "hold_for_order"])
 def test_fifty_buyers_racing_for_the_last_ten_units_never_oversell(amqp, seller, shop, call):
     mug = tracked(seller, shop, LAST_UNITS)
-    proxies = [ClusterRpcProxy({"AMQP_URI": amqp}, timeout=60) for _ in range(BUYERS)]
-    clients = [proxy.start() for proxy in proxies]
-    start = threading.Barrier(BUYERS)
     outcomes: list[str] = []
-    orders: list[str] = []
 
     def buy(client):
         order = order_id()
-        start.wait(30)
         try:
             if call == "reserve":
                 client.catalog.reserve(order, [{"product_id": mug["id"], "quantity": 1}])
@@ -227,17 +220,8 @@ def test_fifty_buyers_racing_for_the_last_ten_units_never_oversell(amqp, seller,
             outcomes.append(refused.code)
         else:
             outcomes.append("reserved")
-            orders.append(order)
 
-    threads = [threading.Thread(target=buy, args=(client,)) for client in clients]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-    finally:
-        for proxy in proxies:
-            proxy.stop()
+    all_at_once(amqp, BUYERS, buy)
 
     assert outcomes.count("reserved") == LAST_UNITS
     assert outcomes.count("out_of_stock") == BUYERS - LAST_UNITS
