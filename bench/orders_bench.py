@@ -192,8 +192,10 @@ def _check_out(clients: list[_Client], plan: list[list[tuple[str, str, str]]],
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
+    shops_of = dict(zip(clients, plan, strict=True))
+
     def buyer(client: _Client) -> None:
-        shops = plan[clients.index(client)]
+        shops = shops_of[client]
         while shops and time.monotonic() < stop_at:
             shop_id, _product_id, method_id = shops.pop(0)
             started_wall = datetime.now(UTC)

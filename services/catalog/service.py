@@ -20,7 +20,7 @@ from services.catalog.actions import (
 from services.catalog.domain.categories import all_categories
 from services.common import health
 from services.common.caller import CallerProvider
-from services.common.db import Database, is_sqlite
+from services.common.db import Database
 from services.common.messaging import event_handler
 from services.common.outbox import Outbox
 from services.common.rpc import rpc
@@ -228,8 +228,7 @@ class CatalogService:
     # Timers -------------------------------------------------------------------------------------
     @ConfiguredTimer.decorator(read_interval=views_fold_seconds)
     def fold_views(self):
-        skip_locked = not is_sqlite(self.db.engine)
         while True:
             with self.db.transaction() as session:
-                if effects.fold_views(session, skip_locked=skip_locked) < effects.VIEWS_BATCH:
+                if effects.fold_views(session) < effects.VIEWS_BATCH:
                     return

@@ -157,13 +157,13 @@ def cart_item_added(session: Session, event: Event) -> None:
 VIEWS_BATCH = 5_000
 
 
-def fold_views(session: Session, *, skip_locked: bool) -> int:
+def fold_views(session: Session) -> int:
     """Take up to `VIEWS_BATCH` logged views off the log and add them to their products, in this
-    transaction: a view is counted once, whichever replica folds it (`skip_locked` lets replicas
-    fold disjoint views side by side on PostgreSQL). The number of views folded."""
-    oldest = select(ProductView.seq).order_by(ProductView.seq).limit(VIEWS_BATCH)
-    if skip_locked:
-        oldest = oldest.with_for_update(skip_locked=True)
+    transaction: a view is counted once, whichever replica folds it (on PostgreSQL, `SKIP LOCKED`
+    lets replicas fold disjoint views side by side; SQLite has one writer and no such clause).
+    The number of views folded."""
+    oldest = (select(ProductView.seq).order_by(ProductView.seq).limit(VIEWS_BATCH)
+              .with_for_update(skip_locked=True))
     taken = session.execute(
         delete(ProductView).where(ProductView.seq.in_(oldest.scalar_subquery()))
         .returning(ProductView.product_id)

@@ -77,12 +77,13 @@ def reserve(session: Session, order_id: Any, lines: Any) -> dict[str, Any]:
     existing = _find(session, key)  # a concurrent call with this order id may have won the locks
     if existing is not None:
         return payload(session, existing)
-    levels = {
-        row.id: StockLevel(row.id, StockMode(row.stock_mode), row.stock_on_hand or 0,
-                           row.stock_reserved)
-        for row in rows if row.listed
-    }
-    return _hold(session, key, wanted, levels)
+    return _hold(session, key, wanted, _levels(row for row in rows if row.listed))
+
+
+def _levels(products) -> dict[str, StockLevel]:
+    """The stock levels of products (rows or loaded products), by id."""
+    return {p.id: StockLevel(p.id, StockMode(p.stock_mode), p.stock_on_hand or 0, p.stock_reserved)
+            for p in products}
 
 
 class StockMoved(Exception):
@@ -152,11 +153,8 @@ def hold_for_order(session: Session, body: Any, *, lock: bool = False) -> dict[s
     if existing is not None:
         held = payload(session, existing)
     else:
-        levels = {product.id: StockLevel(product.id, StockMode(product.stock_mode),
-                                         product.stock_on_hand or 0, product.stock_reserved)
-                  for product, _shop in rows}
         wanted = [Line(line["product_id"], line["quantity"]) for line in priced]
-        held = _hold(session, key, wanted, levels)
+        held = _hold(session, key, wanted, _levels(product for product, _shop in rows))
     rules = shop.rules or {}
     terms = {"shop_id": shop.id, "owner_id": shop.owner_id, "currency": shop.currency,
              "status": shop.status, "confirm_days": rules.get("confirm_days"),
