@@ -144,9 +144,10 @@ class Db:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for a read of one statement, outside any transaction: no BEGIN and COMMIT
-        round trips, no lock (SQLite's write lock included). Each statement sees what is committed
-        when it runs, so a read of several statements that must agree uses `transaction()`."""
+        """A session outside any transaction: no BEGIN and COMMIT round trips, no lock (SQLite's
+        write lock included). Each statement sees what is committed when it runs, and a write
+        commits by itself as it runs; so reads of several statements that must agree, and writes
+        that must all happen or none, use `transaction()`."""
         with self._read_engine.connect() as conn, Session(bind=conn) as session:
             yield session
 

@@ -83,16 +83,29 @@ def find_product(session: Session, product_id: object, *, lock: bool = False) ->
     return session.execute(query).scalar_one_or_none()
 
 
+def find_product_and_shop(session: Session, product_id: object,
+                          *, lock: bool = False) -> tuple[Product, Shop] | None:
+    """A product and its shop in one query (with `lock`, the product's row is locked)."""
+    key = as_uuid(product_id)
+    if key is None:
+        return None
+    query = select(Product, Shop).join(Shop, Shop.id == Product.shop_id).where(Product.id == key)
+    if lock:
+        query = query.with_for_update(of=Product)
+    row = session.execute(query).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
 def product_not_found() -> NotFound:
     return NotFound("There is no such product.", "product_not_found")
 
 
 def owned_product(session: Session, caller: Caller, product_id: object,
                   *, lock: bool = False) -> tuple[Product, Shop]:
-    product = find_product(session, product_id, lock=lock)
-    if product is None:
+    found = find_product_and_shop(session, product_id, lock=lock)
+    if found is None:
         raise product_not_found()
-    shop = session.get(Shop, product.shop_id)
+    product, shop = found
     if not is_owner(caller, shop):
         raise Forbidden("Only the shop's owner may change its products.", "not_owner")
     return product, shop
@@ -100,10 +113,10 @@ def owned_product(session: Session, caller: Caller, product_id: object,
 
 def visible_product(session: Session, caller: Caller, product_id: object) -> tuple[Product, Shop]:
     """A product the caller may see: listed, or the caller's own (or an admin's view)."""
-    product = find_product(session, product_id)
-    if product is None:
+    found = find_product_and_shop(session, product_id)
+    if found is None:
         raise product_not_found()
-    shop = session.get(Shop, product.shop_id)
+    product, shop = found
     if not (product.listed or is_owner(caller, shop) or caller.is_admin):
         raise product_not_found()
     return product, shop

@@ -41,22 +41,36 @@ CARD_COLUMNS = (
 def list_products(session: Session, query: Any) -> dict[str, Any]:
     params = load(ListQuery, query or {}, detail="The listing query is not valid.")
     page = PageRequest(params["page"], params["per_page"])
-    conditions = filters(params)
-    order = parse_sort(params["sort"])
-    rows = session.execute(
-        _ordered(select(*CARD_COLUMNS).where(*conditions), order)
-        .limit(page.per_page).offset(page.offset)
-    ).all()
-    matching = select(Product.id).where(*conditions)
-    if params.get("q"):  # a substring search rechecks every match: count the first ones only
-        matching = matching.limit(SEARCH_COUNT_CAP + 1)
-    total = session.execute(select(func.count()).select_from(matching.subquery())).scalar()
+    statement, counted = statements(params, page)
+    connection = session.connection()
+    rows = connection.execute(statement).all()
+    if rows:
+        total = rows[0].total
+    elif page.offset:
+        total = connection.execute(counted).scalar_one()
+    else:
+        total = 0
     moment = now()
     body = page.page_of([card_payload(row, moment) for row in rows], min(total, SEARCH_COUNT_CAP)
                         if params.get("q") else total)
     if params.get("q") and total > SEARCH_COUNT_CAP:
         body["total_capped"] = True
     return body
+
+
+def statements(params: dict[str, Any], page: PageRequest) -> tuple[Select, Select]:
+    """The page's statement, whose rows each carry the count of every match (an uncorrelated
+    scalar subquery, which the database evaluates once: one round trip for the page and its
+    total), and that count alone, for a page past the end, which has no row to carry it."""
+    conditions = filters(params)
+    matching = select(Product.id).where(*conditions)
+    if params.get("q"):  # a substring search rechecks every match: count the first ones only
+        matching = matching.limit(SEARCH_COUNT_CAP + 1)
+    counted = select(func.count()).select_from(matching.subquery())
+    rows = select(*CARD_COLUMNS, counted.scalar_subquery().label("total")).where(*conditions)
+    statement = (_ordered(rows, parse_sort(params["sort"]))
+                 .limit(page.per_page).offset(page.offset))
+    return statement, counted
 
 
 def filters(params: dict[str, Any]) -> list[ColumnElement[bool]]:

@@ -174,7 +174,7 @@ def _record_change(session: Session, events: EventRecorder, product: Product,
 
 def _count_view(session: Session, product: Product, shop: Shop) -> None:
     """Appended to the view log; `effects.fold_views` adds it to the product within seconds."""
-    session.execute(insert(ProductView).values(product_id=product.id))
+    session.connection().execute(insert(ProductView).values(product_id=product.id).inline())
 
 
 def _checked(session: Session, shop: Shop,

@@ -88,6 +88,11 @@ def test_pages_and_cards(anyone, shop, products):
     assert vase["effective_price"] == {"amount": 150000, "currency": "RUB"}
     assert vase["labels"] == ["new", "discount"]
     assert plate["price"] is None and plate["effective_price"] is None
+    past_the_end = anyone.catalog.list_products({"shop_id": shop["id"], "page": 3,
+                                                 "per_page": 2})
+    assert (past_the_end["items"], past_the_end["total"]) == ([], 4)
+    nothing = anyone.catalog.list_products({"shop_id": shop["id"], "q": "teapot"})
+    assert (nothing["items"], nothing["total"]) == ([], 0)
     with pytest.raises(Invalid) as refused:
         anyone.catalog.list_products({"per_page": 101, "page": 0, "colour": "red"})
     assert set(refused.value.errors) == {"per_page", "page", "colour"}
