@@ -77,7 +77,7 @@ def get_product(session: Session, caller: Caller, product_id: Any,
     product, shop = visible_product(session, caller, product_id)
     owner = is_owner(caller, shop)
     if count_view and not owner:
-        _count_view(session, product, shop)
+        _count_view(session, product.id)
     options = global_options_of(session, shop.id, list(product.global_option_ids))
     return product_payload(product, shop, options, owner=owner, now=now())
 
@@ -85,7 +85,7 @@ def get_product(session: Session, caller: Caller, product_id: Any,
 def record_view(session: Session, caller: Caller, product_id: Any) -> None:
     product, shop = visible_product(session, caller, product_id)
     if not is_owner(caller, shop):
-        _count_view(session, product, shop)
+        _count_view(session, product.id)
 
 
 def update_product(session: Session, events: EventRecorder, caller: Caller, product_id: Any,
@@ -172,9 +172,9 @@ def _record_change(session: Session, events: EventRecorder, product: Product,
                       aggregate_id=product.id)
 
 
-def _count_view(session: Session, product: Product, shop: Shop) -> None:
+def _count_view(session: Session, product_id: str) -> None:
     """Appended to the view log; `effects.fold_views` adds it to the product within seconds."""
-    session.connection().execute(insert(ProductView).values(product_id=product.id).inline())
+    session.connection().execute(insert(ProductView).values(product_id=product_id).inline())
 
 
 def _checked(session: Session, shop: Shop,

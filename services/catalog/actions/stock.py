@@ -4,7 +4,8 @@
                               that falls short: {product_id, requested, available}
     hold_for_order(...)       checkout's call: the lines priced, the shop's terms and `reserve`,
                               in one transaction
-    commit(order_id)          the order is placed: the hold is final (`order.placed` does it too)
+    commit(order_id)          the order is placed: the hold is final
+    make_final(order_id)      the same for `order.placed`, in one UPDATE; never refuses
     release(order_id)         cancelled or expired: the units come back
     fulfil(order_id)          shipped (`order.shipped`): the units leave the quantity on hand
 
