@@ -20,8 +20,10 @@ counts a view, as the page does), twice:
   `GET /api/v1/products/{id}` anonymously: from wrk when it is installed (`apt-get install wrk`),
   else from Python clients in two processes, which take a larger share of the two cores.
 Then EXPLAIN ANALYZE of each listing's statement (the page, with the total as a subquery), showing
-the indexes used. Targets: p99 < 100 ms for listings and < 30 ms for a product page. Figures are printed,
-never asserted.
+the indexes used. Targets: p99 < 100 ms for listings and < 30 ms for a product page. Last, with
+`--http` and every scenario, the reference example's product GET built from the stack's stock
+parts (bench/reference.py) under the same load, for reading the product page against. Figures are
+printed, never asserted.
 """
 
 from __future__ import annotations
@@ -376,6 +378,21 @@ def explain() -> list[tuple[str, str]]:
 CPU_GROUPS = ("catalog", "gateway", "PostgreSQL", "RabbitMQ")
 
 
+def _reference_get(amqp_uri: str, clients: int, seconds: float) -> list[str]:
+    """The reference example's product GET on the stack's stock parts (bench/reference.py), on a
+    database of its own, with the catalog and gateway idle: its HTTP req/s, p50 and p99."""
+    from bench import reference
+
+    database = f"atelier_reference_bench_{uuid.uuid4().hex[:8]}"
+    _admin(f'CREATE DATABASE "{database}"')
+    try:
+        got = reference.measure(amqp_uri, f"{PG_ADMIN.rsplit('/', 1)[0]}/{database}", clients,
+                                seconds, which=("get",))["get"]
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    return [f"{got['rps']:.0f}", f"{got['p50']:.1f}", f"{got['p99']:.1f}"]
+
+
 def _per_request(cpu_ms: dict[str, float], requests: int) -> list[str]:
     per = [cpu_ms[group] / max(requests, 1) for group in CPU_GROUPS]
     return [f"{ms:.2f}" for ms in per] + [f"{sum(per):.2f}"]
@@ -426,6 +443,9 @@ def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
                          f"< {target}", rpc["errors"] + via["errors"]])
             print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)
         plans = explain()
+        if http and not only:
+            rows.append(["reference shape: product GET (bench/reference.py)", "–", "–", "–",
+                         *_reference_get(amqp_uri, clients, seconds), "–", "–"])
     finally:
         if gateway_proc is not None:
             stop(gateway_proc)

@@ -18,7 +18,9 @@ latency runs from the moment the checkout request was sent. The CPU time each pr
 the checkouts (from /proc), divided by the checkouts made, shows where a checkout's cost lies and
 what two cores allow at most. Measured in the same run before the load: raw RabbitMQ publishing
 with confirms and raw PostgreSQL INSERT+COMMIT (as bench/relay_bench measures them), printed beside
-DESIGN.md's reference figures. Prints figures, asserts nothing.
+DESIGN.md's reference figures, and the reference example's order create built from the stack's
+stock parts (bench/reference.py), with as many clients for as long. Prints figures, asserts
+nothing.
 
     .venv/bin/python -m bench.orders_bench [--buyers 16] [--seconds 20] [--shops 150]
 """
@@ -39,6 +41,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from bench import reference
 from bench.common import CpuMeter, machine, percentile, table
 from bench.relay_bench import raw_pg_insert, raw_publish_confirm
 from services.common.db import make_engine
@@ -249,6 +252,8 @@ def run(buyers: int = 16, seconds: float = 20.0, shop_count: int = 150) -> str:
     try:
         publish_rate = raw_publish_confirm(vhost.uri, 3000)
         insert_rate = raw_pg_insert(dbs.url("raw"), 3000)
+        shape = reference.measure(vhost.uri, dbs.url("reference"), buyers, seconds,
+                                  which=("create",))["create"]
 
         for service in ("catalog", "shipping", "orders"):
             system.start(service, wait=False)
@@ -292,6 +297,10 @@ def run(buyers: int = 16, seconds: float = 20.0, shop_count: int = 150) -> str:
              f"{publish_rate:,.0f} msg/s"],
             ["raw PostgreSQL INSERT+COMMIT (1 client), before the load",
              f"{insert_rate:,.0f} rows/s"],
+            ["reference shape's order create, before the load (bench/reference.py: 2 RPCs, "
+             "one transaction, one event consumed; nothing else)",
+             f"{shape['rps']:.0f}/s, p50 / p99 {shape['p50']:.0f} / {shape['p99']:.0f} ms, "
+             f"{shape['cpu_ms']:.1f} ms CPU each"],
             [f"checkouts/s ({buyers} buyers, target ≥ 150)",
              f"{len(call_ms) / result['elapsed']:.0f}"],
             ["POST /checkout HTTP p50 / p99 ms", _ms(call_ms)],
