@@ -3,7 +3,8 @@
 Measured beside, in the same run: raw RabbitMQ publishing with confirms (kombu, one publisher; each
 publish waits for its confirm, the reference of DESIGN.md and of the target), the same with confirms
 awaited per batch of 200 (the relay's way, the broker's ceiling for it) and raw PostgreSQL
-single-row INSERT+COMMIT (one client). Reproduce with:
+single-row INSERT+COMMIT (one client). Last, what an idle relay costs: one `atelier relay` over six
+empty outboxes for 10 s (its CPU, PostgreSQL's, and the transactions it makes). Reproduce with:
 
     .venv/bin/python -m bench.relay_bench [--events 4000]
 """
@@ -25,7 +26,7 @@ import psycopg2
 from kombu import Connection, Exchange, Producer, Queue
 from sqlalchemy import func, select
 
-from bench.common import machine, percentile, table
+from bench.common import CpuMeter, machine, percentile, table
 from services.common import clock
 from services.common.db import make_engine
 from services.common.relay import BatchConfirms
@@ -126,6 +127,41 @@ class ReceivedCounter:
         self.engine.dispose()
 
 
+def idle_cost(amqp_uri: str, dbs_factory, tmp: Path, outboxes: int = 6,
+              seconds: float = 10.0) -> tuple[float, float, float]:
+    """One `atelier relay` over `outboxes` empty outboxes (a database each, as the six services
+    have), left idle for `seconds`: its CPU and PostgreSQL's in ms per second, and the
+    transactions it makes per second (PostgreSQL's commit counts for those databases)."""
+    names = [f"idle{n}" for n in range(outboxes)]
+    urls = {name: dbs_factory.url(name) for name in names}
+    for url in urls.values():
+        probes.create_tables(probes.producer_metadata, url)
+    env = {f"{name.upper()}_DATABASE_URL": url for name, url in urls.items()}
+    relay = harness.relay_process(names, env, tmp, amqp_uri).start()
+    datnames = [url.rsplit("/", 1)[1] for url in urls.values()]
+
+    def commits() -> int:
+        with psycopg2.connect(harness.PG_ADMIN_DSN) as conn, conn.cursor() as cur:
+            cur.execute("SELECT sum(xact_commit) FROM pg_stat_database WHERE datname = ANY(%s)",
+                        (datnames,))
+            return int(cur.fetchone()[0])
+
+    try:
+        harness.wait_for(lambda: relay.logs().count(" started") >= outboxes,
+                         timeout=60, message="the idle relay to start")
+        threading.Event().wait(2.0)  # past the first look of each loop
+        meter = CpuMeter({"relay": [relay.proc.pid]}, {"PostgreSQL": "postgres:"})
+        before = commits()
+        meter.start()
+        threading.Event().wait(seconds)
+        cpu = meter.ms_by_group()
+        # pg_stat_database lags by up to PGSTAT_MIN_INTERVAL (1 s); `commits` reads it at the end.
+        transactions = (commits() - before) / seconds
+    finally:
+        relay.stop()
+    return cpu["relay"] / seconds, cpu["PostgreSQL"] / seconds, transactions
+
+
 def run(events: int = 4000) -> str:
     tmp = Path(tempfile.mkdtemp(prefix="atelier-bench-"))
     vhost = harness.VirtualHost().create()
@@ -169,6 +205,8 @@ def run(events: int = 4000) -> str:
                          message="the steady events to be consumed")
         count_received.close()
         latencies = handled_latencies(dbs, since)
+        relay.stop()
+        idle_relay_ms, idle_pg_ms, idle_transactions = idle_cost(vhost.uri, dbs_factory, tmp)
     finally:
         for proc in reversed(started):
             proc.stop()
@@ -193,6 +231,10 @@ def run(events: int = 4000) -> str:
         f"Latency from outbox insert to the consumer's committed effect at a steady 200 events/s "
         f"({len(latencies)} events): p50 {percentile(latencies, 50) * 1000:.1f} ms, "
         f"p99 {percentile(latencies, 99) * 1000:.1f} ms.",
+        "",
+        f"Idle, one relay over six empty outboxes for 10 s: {idle_transactions:,.0f} "
+        f"transactions/s; CPU {idle_relay_ms:.1f} ms/s in the relay and {idle_pg_ms:.1f} ms/s in "
+        "PostgreSQL.",
     ]
     return "\n".join(report)
 

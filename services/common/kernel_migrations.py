@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from .kernel_tables import SEQ
+from .kernel_tables import OUTBOX_NOTIFY, OUTBOX_NOTIFY_DROP, SEQ
 
 
 def create_outbox_and_inbox() -> None:
@@ -44,3 +44,17 @@ def drop_outbox_and_inbox() -> None:
     op.drop_index("ix_outbox_pending_aggregate", table_name="outbox")
     op.drop_index("ix_outbox_pending", table_name="outbox")
     op.drop_table("outbox")
+
+
+def create_outbox_notify() -> None:
+    """PostgreSQL: a commit that added outbox rows wakes the relays (`kernel_tables.OUTBOX_NOTIFY`).
+    SQLite has no notifications; its relays poll."""
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in OUTBOX_NOTIFY:
+            op.execute(statement)
+
+
+def drop_outbox_notify() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in OUTBOX_NOTIFY_DROP:
+            op.execute(statement)

@@ -6,6 +6,7 @@ They are defined on the service's own metadata, so each service's Alembic histor
 from __future__ import annotations
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Column,
     DateTime,
@@ -15,11 +16,27 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
     text,
 )
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY.
 SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
+# On PostgreSQL a transaction that adds outbox rows notifies this channel when it commits (once,
+# however many rows), so relays publish at once instead of polling. NOTIFY reaches the listeners of
+# the same database only. Frozen like the migrations that run it: a change needs a new revision.
+OUTBOX_CHANNEL = "atelier_outbox"
+OUTBOX_NOTIFY = (
+    "CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN PERFORM pg_notify('{OUTBOX_CHANNEL}', ''); RETURN NULL; END $$",
+    "CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT "
+    "EXECUTE FUNCTION outbox_notify()",
+)
+OUTBOX_NOTIFY_DROP = (
+    "DROP TRIGGER IF EXISTS outbox_notify ON outbox",
+    "DROP FUNCTION IF EXISTS outbox_notify()",
+)
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -44,6 +61,8 @@ def outbox_table(metadata: MetaData) -> Table:
     )
     Index("ix_outbox_pending_aggregate", table.c.aggregate_id, table.c.seq,
           postgresql_where=text("sent_at IS NULL"), sqlite_where=text("sent_at IS NULL"))
+    for statement in OUTBOX_NOTIFY:  # for `create_all`; services get it from their migrations
+        event.listen(table, "after_create", DDL(statement).execute_if(dialect="postgresql"))
     return table
 
 

@@ -8,6 +8,11 @@ The rows of a batch are published back to back and their confirms awaited togeth
 "streaming confirms"), so a batch costs one broker round trip, not one per row; a nack or a lost
 connection fails the whole batch, which stays unsent and is published again.
 
+An idle relay waits for work. On PostgreSQL it LISTENs on `kernel_tables.OUTBOX_CHANNEL`, which a
+trigger on the outbox notifies when a transaction that added rows commits, so an event leaves as
+soon as it is committed; it also looks every `poll_interval` seconds, for anything a lost listening
+connection missed. On SQLite, which has no notifications, it looks every `idle_wait` seconds.
+
 Running two relays on one database is safe. On PostgreSQL each claims rows with
 `FOR UPDATE SKIP LOCKED`, and holds back an aggregate's rows while an earlier row of the same
 aggregate is claimed by the other, so order per aggregate holds. On SQLite the batch transaction
@@ -18,10 +23,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from select import select as wait_readable
 
 from kombu import Connection, Producer
 from sqlalchemy import MetaData, delete, func, select, update
@@ -31,7 +38,7 @@ from sqlalchemy.exc import DBAPIError
 
 from . import clock, failpoints, settings, topology
 from .db import is_sqlite, make_engine
-from .kernel_tables import outbox_table
+from .kernel_tables import OUTBOX_CHANNEL, outbox_table
 
 log = logging.getLogger("atelier.relay")
 
@@ -56,6 +63,7 @@ class Relay:
         *,
         batch_size: int = 200,
         idle_wait: float = 0.02,
+        poll_interval: float = 1.0,
         retention_hours: float = 72,
         confirm_timeout: float = 30.0,
     ):
@@ -64,6 +72,7 @@ class Relay:
         self.amqp_uri = amqp_uri
         self.batch_size = batch_size
         self.idle_wait = idle_wait
+        self.poll_interval = poll_interval
         self.retention_hours = retention_hours
         self.confirm_timeout = confirm_timeout
         self.stopping = threading.Event()
@@ -71,6 +80,7 @@ class Relay:
         self._producer: Producer | None = None
         self._confirms = BatchConfirms()
         self._last_prune = 0.0
+        self._wakeups = None if is_sqlite(engine) else Wakeups(engine, OUTBOX_CHANNEL)
 
     # -- broker ---------------------------------------------------------------------------------
     def _ensure_producer(self) -> Producer:
@@ -222,12 +232,80 @@ class Relay:
                 continue
             if published < self.batch_size:
                 self._prune()
-                self.stopping.wait(self.idle_wait)
+                self._wait_for_work()
         self._drop_connection()
+        if self._wakeups is not None:
+            self._wakeups.close()
         log.info("relay %s stopped", self.service)
+
+    def _wait_for_work(self) -> None:
+        if self._wakeups is None or not self._wakeups.wait(self.poll_interval):
+            self.stopping.wait(self.idle_wait)
 
     def stop(self) -> None:
         self.stopping.set()
+        if self._wakeups is not None:
+            self._wakeups.interrupt()
+
+
+class Wakeups:
+    """PostgreSQL notifications on `channel`, on a connection of the relay's own, outside its pool.
+
+    `wait(timeout)` returns True when a notification came, `interrupt()` was called, or `timeout`
+    passed; False at once when it cannot listen (the database is away; it tries again after
+    `retry_after` seconds), for the caller to wait as it would without notifications. Listening
+    starts on the first `wait` and again after a lost connection; the caller looks for work after
+    every return, so nothing notified meanwhile is missed."""
+
+    def __init__(self, engine: Engine, channel: str, retry_after: float = 5.0):
+        self.engine, self.channel, self.retry_after = engine, channel, retry_after
+        self._connection = None  # the DBAPI connection, listening
+        self._next_try = 0.0
+        self._driver_error = engine.dialect.loaded_dbapi.Error
+        self._read_end, self._write_end = os.pipe()
+
+    def _listen(self) -> bool:
+        if time.monotonic() < self._next_try:
+            return False
+        self._next_try = time.monotonic() + self.retry_after
+        try:
+            pooled = self.engine.raw_connection()
+            self._connection = pooled.driver_connection
+            pooled.detach()  # kept for as long as the relay runs; closed, not pooled, at the end
+            self._connection.autocommit = True
+            with self._connection.cursor() as cursor:
+                cursor.execute(f"LISTEN {self.channel}")
+        except (DBAPIError, self._driver_error) as exc:
+            log.warning("cannot listen for outbox notifications: %s", exc)
+            self.close()
+            return False
+        return True
+
+    def wait(self, timeout: float) -> bool:
+        if self._connection is None and not self._listen():
+            return False
+        ready, _, _ = wait_readable([self._connection, self._read_end], [], [], timeout)
+        if self._read_end in ready:
+            os.read(self._read_end, 64)
+        if self._connection in ready:
+            try:
+                self._connection.poll()
+                self._connection.notifies.clear()
+            except self._driver_error as exc:
+                log.warning("outbox notifications lost: %s", exc)
+                self.close()
+        return True
+
+    def interrupt(self) -> None:
+        os.write(self._write_end, b"x")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except self._driver_error:
+                log.debug("closing the listening connection failed", exc_info=True)
+        self._connection = None
 
 
 class BrokerUnavailable(Exception):
