@@ -29,7 +29,7 @@ from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from services.catalog.domain.shops import status_from_sanctions
-from services.catalog.models import Product, ProductView, Sanction, Shop
+from services.catalog.models import ProductView, Sanction, Shop
 from services.common.errors import Conflict
 from services.common.events import Event
 from services.common.outbox import EventRecorder
@@ -190,13 +190,5 @@ def _apply_bumps(session: Session) -> None:
     """The counters `_bump` gathered in this transaction, added and the products rescored (rows
     locked in id order). Sessions without any do nothing here."""
     pending = session.info.pop(_PENDING_BUMPS, None)
-    if not pending:
-        return
-    rows = session.execute(
-        select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
-        .where(Product.id.in_(sorted(pending))).order_by(Product.id).with_for_update(of=Product)
-    ).all()
-    for product, shop in rows:
-        for column, amount in pending[product.id].items():
-            setattr(product, column, (getattr(product, column) or 0) + amount)
-        signals.refresh(product, shop)
+    if pending:
+        signals.add_to_counters(session, pending)
