@@ -43,6 +43,7 @@ from nameko.events import EventDispatcher, event_handler
 from nameko.rpc import rpc
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select, update
 
+from bench.common import CpuMeter, machine, percentile
 from services.common.db import make_engine
 
 metadata = MetaData()
@@ -164,8 +165,6 @@ def _post_load(port: int, clients: int, seconds: float) -> dict:
         thread.join()
     elapsed = time.perf_counter() - began
     flat = [ms for per in latencies for ms in per]
-    from bench.common import percentile
-
     return {"n": len(flat), "rps": len(flat) / elapsed, "p50": percentile(flat, 50),
             "p99": percentile(flat, 99), "errors": sum(errors)}
 
@@ -177,7 +176,6 @@ def measure(amqp_uri: str, database_url: str, clients: int = 16, seconds: float 
     `p50`, `p99` (ms), `errors` and `cpu_ms` (per request, in all the processes that served it,
     without the load generator's)."""
     from bench.catalog_bench import measure_http
-    from bench.common import CpuMeter
     from bench.gateway_bench import free_port, gunicorn_cmd, request, start, stop, wait_until
 
     db = make_engine(database_url, pool_size=1)
@@ -231,7 +229,6 @@ def describe(result: dict) -> str:
 
 
 def main() -> None:
-    from bench.common import machine
     from tests.support import harness
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -141,10 +141,14 @@ def idle_cost(amqp_uri: str, dbs_factory, tmp: Path, outboxes: int = 6,
     datnames = [url.rsplit("/", 1)[1] for url in urls.values()]
 
     def commits() -> int:
-        with psycopg2.connect(harness.PG_ADMIN_DSN) as conn, conn.cursor() as cur:
-            cur.execute("SELECT sum(xact_commit) FROM pg_stat_database WHERE datname = ANY(%s)",
-                        (datnames,))
-            return int(cur.fetchone()[0])
+        conn = psycopg2.connect(harness.PG_ADMIN_DSN)
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT sum(xact_commit) FROM pg_stat_database "
+                            "WHERE datname = ANY(%s)", (datnames,))
+                return int(cur.fetchone()[0])
+        finally:
+            conn.close()  # a psycopg2 `with` block ends the transaction, not the connection
 
     try:
         harness.wait_for(lambda: relay.logs().count(" started") >= outboxes,

@@ -279,7 +279,7 @@ class Wakeups:
                 cursor.execute(f"LISTEN {self.channel}")
         except (DBAPIError, self._driver_error) as exc:
             log.warning("cannot listen for outbox notifications: %s", exc)
-            self.close()
+            self._disconnect()
             return False
         return True
 
@@ -295,13 +295,19 @@ class Wakeups:
                 self._connection.notifies.clear()
             except self._driver_error as exc:
                 log.warning("outbox notifications lost: %s", exc)
-                self.close()
+                self._disconnect()
         return True
 
     def interrupt(self) -> None:
         os.write(self._write_end, b"x")
 
     def close(self) -> None:
+        """For good: the listening connection and the pipe."""
+        self._disconnect()
+        os.close(self._read_end)
+        os.close(self._write_end)
+
+    def _disconnect(self) -> None:
         if self._connection is not None:
             try:
                 self._connection.close()
