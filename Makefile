@@ -34,8 +34,11 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m tests.support.infra
 	$(VENV)/bin/python -m bench
 
+# ruff, and import-linter's contracts (pyproject.toml): no service imports another, the gateway
+# imports only the core kernel, domain rules import no framework.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) var

@@ -45,7 +45,7 @@ def migrate(services: tuple[str, ...]) -> None:
 @click.option("--batch-size", default=200, show_default=True)
 def relay(services: tuple[str, ...], batch_size: int) -> None:
     """Publish the outboxes of SERVICES (default: all) to RabbitMQ until stopped."""
-    from services.common.relay import relay_for
+    from services.common.runtime.relay import relay_for
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     relays = [relay_for(s, batch_size=batch_size) for s in services or settings.SERVICES]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pika
 import pika.exceptions
 
-from services.common import topology
+from services.common.runtime import topology
 
 
 @dataclass

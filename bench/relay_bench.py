@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from bench.common import CpuMeter, machine, percentile, table
 from services.common import clock
 from services.common.db import make_engine
-from services.common.relay import BatchConfirms
+from services.common.runtime.relay import BatchConfirms
 from tests.integration.kernel import CONSUMER, probe_databases
 from tests.support import harness
 from tests.support import probe_services as probes

@@ -140,6 +140,8 @@ def rpc_context() -> dict[str, Any]:
     identity = g.get("identity")
     return {
         "request_id": g.get("request_id"),
+        # A command is applied once per id: the client's Idempotency-Key, else this request's id.
+        "command_id": request.headers.get("Idempotency-Key") or g.get("request_id"),
         "user_id": identity.user_id if identity else None,
         "roles": list(identity.roles) if identity else [],
     }

@@ -19,13 +19,11 @@ from services.catalog.actions import (
 )
 from services.catalog.domain.categories import all_categories
 from services.common import health
-from services.common.caller import CallerProvider
-from services.common.db import Database
-from services.common.messaging import event_handler
-from services.common.outbox import Outbox
-from services.common.rpc import rpc
+from services.common.runtime import CallerProvider, Database, Outbox
+from services.common.runtime.messaging import event_handler
+from services.common.runtime.rpc import rpc
+from services.common.runtime.timers import ConfiguredTimer
 from services.common.settings import env
-from services.common.timers import ConfiguredTimer
 
 
 def views_fold_seconds() -> float:

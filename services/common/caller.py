@@ -1,14 +1,14 @@
 """Who is calling: the identity the gateway authenticated, passed with every RPC as context data.
 
-The gateway sends `user_id`, `roles` and `request_id` (Nameko carries them as `nameko.<key>` AMQP
-headers); services enforce ownership with them. A call with no user is anonymous.
+The gateway sends `user_id`, `roles`, `request_id` (the request's X-Request-ID, for the logs) and
+`command_id` (the client's Idempotency-Key when it sent one, else the request id), which Nameko
+carries as `nameko.<key>` AMQP headers. Services enforce ownership with the identity, and apply a
+command once per `command_id` (`UnitOfWork.run_once`). A call with no user is anonymous.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from nameko.extensions import DependencyProvider
 
 from .errors import Forbidden
 
@@ -18,6 +18,7 @@ class Caller:
     user_id: str | None = None
     roles: frozenset[str] = field(default_factory=frozenset)
     request_id: str | None = None
+    command_id: str | None = None
 
     @property
     def anonymous(self) -> bool:
@@ -41,12 +42,6 @@ class Caller:
         roles = data.get("roles") or []
         if isinstance(roles, str):
             roles = [roles]
+        request_id = data.get("request_id")
         return cls(user_id=data.get("user_id") or None, roles=frozenset(roles),
-                   request_id=data.get("request_id"))
-
-
-class CallerProvider(DependencyProvider):
-    """Nameko dependency: `self.caller` is the `Caller` of the current worker."""
-
-    def get_dependency(self, worker_ctx):
-        return Caller.from_context(worker_ctx.context_data)
+                   request_id=request_id, command_id=data.get("command_id") or request_id)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 
-from nameko.extensions import DependencyProvider
-
 _cache: dict[str, tuple[float, float]] = {}
 
 
@@ -36,10 +34,3 @@ def _offset_seconds() -> float:
 def now() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC) + timedelta(seconds=_offset_seconds())
-
-
-class Clock(DependencyProvider):
-    """Injects a callable that returns the current UTC time (see `now`)."""
-
-    def get_dependency(self, worker_ctx):
-        return now

@@ -1,4 +1,4 @@
-"""Database access: engines per service, and the Nameko dependency that hands workers transactions.
+"""Database access: engines per service, and `Db`, which hands out transactions on one of them.
 
 `<SERVICE>_DATABASE_URL` picks the database (default: a SQLite file under `var/`). A plain
 `postgresql://` URL is read as `postgresql+psycopg2://`: psycopg2 is made cooperative by eventlet's
@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from nameko.extensions import DependencyProvider
 from sqlalchemy import MetaData, create_engine, event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -136,6 +135,10 @@ class Db:
     def engine(self) -> Engine:
         return self._factory.kw["bind"]
 
+    def session(self) -> Session:
+        """A new session (the unit of work begins and ends its transaction)."""
+        return self._factory()
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session inside one transaction: committed when the block ends, rolled back on error."""
@@ -150,30 +153,3 @@ class Db:
         that must all happen or none, use `transaction()`."""
         with self._read_engine.connect() as conn, Session(bind=conn) as session:
             yield session
-
-
-class Database(DependencyProvider):
-    """Nameko dependency: each worker gets a `Db` on `<SERVICE>_DATABASE_URL`.
-
-    The transaction is opened by the code that needs it (`with self.db.transaction() as session`),
-    so it is committed before an RPC reply is sent or an event acknowledged.
-    """
-
-    def __init__(self, url: str | None = None):
-        self.url = url
-
-    def setup(self):
-        url = self.url or settings.database_url(self.container.service_name)
-        self.engine = make_engine(url)
-        self.read_engine = make_engine(url, autocommit=True)
-        self.factory = sessionmaker(bind=self.engine, expire_on_commit=False)
-
-    def stop(self):
-        self.engine.dispose()
-        self.read_engine.dispose()
-
-    def kill(self):
-        self.stop()
-
-    def get_dependency(self, worker_ctx):
-        return Db(self.factory, self.read_engine)

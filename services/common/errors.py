@@ -55,7 +55,7 @@ class Unavailable(ServiceError):
     code = "service_unavailable"
 
 
-# What leaves a service: every typed error travels as one of these (see `services.common.rpc`).
+# What leaves a service: every typed error travels as one of these (see `services.common.runtime.rpc`).
 BASE_ERRORS = (NotFound, Forbidden, Invalid, Conflict, Unavailable)
 # The names the gateway recognises in a RemoteError's exc_type.
 ERROR_KINDS = {cls.__name__: cls.kind for cls in BASE_ERRORS}

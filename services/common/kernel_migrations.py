@@ -58,3 +58,20 @@ def drop_outbox_notify() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for statement in OUTBOX_NOTIFY_DROP:
             op.execute(statement)
+
+
+def create_commands() -> None:
+    """The command log (`kernel_tables.commands_table`)."""
+    op.create_table(
+        "commands",
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("caller_id", sa.String(64), nullable=False),
+        sa.Column("request_id", sa.String(200), nullable=False),
+        sa.Column("result", sa.Text(), nullable=True),
+        sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", "caller_id", "request_id", name="pk_commands"),
+    )
+
+
+def drop_commands() -> None:
+    op.drop_table("commands")

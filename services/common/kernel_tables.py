@@ -1,4 +1,5 @@
-"""The tables every service database has: its outbox (events to publish) and inbox (events handled).
+"""The tables every service database has: its outbox (events to publish), its inbox (events handled)
+and its command log (commands applied, by request id, so a redelivered RPC is answered, not redone).
 
 They are defined on the service's own metadata, so each service's Alembic history creates them.
 """
@@ -79,5 +80,21 @@ def inbox_table(metadata: MetaData) -> Table:
     )
 
 
-def add_kernel_tables(metadata: MetaData) -> tuple[Table, Table]:
-    return outbox_table(metadata), inbox_table(metadata)
+def commands_table(metadata: MetaData) -> Table:
+    """One row per command that created something, written in the transaction of its effect: a
+    repeat of the same request id by the same caller is answered with `result` and does nothing."""
+    if "commands" in metadata.tables:
+        return metadata.tables["commands"]
+    return Table(
+        "commands",
+        metadata,
+        Column("name", String(100), primary_key=True),
+        Column("caller_id", String(64), primary_key=True),
+        Column("request_id", String(200), primary_key=True),
+        Column("result", Text, nullable=True),
+        Column("applied_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+def add_kernel_tables(metadata: MetaData) -> tuple[Table, Table, Table]:
+    return outbox_table(metadata), inbox_table(metadata), commands_table(metadata)

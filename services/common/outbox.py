@@ -1,7 +1,8 @@
 """The transactional outbox: events are written in the same transaction as the state they describe.
 
-Services record events with the `Outbox` dependency instead of Nameko's EventDispatcher; the relay
-(`services.common.relay`) publishes what was committed. A rolled-back transaction publishes nothing.
+Actions record events through their unit of work (`uow.record`) instead of Nameko's
+EventDispatcher; the relay (`services.common.runtime.relay`) publishes what was committed. A
+rolled-back transaction publishes nothing.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from nameko.extensions import DependencyProvider
 from sqlalchemy import MetaData, insert
 from sqlalchemy.orm import Session
 
@@ -53,17 +53,3 @@ class EventRecorder:
             )
         )
         return envelope
-
-
-class Outbox(DependencyProvider):
-    """Nameko dependency: `self.events.record(session, "order.placed", data, aggregate_id=...)`.
-
-    The event's `correlation_id` is the request id the worker was called with, so a request can be
-    followed from the gateway through every event it causes.
-    """
-
-    def get_dependency(self, worker_ctx):
-        return EventRecorder(
-            producer=self.container.service_name,
-            correlation_id=worker_ctx.context_data.get("request_id"),
-        )

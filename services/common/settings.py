@@ -51,6 +51,12 @@ def event_handler_workers() -> int:
     return max(env().int("EVENT_HANDLER_WORKERS", 4), 1)
 
 
+def event_park_seconds() -> float:
+    """How long an event that came before the one it depends on is kept and tried again
+    (`EVENT_PARK_HOURS`, 24): as long as another service's outage may last."""
+    return env().float("EVENT_PARK_HOURS", 24.0) * 3600
+
+
 def event_retry_backoff_ms() -> int:
     """Delay before the first retry; it doubles on each further attempt, capped at a minute."""
     return env().int("EVENT_RETRY_BACKOFF_MS", 1000)

@@ -1,10 +1,8 @@
 """Nameko entrypoints of the moderation service: thin, each loads input, calls an action, dumps the result."""
 
 from services.common import health
-from services.common.caller import CallerProvider
-from services.common.db import Database
-from services.common.outbox import Outbox
-from services.common.rpc import rpc
+from services.common.runtime import CallerProvider, Database, Outbox
+from services.common.runtime.rpc import rpc
 
 from . import actions
 

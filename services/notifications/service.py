@@ -11,11 +11,10 @@ import logging
 from nameko.exceptions import RemoteError
 
 from services.common import health
-from services.common.caller import CallerProvider
-from services.common.db import Database
-from services.common.messaging import event_handler
 from services.common.paging import PageRequest
-from services.common.rpc import RpcProxy, rpc
+from services.common.runtime import CallerProvider, Database
+from services.common.runtime.messaging import event_handler
+from services.common.runtime.rpc import RpcProxy, rpc
 
 from . import actions
 

@@ -47,7 +47,7 @@ class Base(DeclarativeBase):
     metadata = new_metadata()
 
 
-OUTBOX, INBOX = add_kernel_tables(Base.metadata)
+OUTBOX, INBOX, COMMANDS = add_kernel_tables(Base.metadata)
 
 
 # Carts --------------------------------------------------------------------------------------------

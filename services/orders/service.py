@@ -1,6 +1,6 @@
 """Nameko entrypoints of the orders service: thin, each loads input, calls an action, dumps the result.
 
-Errors leave as the kernel's base types (`services.common.rpc` sends `WrongState` as `Conflict`, with
+Errors leave as the kernel's base types (`services.common.runtime.rpc` sends `WrongState` as `Conflict`, with
 its code and per-field errors); `ServiceUnavailable` (a service this one depends on did not answer)
 leaves as `Unavailable` (→ 503).
 The RPC methods and their shapes are listed in `services/orders/README.md`.
@@ -11,14 +11,12 @@ from __future__ import annotations
 import logging
 
 from services.common import health
-from services.common.caller import CallerProvider
-from services.common.db import Database
 from services.common.errors import Invalid
-from services.common.messaging import event_handler
-from services.common.outbox import Outbox
 from services.common.paging import PageRequest
-from services.common.rpc import RpcProxy, rpc
-from services.common.timers import ConfiguredTimer
+from services.common.runtime import CallerProvider, Database, Outbox
+from services.common.runtime.messaging import event_handler
+from services.common.runtime.rpc import RpcProxy, rpc
+from services.common.runtime.timers import ConfiguredTimer
 
 from . import schemas, settings
 from .actions import (

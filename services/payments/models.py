@@ -10,4 +10,4 @@ class Base(DeclarativeBase):
     metadata = new_metadata()
 
 
-OUTBOX, INBOX = add_kernel_tables(Base.metadata)
+OUTBOX, INBOX, COMMANDS = add_kernel_tables(Base.metadata)

@@ -1,9 +1,8 @@
 """Nameko entrypoints of the payments service: thin, each loads input, calls an action, dumps the result."""
 
 from services.common import health
-from services.common.db import Database
-from services.common.outbox import Outbox
-from services.common.rpc import rpc
+from services.common.runtime import Database, Outbox
+from services.common.runtime.rpc import rpc
 
 
 class PaymentsService:

@@ -35,7 +35,7 @@ class Base(DeclarativeBase):
     metadata = new_metadata()
 
 
-OUTBOX, INBOX = add_kernel_tables(Base.metadata)
+OUTBOX, INBOX, COMMANDS = add_kernel_tables(Base.metadata)
 
 
 class DeliveryMethodRow(Base):

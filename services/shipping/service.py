@@ -16,13 +16,11 @@ import logging
 from datetime import timedelta
 
 from services.common import clock, health
-from services.common.caller import CallerProvider
-from services.common.db import Database
 from services.common.errors import ServiceError
-from services.common.messaging import event_handler
-from services.common.outbox import Outbox
-from services.common.rpc import rpc
-from services.common.timers import ConfiguredTimer
+from services.common.runtime import CallerProvider, Database, Outbox
+from services.common.runtime.messaging import event_handler
+from services.common.runtime.rpc import rpc
+from services.common.runtime.timers import ConfiguredTimer
 
 from . import settings
 from .actions import deadlines, methods, quotes, shipments, tracking

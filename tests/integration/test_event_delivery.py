@@ -8,7 +8,7 @@ import pika
 import pytest
 from nameko.exceptions import RemoteError
 
-from services.common import topology
+from services.common.runtime import topology
 from tests.integration.kernel import CONSUMER, PRODUCER, probe_databases
 from tests.support.harness import queue_state, restart_broker, rpc_proxy, wait_for
 from tests.support.tap import EventTap

@@ -12,7 +12,7 @@ import pytest
 
 from services.common.db import make_engine
 from services.common.kernel_tables import OUTBOX_CHANNEL
-from services.common.relay import Relay
+from services.common.runtime.relay import Relay
 from tests.integration.kernel import ProbeDatabases, probe_databases
 from tests.support import harness
 from tests.support.infra import PG_ADMIN_DSN

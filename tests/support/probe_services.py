@@ -14,11 +14,11 @@ from marshmallow import Schema, fields
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, text
 
 from services.common import clock, events, health
-from services.common.db import Database, make_engine, new_metadata
+from services.common.db import make_engine, new_metadata
 from services.common.kernel_tables import add_kernel_tables
-from services.common.messaging import event_handler
-from services.common.outbox import Outbox
-from services.common.rpc import rpc
+from services.common.runtime import Database, Outbox
+from services.common.runtime.messaging import event_handler
+from services.common.runtime.rpc import rpc
 
 
 class NoteRecorded(Schema):

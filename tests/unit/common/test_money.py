@@ -6,8 +6,8 @@ import pytest
 from marshmallow import Schema, ValidationError
 
 from services.common.fields import MinorUnits
-from services.common.messaging import backoff_ms
 from services.common.money import Money
+from services.common.runtime.messaging import backoff_ms
 
 
 class PriceBody(Schema):

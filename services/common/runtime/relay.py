@@ -36,9 +36,10 @@ from sqlalchemy.engine import Connection as DbConnection
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from . import clock, failpoints, settings, topology
-from .db import is_sqlite, make_engine
-from .kernel_tables import OUTBOX_CHANNEL, outbox_table
+from .. import clock, failpoints, settings
+from ..db import is_sqlite, make_engine
+from ..kernel_tables import OUTBOX_CHANNEL, outbox_table
+from . import topology
 
 log = logging.getLogger("atelier.relay")
 

@@ -8,7 +8,7 @@ A reply goes to the caller's own reply queue; if the broker loses it, the caller
 answers for it (the gateway turns it into a 503 the client may retry). Waiting for a confirm on every
 reply costs a broker round trip per call, so it is off unless `RPC_REPLY_CONFIRMS=1`.
 
-    from services.common.rpc import rpc
+    from services.common.runtime.rpc import rpc
 
     @rpc
     def get_order(self, order_id): ...
@@ -35,8 +35,9 @@ from nameko.exceptions import IncorrectSignature, UnserializableValueError, seri
 from nameko.rpc import Rpc, RpcConsumer, get_rpc_exchange
 from nameko.rpc import RpcProxy as NamekoRpcProxy
 
-from . import settings, topology
-from .errors import ServiceError, on_the_wire
+from .. import settings
+from ..errors import ServiceError, on_the_wire
+from . import topology
 
 log = logging.getLogger(__name__)
 

@@ -1,13 +1,20 @@
 """Event handlers: durable queues, validated envelopes, idempotent effects, bounded retries.
 
     @event_handler("payment.succeeded")
-    def on_payment_succeeded(self, session, event):
-        actions.record_payment(session, self.events, event)
+    def on_payment_succeeded(self, uow, event):
+        fulfilment.payment_succeeded(uow, event.data)
 
-The decorated method runs inside `self.db.transaction()`; the event id is recorded in the inbox in
-that same transaction, so a redelivered event is acknowledged and does nothing. A handler that raises
-is retried with exponential back-off (`EVENT_MAX_ATTEMPTS`, `EVENT_RETRY_BACKOFF_MS`); after the last
-attempt, or at once for an event that breaks its contract, the message goes to `<service>.dlq`.
+The decorated method runs inside a transaction of the service's unit of work (`with self.uow:`);
+the event id is recorded in the inbox in that same transaction, so a redelivered event is
+acknowledged and does nothing, and the events it records carry the handled event's correlation id.
+(A service not yet on the unit of work gets `(self, session, event)` inside `self.db.transaction()`
+and records with `self.events`.) A handler that raises is retried with exponential back-off
+(`EVENT_MAX_ATTEMPTS`, `EVENT_RETRY_BACKOFF_MS`); after the last attempt, or at once for an event
+that breaks its contract, the message goes to `<service>.dlq`.
+
+An event that arrives before the one it depends on (another producer's, on another queue) raises
+`TooEarly`: it is parked and tried again with back-off for as long as an outage may last
+(`EVENT_PARK_HOURS`, 24), without using up its attempts, then dead-lettered.
 
 Each handler runs at most `EVENT_HANDLER_WORKERS` workers at once in a process; events delivered
 while they are busy wait, and the next worker handles those waiting together, in one transaction (at
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 
 from eventlet.semaphore import Semaphore
 from kombu import Connection
@@ -28,11 +36,17 @@ from nameko.amqp.publish import get_producer
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer
 
-from . import events, inbox, settings, topology
+from .. import events, inbox, settings
+from . import topology
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_MS = 60_000
+
+
+class TooEarly(Exception):
+    """The event depends on another not handled here yet (an order's `shipment.created` before its
+    `order.placed`): park it and try again later."""
 
 
 def backoff_ms(attempt: int, base_ms: int) -> int:
@@ -114,7 +128,11 @@ class EventHandler(Consumer):
             self.queue_consumer.ack_message(message)
             return
 
-        attempt = int((message.headers or {}).get(topology.ATTEMPTS_HEADER, 1))
+        headers = message.headers or {}
+        attempt = int(headers.get(topology.ATTEMPTS_HEADER, 1))
+        if isinstance(exc, TooEarly):
+            self._park(message, exc)
+            return
         permanent = isinstance(exc, events.InvalidEvent | events.UnknownEventType)
         if permanent or attempt >= self.attempts_allowed:
             log.error(
@@ -134,11 +152,32 @@ class EventHandler(Consumer):
         self._republish_for_retry(message, attempt + 1, delay)
         self.queue_consumer.ack_message(message)
 
-    def _republish_for_retry(self, message, attempt: int, delay_ms: int) -> None:
+    def _park(self, message, exc: TooEarly) -> None:
+        headers = message.headers or {}
+        now = time.time()
+        since = float(headers.get(topology.PARKED_SINCE_HEADER, now))
+        parks = int(headers.get(topology.PARKS_HEADER, 0)) + 1
+        if now - since > settings.event_park_seconds():
+            log.error("event %s dead-lettered from %s: still too early after %.0f s: %s",
+                      message.properties.get("message_id"), self.queue.name, now - since, exc)
+            if message.channel.connection:
+                message.reject(requeue=False)
+            return
+        delay = backoff_ms(parks, self.backoff_base_ms)
+        log.info("event %s parked in %s for %d ms: %s",
+                 message.properties.get("message_id"), self.queue.name, delay, exc)
+        self._republish_for_retry(message, int(headers.get(topology.ATTEMPTS_HEADER, 1)), delay,
+                                  {topology.PARKED_SINCE_HEADER: since,
+                                   topology.PARKS_HEADER: parks})
+        self.queue_consumer.ack_message(message)
+
+    def _republish_for_retry(self, message, attempt: int, delay_ms: int,
+                             extra_headers: dict | None = None) -> None:
         headers = dict(message.headers or {})
         headers.pop("x-death", None)
         headers[topology.ATTEMPTS_HEADER] = attempt
         headers[topology.QUEUE_HEADER] = self.queue.name
+        headers.update(extra_headers or {})
         with get_producer(self.amqp_uri, confirms=True) as producer:
             producer.publish(
                 message.body,
@@ -156,23 +195,30 @@ class EventHandler(Consumer):
 
 
 def event_handler(*patterns: str, max_attempts: int | None = None):
-    """Decorate `method(self, session, event)` to handle events matching `patterns` exactly once."""
+    """Decorate `method(self, uow, event)` to handle events matching `patterns` exactly once."""
 
     def decorate(fn):
-        def take_effect(self, session, consumer: str, body) -> None:
+        def take_effect(self, unit, consumer: str, body) -> None:
             event = events.parse(body)
+            session = unit.session if hasattr(unit, "session") else unit
             if not inbox.claim(session, consumer, event):
                 log.info("event %s already handled by %s", event.id, consumer)
                 return
-            fn(self, session, event)
+            if hasattr(unit, "correlate"):
+                unit.correlate(event.correlation_id)
+            fn(self, unit, event)
+
+        def transaction(self):
+            uow = getattr(self, "uow", None)
+            return uow if uow is not None else self.db.transaction()
 
         @functools.wraps(fn)
         def handle(self, bodies):
             consumer = f"{type(self).name}.{fn.__name__}"
             try:
-                with self.db.transaction() as session:
+                with transaction(self) as unit:
                     for body in bodies:
-                        take_effect(self, session, consumer, body)
+                        take_effect(self, unit, consumer, body)
                 return [None] * len(bodies)
             except Exception as exc:
                 if len(bodies) == 1:
@@ -182,8 +228,8 @@ def event_handler(*patterns: str, max_attempts: int | None = None):
             outcomes: list[Exception | None] = []
             for body in bodies:
                 try:
-                    with self.db.transaction() as session:
-                        take_effect(self, session, consumer, body)
+                    with transaction(self) as unit:
+                        take_effect(self, unit, consumer, body)
                     outcomes.append(None)
                 except Exception as exc:  # noqa: BLE001 - settled per event: retry or dead letter
                     outcomes.append(exc)

@@ -13,10 +13,12 @@ from __future__ import annotations
 from kombu import Exchange, Queue, binding
 from kombu.transport.pyamqp import Transport
 
-from .settings import EVENTS_EXCHANGE
+from ..settings import EVENTS_EXCHANGE
 
 ATTEMPTS_HEADER = "x-atelier-attempts"
 QUEUE_HEADER = "x-atelier-queue"
+PARKED_SINCE_HEADER = "x-atelier-parked-since"  # when an event first came too early (epoch s)
+PARKS_HEADER = "x-atelier-parks"
 
 # What a broken or refused broker connection or channel raises (socket errors included).
 BROKER_ERRORS: tuple[type[BaseException], ...] = (

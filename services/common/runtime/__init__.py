@@ -1,0 +1,31 @@
+"""The Nameko adapters of the kernel: what a service class declares and decorates.
+
+    class OrdersService:
+        name = "orders"
+        uow = UnitOfWorkProvider(peers=OrdersPeers)   # a UnitOfWork per worker
+        caller = CallerProvider()                     # who is calling
+
+        @rpc
+        def add_note(self, order_id, body):
+            data = schemas.load(schemas.NoteIn, {**body, "order_id": order_id})
+            return self.uow.run_once("add_note", self.caller, conversation.add_note, data)
+
+        @event_handler("payment.succeeded")
+        def on_payment_succeeded(self, uow, event):
+            fulfilment.payment_succeeded(uow, event.data)
+
+Everything framework-free (money, errors, fields, clock, paging, the unit of work, event
+contracts) lives in `services.common` itself, which the gateway may import; this package is for
+service processes only.
+"""
+
+from .dependencies import CallerProvider, Database, Outbox, UnitOfWorkProvider
+from .messaging import event_handler
+from .peers import Peer
+from .rpc import RpcProxy, rpc
+from .timers import ConfiguredTimer
+
+__all__ = [
+    "CallerProvider", "ConfiguredTimer", "Database", "Outbox", "Peer", "RpcProxy",
+    "UnitOfWorkProvider", "event_handler", "rpc",
+]
