@@ -27,6 +27,9 @@ class OrderRef(_Data):
     order_id = fields.UUID(required=True)
     shop_id = fields.UUID(required=True)
     buyer_id = fields.UUID(required=True, allow_none=True)  # None for a guest order
+    # The shop's owner, so consumers can check who acts on the order without asking the catalog:
+    # always on `order.placed` and `order.confirmed`.
+    seller_id = fields.UUID(load_default=None, allow_none=True)
 
 
 class OrderTransition(OrderRef):
@@ -41,6 +44,7 @@ class OrderLine(_Data):
 
 
 class OrderPlaced(OrderRef):
+    seller_id = fields.UUID(required=True)
     lines = fields.List(fields.Nested(OrderLine), required=True, validate=validate.Length(min=1))
     grand_total = _money(required=True)
     source = fields.Dict(load_default=None, allow_none=True)
@@ -60,10 +64,15 @@ class OrderPaymentProgress(OrderTransition):
     amount = _money(load_default=None, allow_none=True)
 
 
-for _type in ("order.confirmed", "order.shipped", "order.received", "order.completed",
+class OrderConfirmed(OrderTransition):
+    seller_id = fields.UUID(required=True)
+
+
+for _type in ("order.shipped", "order.received", "order.completed",
               "order.in_production", "order.expired", "order.shipping_overdue"):
     register(_type, OrderTransition)
 register("order.placed", OrderPlaced)
+register("order.confirmed", OrderConfirmed)
 register("order.cancelled", OrderCancelled)
 register("order.amount_changed", OrderAmountChanged)
 register("order.paid", OrderPaymentProgress)
@@ -205,6 +214,12 @@ class CartItemAdded(_Data):
     quantity = StrictInteger(required=True, validate=validate.Range(min=1))
 
 
+class ShopCreated(_Data):
+    shop_id = fields.UUID(required=True)
+    owner_id = fields.UUID(required=True)
+
+
+register("shop.created", ShopCreated)
 register("product.created", ProductEvent)
 register("product.updated", ProductEvent)
 register("product.hidden", ProductHidden)

@@ -264,6 +264,7 @@ def _write_orders(db, recorder, caller, body, attempt_id, plans, token) -> dict[
             session.add(order)
             recorder.record(session, "order.placed", {
                 "order_id": order.id, "shop_id": order.shop_id, "buyer_id": order.buyer_id,
+                "seller_id": order.seller_id,
                 "lines": [{"product_id": line.product_id, "quantity": line.quantity,
                            "unit_price": {"amount": line.unit_price, "currency": order.currency}}
                           for line in order.lines],

@@ -153,7 +153,8 @@ def refresh_next_check(order: Order) -> None:
 
 # Moves --------------------------------------------------------------------------------------------
 def event_ref(order: Order) -> dict[str, Any]:
-    return {"order_id": order.id, "shop_id": order.shop_id, "buyer_id": order.buyer_id}
+    return {"order_id": order.id, "shop_id": order.shop_id, "buyer_id": order.buyer_id,
+            "seller_id": order.seller_id}
 
 
 def add_history(

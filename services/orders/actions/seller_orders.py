@@ -115,6 +115,7 @@ def _write(db, recorder, caller: Caller, body, attempt_id, plan, token) -> dict[
         session.add(order)
         recorder.record(session, "order.placed", {
             "order_id": order.id, "shop_id": order.shop_id, "buyer_id": None,
+            "seller_id": order.seller_id,
             "lines": [{"product_id": line.product_id, "quantity": line.quantity,
                        "unit_price": {"amount": line.unit_price, "currency": order.currency}}
                       for line in order.lines],

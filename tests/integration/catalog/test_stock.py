@@ -123,6 +123,7 @@ def test_a_placed_order_commits_its_hold(amqp, seller, shop, anyone):
 
     publish(amqp, "order.placed", {
         "order_id": order, "shop_id": shop["id"], "buyer_id": str(uuid.uuid4()),
+        "seller_id": shop["owner_id"],
         "lines": [{"product_id": mug["id"], "quantity": 1, "unit_price": money}],
         "grand_total": money})
 

@@ -152,6 +152,7 @@ def test_verification_and_online_payment_show_on_the_shop_and_raise_popularity(
 def _placed(shop_id: str, product_id: str) -> dict:
     money = {"amount": 150000, "currency": "RUB"}
     return {"order_id": str(uuid.uuid4()), "shop_id": shop_id, "buyer_id": str(uuid.uuid4()),
+            "seller_id": str(uuid.uuid4()),
             "lines": [{"product_id": product_id, "quantity": 1, "unit_price": money}],
             "grand_total": money}
 

@@ -211,10 +211,12 @@ def test_an_order_not_shipped_within_the_deadline_is_flagged_once(shipping):
     """Runs last in this module: it moves the clock of the running service forward."""
     tap = shipping.tap("order.#")
     seller, shop_id, buyer_id = shipping.seller(), new_id(), new_id()
+    seller_id = new_id()
     late, shipped, cancelled, producing = new_id(), new_id(), new_id(), new_id()
 
     def order(order_id, **extra):
-        return {"order_id": order_id, "shop_id": shop_id, "buyer_id": buyer_id, **extra}
+        return {"order_id": order_id, "shop_id": shop_id, "buyer_id": buyer_id,
+                "seller_id": seller_id, **extra}
 
     for order_id in (late, shipped, cancelled, producing):
         shipping.publish("order.confirmed", order(order_id, by="seller"))

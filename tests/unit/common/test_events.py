@@ -20,7 +20,8 @@ shop.verified complaint.filed complaint.resolved cart.item_added shop.payment_se
 order.partially_paid order.in_production order.shipping_overdue
 """.split()  # noqa: SIM905 - read as the list in DESIGN.md
 
-ORDER = {"order_id": str(uuid.uuid4()), "shop_id": str(uuid.uuid4()), "buyer_id": None}
+ORDER = {"order_id": str(uuid.uuid4()), "shop_id": str(uuid.uuid4()), "buyer_id": None,
+         "seller_id": str(uuid.uuid4())}
 
 
 class RecordingSession:
