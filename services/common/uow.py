@@ -99,12 +99,10 @@ class UnitOfWork:
         self._finish(commit=exc_type is None)
 
     def _finish(self, *, commit: bool) -> None:
-        session, self._session = self._session, None
-        before, self._before = list(self._before), {}
-        after, self._after = self._after, []
+        session = self._session
         try:
             if commit:
-                for hook in before:
+                for hook in list(self._before):
                     hook(self)
                 session.commit()
             else:
@@ -114,6 +112,8 @@ class UnitOfWork:
             raise
         finally:
             session.close()
+            self._session, self._before = None, {}
+            after, self._after = self._after, []
         if commit:
             for hook in after:
                 hook()
