@@ -48,6 +48,7 @@ def relay(services: tuple[str, ...], batch_size: int) -> None:
     from services.common.runtime.relay import relay_for
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings.refuse_test_hooks_in_production()
     relays = [relay_for(s, batch_size=batch_size) for s in services or settings.SERVICES]
     threads = [threading.Thread(target=r.run, name=f"relay-{r.service}") for r in relays]
 

@@ -54,7 +54,10 @@ class GatewaySettings:
         )
 
     def check(self) -> None:
-        """Raise `InsecureConfiguration` for a production gateway left with a weak secret."""
+        """Raise `InsecureConfiguration` for a production gateway left with a weak secret, and
+        `UnsafeInProduction` for one with a test hook set (a clock file, failpoints)."""
+        if self.environment == "production":
+            common.refuse_test_hooks_in_production(self.environment)
         if self.environment == "production" and (
             self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32
         ):

@@ -25,6 +25,26 @@ def env() -> Env:
     return e
 
 
+class UnsafeInProduction(RuntimeError):
+    """A setting meant for tests found in a production process."""
+
+
+TEST_HOOKS = ("ATELIER_CLOCK_FILE", "ATELIER_FAILPOINTS")
+
+
+def refuse_test_hooks_in_production(environment: str | None = None) -> None:
+    """With `ATELIER_ENV=production`, a process refuses to start while a test hook is set: the
+    clock file moves every deadline, failpoints kill processes on purpose."""
+    if (environment or env().str("ATELIER_ENV", "development")) != "production":
+        return
+    found = [name for name in TEST_HOOKS if env().str(name, "")]
+    if found:
+        raise UnsafeInProduction(
+            f"{' and '.join(found)} {'is' if len(found) == 1 else 'are'} for tests only and "
+            "refused when ATELIER_ENV=production: unset "
+            f"{'it' if len(found) == 1 else 'them'} to start.")
+
+
 def amqp_uri() -> str:
     return env().str("AMQP_URI", DEFAULT_AMQP_URI)
 

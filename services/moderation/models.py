@@ -18,6 +18,16 @@ class Base(DeclarativeBase):
 OUTBOX, INBOX, COMMANDS = add_kernel_tables(Base.metadata)
 
 
+class CustomerSeller(Base):
+    """A seller who has an order from a customer (from `order.placed`): who may see the customer's
+    card and the complaints against them."""
+
+    __tablename__ = "customer_sellers"
+
+    customer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seller_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
 class Complaint(Base):
     """A typed, non-anonymous complaint (seed 001): by a buyer or a seller, against a shop, a
     customer or a product."""

@@ -1,25 +1,27 @@
 """Nameko entrypoints of the moderation service: thin, each loads input, calls an action, dumps the result."""
 
 from services.common import health
-from services.common.runtime import CallerProvider, Database, Outbox
-from services.common.runtime.rpc import rpc
+from services.common.runtime import CallerProvider, UnitOfWorkProvider, event_handler, rpc
+from services.common.schemas import load
 
-from . import actions
+from . import actions, schemas
 
 
 class ModerationService:
     name = "moderation"
 
-    db = Database()
-    events = Outbox()
+    uow = UnitOfWorkProvider()
     caller = CallerProvider()
 
     @rpc
     def health(self):
-        return health.report(self.name, self.db)
+        return health.report(self.name, self.uow)
 
     @rpc
     def customer_stats(self, customer_id):
-        self.caller.require("seller", "admin")
-        with self.db.transaction() as session:
-            return actions.customer_stats(session, customer_id)
+        data = load(schemas.CustomerIn, {"customer_id": customer_id})
+        return actions.customer_stats(self.uow, self.caller, data)
+
+    @event_handler("order.placed")
+    def on_order_placed(self, uow, event):
+        actions.remember_customer(uow, event)

@@ -1,4 +1,8 @@
-"""The notifications service's use cases: remember who an order concerns, write notices, list them."""
+"""The notifications service's use cases: remember who an order concerns, write notices, list them.
+
+Each is `fn(uow, caller, data)` for a call, or `fn(uow, event)` for an event, run by an event handler
+inside the unit of work's transaction.
+"""
 
 from __future__ import annotations
 
@@ -6,57 +10,68 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
 from services.common import clock
 from services.common.caller import Caller
 from services.common.events import Event
 from services.common.paging import PageRequest
+from services.common.runtime.messaging import TooEarly
+from services.common.uow import UnitOfWork
 
 from . import domain
 from .models import Notice, OrderParties
 
-
-class PartiesNotKnownYet(LookupError):
-    """An order's later event came before its `order.placed`: retried, it will find them."""
+READERS = ("buyer", "seller", "admin")
 
 
-def remember_parties(session: Session, data: dict[str, Any]) -> None:
-    session.merge(OrderParties(order_id=str(data["order_id"]), shop_id=str(data["shop_id"]),
-                               buyer_id=_text(data.get("buyer_id"))))
+def remember_parties(uow: UnitOfWork, event: Event) -> None:
+    data = event.data
+    uow.session.merge(OrderParties(
+        order_id=str(data["order_id"]), shop_id=str(data["shop_id"]),
+        buyer_id=_text(data.get("buyer_id")), seller_id=_text(data.get("seller_id"))))
 
 
-def notify_shipped(session: Session, event: Event) -> None:
+def notify_shipped(uow: UnitOfWork, event: Event) -> None:
     data = event.data
     if not data.get("notify_buyer", True):
         return
-    parties = session.get(OrderParties, str(data["order_id"]))
-    if parties is None:
-        raise PartiesNotKnownYet(f"order {data['order_id']} has not been placed here yet")
+    parties = _parties(uow, data)
     if parties.buyer_id is None:
         return  # a guest: told by e-mail, which this service does not send yet
-    _add(session, event, domain.shipped(data), recipient_id=parties.buyer_id)
+    _add(uow, event, domain.shipped(data), recipient_id=parties.buyer_id)
 
 
-def flag_shipping_overdue(session: Session, event: Event, seller_id: str | None) -> None:
+def flag_shipping_overdue(uow: UnitOfWork, event: Event) -> None:
+    data = event.data
+    seller_id = _text(data.get("seller_id")) or _parties(uow, data).seller_id
     if seller_id:
-        _add(session, event, domain.shipping_overdue_to_seller(event.data), recipient_id=seller_id)
-    _add(session, event, domain.shipping_overdue_to_admins(event.data), audience="admins")
+        _add(uow, event, domain.shipping_overdue_to_seller(data), recipient_id=seller_id)
+    _add(uow, event, domain.shipping_overdue_to_admins(data), audience="admins")
 
 
-def list_notices(session: Session, caller: Caller, page: PageRequest) -> dict[str, Any]:
+def list_notices(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    caller.require(*READERS)
+    page = PageRequest(data["page"], data["per_page"])
     mine = Notice.recipient_id == caller.user_id
     where = or_(mine, Notice.audience == "admins") if caller.is_admin else mine
-    total = session.execute(select(func.count()).select_from(Notice).where(where)).scalar_one()
-    rows = session.scalars(select(Notice).where(where)
-                           .order_by(Notice.created_at.desc(), Notice.id)
-                           .offset(page.offset).limit(page.per_page)).all()
-    return page.page_of([_view(n) for n in rows], total)
+    with uow.reading() as session:
+        total = session.execute(select(func.count()).select_from(Notice).where(where)).scalar_one()
+        rows = session.scalars(select(Notice).where(where)
+                               .order_by(Notice.created_at.desc(), Notice.id)
+                               .offset(page.offset).limit(page.per_page)).all()
+        return page.page_of([_view(n) for n in rows], total)
 
 
-def _add(session: Session, event: Event, text: domain.Text, *, recipient_id: str | None = None,
+def _parties(uow: UnitOfWork, data: dict[str, Any]) -> OrderParties:
+    parties = uow.session.get(OrderParties, str(data["order_id"]))
+    if parties is None:
+        raise TooEarly(f"order {data['order_id']} has not been placed here yet")
+    return parties
+
+
+def _add(uow: UnitOfWork, event: Event, text: domain.Text, *, recipient_id: str | None = None,
          audience: str = "user") -> None:
-    session.add(Notice(
+    uow.session.add(Notice(
         id=str(uuid.uuid4()), audience=audience, recipient_id=recipient_id, type=event.type,
         title=text.title, body=text.body, order_id=_text(event.data.get("order_id")),
         event_id=event.id, read=False, created_at=clock.now(),

@@ -19,13 +19,14 @@ OUTBOX, INBOX, COMMANDS = add_kernel_tables(Base.metadata)
 
 
 class OrderParties(Base):
-    """Who an order concerns, learnt from `order.placed`: events after it carry only ids."""
+    """Who an order concerns, learnt from `order.placed`: events after it may carry only ids."""
 
     __tablename__ = "order_parties"
 
     order_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     shop_id: Mapped[str] = mapped_column(String(36))
     buyer_id: Mapped[str | None] = mapped_column(String(36))
+    seller_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class Notice(Base):

@@ -12,8 +12,9 @@ from sqlalchemy.orm import sessionmaker
 from ..caller import Caller
 from ..db import Db, make_engine
 from ..outbox import EventRecorder
-from ..settings import database_url
+from ..settings import database_url, refuse_test_hooks_in_production
 from ..uow import UnitOfWork
+from . import logs
 
 
 class Database(DependencyProvider):
@@ -24,6 +25,7 @@ class Database(DependencyProvider):
         self.url = url
 
     def setup(self):
+        refuse_test_hooks_in_production()
         url = self.url or database_url(self.container.service_name)
         self.engine = make_engine(url)
         self.read_engine = make_engine(url, autocommit=True)
@@ -62,6 +64,12 @@ class UnitOfWorkProvider(Database):
     def __init__(self, url: str | None = None, peers: Callable[[Any], Any] | None = None):
         super().__init__(url)
         self.make_peers = peers
+
+    def worker_setup(self, worker_ctx):
+        logs.bind(worker_ctx.context_data.get("request_id"))
+
+    def worker_teardown(self, worker_ctx):
+        logs.clear()
 
     def get_dependency(self, worker_ctx):
         peers = None

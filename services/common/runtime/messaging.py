@@ -37,7 +37,7 @@ from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer
 
 from .. import events, inbox, settings
-from . import topology
+from . import logs, topology
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +206,7 @@ def event_handler(*patterns: str, max_attempts: int | None = None):
                 return
             if hasattr(unit, "correlate"):
                 unit.correlate(event.correlation_id)
+            logs.set_correlation(event.correlation_id)
             fn(self, unit, event)
 
         def transaction(self):
