@@ -57,16 +57,17 @@ SYSTEM = "system"      # the name the runner's own lines carry
 
 
 def processes() -> dict[str, str]:
-    nameko = BIN / "nameko"
-    config = ROOT / "deploy" / "nameko.yaml"
+    """{name: command line} of every process `make run` starts."""
+    nameko = str(BIN / "nameko")
+    config = str(ROOT / "deploy" / "nameko.yaml")
     procs = {
-        name: f"{nameko} run --config {config} services.{name}.service"
+        name: shlex.join([nameko, "run", "--config", config, f"services.{name}.service"])
         for name in settings.SERVICES
     }
-    procs["relay"] = f"{BIN / 'atelier'} relay"
-    procs["gateway"] = (
-        f"{BIN / 'gunicorn'} -c {ROOT / 'gateway' / 'gunicorn.conf.py'} 'gateway.app:create_app()'"
-    )
+    procs["relay"] = shlex.join([str(BIN / "atelier"), "relay"])
+    procs["gateway"] = shlex.join([str(BIN / "gunicorn"), "-c",
+                                   str(ROOT / "gateway" / "gunicorn.conf.py"),
+                                   "gateway.app:create_app()"])
     return procs
 
 
