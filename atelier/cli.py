@@ -17,11 +17,20 @@ def main() -> None:
 
 
 @main.command()
-def run() -> None:
-    """Start every service, the relay and the gateway (what `make run` does)."""
+@click.argument("processes", nargs=-1)
+@click.option("--exit-on-crash", is_flag=True,
+              help="Stop everything, and exit non-zero, as soon as one process exits "
+                   "(default: start it again after a back-off).")
+def run(processes: tuple[str, ...], exit_on_crash: bool) -> None:
+    """Start PROCESSES (default: every service, the relay and the gateway, as `make run` does),
+    start again any that exits, and stop them all on Ctrl-C or SIGTERM."""
     from . import runner
 
-    raise SystemExit(runner.run(echo=click.echo))
+    unknown = sorted(set(processes) - set(runner.processes()))
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)} (known: {', '.join(runner.processes())})",
+                                 param_hint="PROCESSES")
+    raise SystemExit(runner.run(echo=click.echo, names=processes, exit_on_crash=exit_on_crash))
 
 
 @main.command()
