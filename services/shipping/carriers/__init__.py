@@ -64,7 +64,10 @@ class TrackingApis:
         timeout = settings.carrier_timeout_seconds()
         trackers: dict[str, Tracker] = {}
         if (account := settings.cdek_account()) is not None:
-            trackers[cdek.CARRIER] = CdekTracking(account.url, account.user, account.secret, timeout)
+            pause = min(CdekTracking.REFUSAL_PAUSE, settings.tracking_poll_seconds())
+            trackers[cdek.CARRIER] = CdekTracking(
+                account.url, account.user, account.secret, timeout, refusal_pause=pause
+            )
         if (account := settings.russian_post_account()) is not None:
             trackers[russian_post.CARRIER] = RussianPostTracking(
                 account.url, account.user, account.secret, timeout

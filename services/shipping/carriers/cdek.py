@@ -8,8 +8,9 @@
          401 the token is missing, expired or revoked
 
 The token is kept until shortly before `expires_in` runs out and fetched again on a 401. Refused
-client credentials raise `CarrierRefused` and, for `REFUSAL_PAUSE` seconds, every later call does
-too without asking CDEK again (a batch of shipments must not hammer the token endpoint).
+client credentials raise `CarrierRefused` and, for `refusal_pause` seconds (at most a minute, or
+until the next poll), every later call does too without asking CDEK again: one poll's batch of
+shipments must not hammer the token endpoint with credentials it has just refused.
 
 Only orders registered under this CDEK account can be read: a number CDEK does not know, or one
 that belongs to another account, is no news.
@@ -130,7 +131,7 @@ class CdekTracking:
 
     CARRIER = CARRIER
     TOKEN_MARGIN = 60.0  # renew a token this many seconds before it expires (at most a tenth of its life)
-    REFUSAL_PAUSE = 60.0  # after refused credentials, refuse at once for this long
+    REFUSAL_PAUSE = 60.0  # after refused credentials, refuse at once for this long (default)
 
     def __init__(
         self,
@@ -140,12 +141,14 @@ class CdekTracking:
         timeout: float,
         *,
         clock: Callable[[], float] = time.monotonic,
+        refusal_pause: float = REFUSAL_PAUSE,
     ):
         self.url = url.rstrip("/")
         self._client_id = client_id
         self._client_secret = client_secret
         self.timeout = timeout
         self._clock = clock
+        self.refusal_pause = refusal_pause
         self._lock = threading.Lock()
         self._token: _Token | None = None
         self._refused_until: float | None = None
@@ -199,7 +202,7 @@ class CdekTracking:
                 f"CDEK refused the client credentials: HTTP {response.status_code} "
                 f"{_oauth_error(response)}".strip()
             )
-            self._refused_until = now + self.REFUSAL_PAUSE
+            self._refused_until = now + self.refusal_pause
             raise CarrierRefused(self._refusal)
         if response.status_code != 200:
             raise CarrierUnavailable(f"{url}: HTTP {response.status_code}")

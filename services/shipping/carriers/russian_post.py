@@ -165,7 +165,8 @@ def operations(answer: bytes) -> list[Operation]:
 
 def latest_report(number: str, history: list[Operation]) -> TrackingReport | None:
     """The newest operation (by OperDate; the carrier's order for equal times) that we can read."""
-    newest_first = sorted(history, key=lambda op: op.at or datetime.min, reverse=True)
+    # The carrier lists oldest first: reversed, a stable sort keeps the later of equal times first.
+    newest_first = sorted(reversed(history), key=lambda op: op.at or datetime.min, reverse=True)
     for operation in newest_first:
         ours = shipment_status(operation.type_id, operation.attr_id)
         if ours is not None:
