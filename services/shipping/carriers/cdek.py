@@ -268,10 +268,14 @@ def _error_codes(response: requests.Response) -> list[str]:
         return []
     if not isinstance(body, dict):
         return []
-    groups = [body] + [r for r in body.get("requests") or [] if isinstance(r, dict)]
+    groups = [body] + [r for r in _list(body.get("requests")) if isinstance(r, dict)]
     return [
         str(error.get("code", "")).lower()
         for group in groups
-        for error in group.get("errors") or []
+        for error in _list(group.get("errors"))
         if isinstance(error, dict)
     ]
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
