@@ -1,6 +1,6 @@
 """A tracked parcel end to end: the seller adds a CDEK track over HTTP, the order is shipped, and
-what the carrier's tracking API reports (a small real HTTP server standing in for CDEK) reaches
-the shipment and the order's history."""
+what CDEK's API v2 reports (a small real HTTP server standing in for CDEK, issuing OAuth tokens
+and serving orders by CDEK number) reaches the shipment and the order's history."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.test_orders_api import ok, place_order
 from tests.support.api import Api
-from tests.support.fake_carrier import FakeCarrier
+from tests.support.fake_carrier_cdek import FakeCdek
 from tests.support.harness import wait_for
 
 pytestmark = pytest.mark.integration
@@ -17,15 +17,17 @@ TRACK = "1234567890"
 
 
 @pytest.fixture(scope="module")
-def carrier():
-    fake = FakeCarrier().start()
+def carrier(system):
+    """One fake CDEK per running system (per backend), so its counts are that system's alone."""
+    fake = FakeCdek().start()
     yield fake
     fake.stop()
 
 
 @pytest.fixture(scope="module")
 def api(system, carrier):
-    shipping = {"SHIPPING_CARRIER_API_URL_CDEK": carrier.url,
+    shipping = {"SHIPPING_CDEK_URL": carrier.url, "SHIPPING_CDEK_CLIENT_ID": carrier.client_id,
+                "SHIPPING_CDEK_CLIENT_SECRET": carrier.client_secret,
                 "SHIPPING_TRACKING_POLL_SECONDS": "0.3", "EVENT_RETRY_BACKOFF_MS": "200"}
     system.start("catalog", wait=False)
     system.start("shipping", env=shipping, wait=False)
@@ -44,7 +46,9 @@ def test_carrier_updates_reach_the_shipment_and_the_orders_history(api, carrier)
     path = f"/orders/{order['id']}"
     ok(api.call("POST", f"{path}/confirm", seller))
     ok(api.call("POST", f"{path}/mark-paid", seller))
-    carrier.set_status(TRACK, "in_transit", "Accepted at the pickup point")
+    carrier.add_status(TRACK, "CREATED", "Создан")
+    carrier.add_status(TRACK, "RECEIVED_AT_SHIPMENT_WAREHOUSE", "Принят на склад отправителя",
+                       city="Москва")
 
     shipment = ok(api.call("POST", f"{path}/shipments", seller, json={
         "carrier": "cdek", "tracking_number": TRACK, "notify_buyer": True}), 201)
@@ -57,10 +61,13 @@ def test_carrier_updates_reach_the_shipment_and_the_orders_history(api, carrier)
     in_transit = wait_for(lambda: shipment_status("in_transit"), timeout=30,
                           message="the carrier's in_transit to reach the order")
     assert in_transit["status"] == "shipped"
-    carrier.set_status(TRACK, "delivered", "Handed to the buyer")
+    carrier.add_status(TRACK, "ACCEPTED_AT_PICK_UP_POINT", "Принят на склад до востребования",
+                       city="Казань")
+    carrier.add_status(TRACK, "DELIVERED", "Вручен", city="Казань")
     delivered = wait_for(lambda: shipment_status("delivered"), timeout=30,
                          message="the carrier's delivered to reach the order")
 
     reasons = [entry["reason"] for entry in delivered["history"]]
     assert reasons[-2:] == ["shipment in_transit", "shipment delivered"]
     assert delivered["status"] == "shipped"  # only the buyer says the order was received
+    assert carrier.tokens_issued == 1 and carrier.refusals == []  # one token served every poll

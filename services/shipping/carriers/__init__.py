@@ -1,53 +1,78 @@
-"""Carriers' tracking APIs: one adapter module per carrier, and the set this process may call.
+"""Carriers' tracking APIs: one adapter per carrier, and the set this process may call.
 
-An adapter module has `CARRIER` (our carrier code) and `fetch(base_url, number, timeout)`, which
-returns a `TrackingReport` (the carrier's current status in our words), None when the carrier does
-not know the number yet, or raises `CarrierUnavailable`. Base URLs come from
-`SHIPPING_CARRIER_API_URL_<CARRIER>`; a carrier without one is not polled.
+- `cdek`: CDEK API v2 (OAuth 2 client credentials, `GET /v2/orders?cdek_number=`);
+- `russian_post`: Russian Post's single-item SOAP service (`getOperationHistory`).
+
+Each adapter object has `CARRIER` (our carrier code) and `fetch(number)`, which returns a
+`TrackingReport` (the carrier's current status in our words), None when the carrier has no news on
+the number, or raises `CarrierUnavailable` (`CarrierRefused` when it refused our credentials).
+A carrier is polled when its credentials are set (`services.shipping.settings`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import ModuleType
+from typing import Protocol
 
 from nameko.extensions import DependencyProvider
 
 from services.shipping import settings
 
 from . import cdek, russian_post
-from .json_api import CarrierUnavailable, TrackingReport
+from .base import CarrierRefused, CarrierUnavailable, TrackingReport
+from .cdek import CdekTracking
+from .russian_post import RussianPostTracking
 
-ADAPTERS: dict[str, ModuleType] = {module.CARRIER: module for module in (russian_post, cdek)}
+ADAPTERS: dict[str, type] = {cdek.CARRIER: CdekTracking, russian_post.CARRIER: RussianPostTracking}
 
-__all__ = ["ADAPTERS", "CarrierUnavailable", "TrackingApis", "TrackingReport", "CarrierTracking"]
+__all__ = [
+    "ADAPTERS",
+    "CarrierRefused",
+    "CarrierTracking",
+    "CarrierUnavailable",
+    "CdekTracking",
+    "RussianPostTracking",
+    "TrackingApis",
+    "TrackingReport",
+]
+
+
+class Tracker(Protocol):
+    CARRIER: str
+
+    def fetch(self, number: str) -> TrackingReport | None: ...
 
 
 class TrackingApis:
-    """The carriers this process can ask, with their base URLs."""
+    """The carriers this process can ask, each through its adapter."""
 
-    def __init__(self, urls: Mapping[str, str], timeout: float):
-        unknown = set(urls) - set(ADAPTERS)
+    def __init__(self, trackers: Mapping[str, Tracker]):
+        unknown = set(trackers) - set(ADAPTERS)
         if unknown:
             raise ValueError(f"no tracking adapter for {sorted(unknown)}")
-        self.urls = dict(urls)
-        self.timeout = timeout
+        self.trackers = dict(trackers)
 
     @property
     def carriers(self) -> list[str]:
-        return sorted(self.urls)
+        return sorted(self.trackers)
 
     def fetch(self, carrier: str, number: str) -> TrackingReport | None:
-        return ADAPTERS[carrier].fetch(self.urls[carrier], number, self.timeout)
+        return self.trackers[carrier].fetch(number)
 
     @classmethod
     def from_settings(cls) -> TrackingApis:
-        urls = {
-            carrier: url
-            for carrier in ADAPTERS
-            if (url := settings.carrier_api_url(carrier)) is not None
-        }
-        return cls(urls, settings.carrier_timeout_seconds())
+        timeout = settings.carrier_timeout_seconds()
+        trackers: dict[str, Tracker] = {}
+        if (account := settings.cdek_account()) is not None:
+            pause = min(CdekTracking.REFUSAL_PAUSE, settings.tracking_poll_seconds())
+            trackers[cdek.CARRIER] = CdekTracking(
+                account.url, account.user, account.secret, timeout, refusal_pause=pause
+            )
+        if (account := settings.russian_post_account()) is not None:
+            trackers[russian_post.CARRIER] = RussianPostTracking(
+                account.url, account.user, account.secret, timeout
+            )
+        return cls(trackers)
 
 
 class CarrierTracking(DependencyProvider):

@@ -3,7 +3,8 @@
 Calls go through the gateway's own RPC client, so a test sees what the gateway will see: the
 kernel error class (`Invalid`, `NotFound`, `Forbidden`), the error code and the per-field errors.
 The service's timers run every 0.2 s, its clock is movable (`shipping.move_clock(days=8)`), and
-two fake carrier APIs (CDEK, Russian Post) answer its tracking polls.
+fake CDEK API v2 and Russian Post tracking servers answer its tracking polls, checking its
+credentials and requests as the carriers do.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import pytest
 from gateway.rpc.client import RpcClient
 from services.common.events import make_envelope
 from services.common.settings import EVENTS_EXCHANGE
-from tests.support.fake_carrier import FakeCarrier
+from tests.support.fake_carrier_cdek import FakeCdek
+from tests.support.fake_carrier_russian_post import FakeRussianPost
 from tests.support.tap import EventTap
 
 TIMER_SECONDS = "0.2"
@@ -48,8 +50,8 @@ class Shipping:
     amqp_uri: str
     client: RpcClient
     clock_file: Path
-    cdek: FakeCarrier
-    russian_post: FakeCarrier
+    cdek: FakeCdek
+    russian_post: FakeRussianPost
     offset_seconds: float = 0.0
     taps: list[EventTap] = field(default_factory=list)
 
@@ -100,7 +102,7 @@ class Shipping:
 
 @pytest.fixture(scope="module")
 def carriers():
-    cdek, russian_post = FakeCarrier().start(), FakeCarrier().start()
+    cdek, russian_post = FakeCdek().start(), FakeRussianPost().start()
     yield cdek, russian_post
     cdek.stop()
     russian_post.stop()
@@ -113,8 +115,12 @@ def shipping(system, carriers, tmp_path_factory) -> Shipping:
     clock_file.write_text("0")
     env = {
         "ATELIER_CLOCK_FILE": str(clock_file),
-        "SHIPPING_CARRIER_API_URL_CDEK": cdek.url,
-        "SHIPPING_CARRIER_API_URL_RUSSIAN_POST": russian_post.url,
+        "SHIPPING_CDEK_URL": cdek.url,
+        "SHIPPING_CDEK_CLIENT_ID": cdek.client_id,
+        "SHIPPING_CDEK_CLIENT_SECRET": cdek.client_secret,
+        "SHIPPING_RUSSIAN_POST_URL": russian_post.url,
+        "SHIPPING_RUSSIAN_POST_LOGIN": russian_post.login,
+        "SHIPPING_RUSSIAN_POST_PASSWORD": russian_post.password,
         "SHIPPING_TRACKING_POLL_SECONDS": TIMER_SECONDS,
         "SHIPPING_OVERDUE_CHECK_SECONDS": TIMER_SECONDS,
         "SHIPPING_CARRIER_TIMEOUT_SECONDS": "2",

@@ -1,4 +1,5 @@
-"""Shipments over RPC, carrier tracking through a fake carrier API, and the shipping-overdue job."""
+"""Shipments over RPC, carrier tracking through fake CDEK and Russian Post APIs, and the
+shipping-overdue job."""
 
 from __future__ import annotations
 
@@ -138,17 +139,19 @@ def test_carrier_tracking_becomes_status_changes_until_a_final_status(shipping):
     by_cdek = seller.add_shipment(order_id, shop_id, "cdek", cdek_track, True)
     by_post = seller.add_shipment(order_id, shop_id, "russian_post", post_track, True)
 
-    shipping.cdek.set_status(cdek_track, "in_transit", "Left the sorting centre")
+    shipping.cdek.add_status(cdek_track, "CREATED", "Создан")
+    shipping.cdek.add_status(cdek_track, "SENT_TO_TRANSIT_CITY", "Left the sorting centre")
     shipping.russian_post.fail(post_track, 503)  # the carrier is down: asked again later
     wait_for(lambda: events_of(tap, "shipment.status_changed", shipment_id=by_cdek["id"]),
              message="in_transit from CDEK")
     wait_for(lambda: shipping.russian_post.asked(post_track) >= 2,
              message="Russian Post to be asked again after failing")
 
-    shipping.cdek.set_status(cdek_track, "ready_for_pickup")  # still in transit: no change
-    shipping.cdek.set_status(cdek_track, "delivered", "Handed to the buyer")
+    shipping.cdek.add_status(cdek_track, "ACCEPTED_AT_PICK_UP_POINT")  # still in transit: no change
+    shipping.cdek.add_status(cdek_track, "DELIVERED", "Handed to the buyer")
     shipping.russian_post.fail(post_track, None)
-    shipping.russian_post.set_status(post_track, "returned_to_sender")
+    shipping.russian_post.add_operation(post_track, 2, 2, "Вручение", "Вручение отправителю",
+                                        "Москва 101000")
 
     def changes():
         seen = events_of(tap, "shipment.status_changed", order_id=order_id)
@@ -169,6 +172,9 @@ def test_carrier_tracking_becomes_status_changes_until_a_final_status(shipping):
         ("delivered", "carrier", "Handed to the buyer"),
     ]
     assert shipments[by_post["id"]]["status"] == "returned"
+    assert shipments[by_post["id"]]["history"][-1]["note"] == (
+        "Вручение: Вручение отправителю, Москва 101000"
+    )
 
     # Final statuses are not asked about again.
     asked = shipping.cdek.asked(cdek_track)
@@ -176,6 +182,36 @@ def test_carrier_tracking_becomes_status_changes_until_a_final_status(shipping):
     seller.add_shipment(new_id(), shop_id, "cdek", probe, True)
     wait_for(lambda: shipping.cdek.asked(probe) >= 2, message="two more polls")
     assert shipping.cdek.asked(cdek_track) == asked
+
+
+def test_a_carrier_refusing_our_credentials_holds_up_only_its_own_parcels(shipping):
+    tap = shipping.tap("shipment.*")
+    cdek, post = shipping.cdek, shipping.russian_post
+    seller, order_id, shop_id = shipping.seller(), new_id(), new_id()
+    cdek_track, post_track = cdek_number(), russian_post_number()
+    right_secret = cdek.client_secret
+    cdek.set_credentials(cdek.client_id, "a-secret-rotated-at-cdek")
+    cdek.expire_tokens()
+    try:
+        by_cdek = seller.add_shipment(order_id, shop_id, "cdek", cdek_track, True)
+        by_post = seller.add_shipment(order_id, shop_id, "russian_post", post_track, True)
+        cdek.add_status(cdek_track, "TAKEN_BY_COURIER", "Выдан на доставку")
+        post.add_operation(post_track, 1, 1, "Прием", "Единичный", "Москва 101000")
+
+        wait_for(lambda: events_of(tap, "shipment.status_changed", shipment_id=by_post["id"]),
+                 message="Russian Post's news while CDEK refuses our credentials")
+        wait_for(lambda: cdek.refusals.count("wrong client credentials") >= 2,
+                 message="CDEK to be asked for a token again at a later poll")
+        assert cdek.asked(cdek_track) == 0
+        assert not events_of(tap, "shipment.status_changed", shipment_id=by_cdek["id"])
+    finally:
+        cdek.set_credentials(cdek.client_id, right_secret)
+
+    [changed] = wait_for(
+        lambda: events_of(tap, "shipment.status_changed", shipment_id=by_cdek["id"]),
+        message="CDEK's news once the credentials are right again",
+    )
+    assert (changed["data"]["previous_status"], changed["data"]["status"]) == ("created", "in_transit")
 
 
 def test_two_replicas_record_each_carrier_change_once(shipping):
@@ -186,7 +222,7 @@ def test_two_replicas_record_each_carrier_change_once(shipping):
     tracks = {new_id(): cdek_number() for _ in range(12)}
     for order_id, number in tracks.items():
         seller.add_shipment(order_id, shop_id, "cdek", number, True)
-        shipping.cdek.set_status(number, "in_transit")
+        shipping.cdek.add_status(number, "RECEIVED_AT_SHIPMENT_WAREHOUSE")
 
     def all_in_transit():
         seen = [e for e in events_of(tap, "shipment.status_changed") if e["data"]["order_id"] in tracks]
@@ -194,7 +230,7 @@ def test_two_replicas_record_each_carrier_change_once(shipping):
 
     wait_for(all_in_transit, message="every parcel in transit")
     for number in tracks.values():
-        shipping.cdek.set_status(number, "delivered")
+        shipping.cdek.add_status(number, "DELIVERED")
 
     def all_delivered():
         seen = [e for e in events_of(tap, "shipment.status_changed") if e["data"]["order_id"] in tracks]
