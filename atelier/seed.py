@@ -34,6 +34,7 @@ from services.catalog.models import Product, ProductCharacteristic, Shop
 from services.common import migrations, settings
 from services.common.db import is_sqlite, make_engine
 from services.common.money import Money
+from services.common.vocabulary import CONTACT_METHODS
 
 BATCH = 5_000
 PRODUCTS_PER_SHOP = 50
@@ -127,7 +128,7 @@ def _shop(rng: random.Random, n: int, anchor: datetime) -> dict[str, Any]:
         "rules": {"confirm_days": 3, "prepayment_percent": rng.choice([0, 0, 30, 50, 100]),
                   "returns": "Within 14 days.", "shipping_terms": "", "non_returnable": "",
                   "other": ""},
-        "contact_methods": ["email", "site_chat", "whatsapp_viber", "sms", "phone_call"],
+        "contact_methods": list(CONTACT_METHODS),
         "legal": None, "vacation": None, "status": status,
         "reliable_seller": rng.random() < 0.2, "online_payment": rng.random() < 0.5,
         "created_at": created, "updated_at": created,

@@ -1,4 +1,12 @@
-"""Who owns a shop: asked of the catalog, checked before a request's body is read."""
+"""Who may act on a shop or an order is decided by the service that owns it; the gateway asks only
+when it refuses a body itself.
+
+API.md answers a stranger 403/404 before it answers 422 for a broken body, so ids cannot be probed
+with deliberately broken bodies. A well-formed request goes to the service in one call, and the
+service checks the caller before it looks at the body. Only when the gateway refuses the body
+(422) does it first ask the owning service whether the caller may act there at all, and answer that
+service's 403/404 instead: a second call on the error path, none on the way that matters.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +14,62 @@ import functools
 from collections.abc import Callable
 
 from flask import abort
+from werkzeug.exceptions import UnprocessableEntity
 
 from . import auth, services
 
 
-def ensure_shop_owner(shop_id) -> None:
-    """An admin, or the seller whose shop this is; anyone else gets 403."""
+def _checked_when_refused(check: Callable[[dict], None]) -> Callable[[Callable], Callable]:
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def checked(*args, **kwargs):
+            try:
+                return view(*args, **kwargs)
+            except UnprocessableEntity:
+                check(kwargs)  # raises the service's 403/404 for a stranger
+                raise
+
+        return checked
+
+    return decorate
+
+
+def _shop_owner(kwargs: dict) -> None:
     identity = auth.current_identity()
     if "admin" in identity.roles:
         return
     mine = services.call("catalog", "seller_shop", identity.user_id) or {}
-    if str(mine.get("shop_id")) != str(shop_id):
+    if str(mine.get("shop_id")) != str(kwargs["shop_id"]):
         abort(403, description="This is not your shop.")
 
 
-def shop_owner_only(view: Callable) -> Callable:
-    """Decorate a view taking `shop_id`; place it below `@blp.route`, above `@blp.arguments`."""
+def _product_owner(kwargs: dict) -> None:
+    """The caller's shop holds this product; a product the caller may not see is a 404."""
+    identity = auth.current_identity()
+    mine = services.start("catalog", "seller_shop", identity.user_id)
+    product = services.start("catalog", "get_product", str(kwargs["product_id"]))
+    shop = services.result(mine) or {}
+    found = services.result(product)  # NotFound → 404
+    if str(found["shop_id"]) != str(shop.get("shop_id")):
+        abort(403, description="This product is not in your shop.")
+
+
+def _order_party(kwargs: dict) -> None:
+    services.call("orders", "get_order", str(kwargs["order_id"]))  # NotFound → 404
+
+
+def shop_owner_first(view: Callable) -> Callable:
+    """For a service that does not check the shop's owner itself: ask before every call."""
 
     @functools.wraps(view)
     def checked(*args, **kwargs):
-        ensure_shop_owner(kwargs["shop_id"])
+        _shop_owner(kwargs)
         return view(*args, **kwargs)
 
     return checked
+
+
+# Place below `@blp.secured`, above `@blp.arguments`, on views taking `shop_id` / `product_id` / `order_id`.
+shop_owner_only = _checked_when_refused(_shop_owner)
+product_owner_only = _checked_when_refused(_product_owner)
+order_party_only = _checked_when_refused(_order_party)

@@ -34,7 +34,7 @@ class ProblemSchema(ma.Schema):
     status = ma.fields.Integer(required=True)
     detail = ma.fields.String(required=True)
     errors = ma.fields.Dict(
-        required=True,
+        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()), required=True,
         metadata={"description": "Messages per field (dotted path for nested fields)"},
     )
     code = ma.fields.String(metadata={"description": "The service's error code, when it gave one"})
@@ -126,15 +126,15 @@ def handle_remote_error(error: RemoteError) -> Response:
         return problem(500, "Internal error; quote the request id when reporting it.")
     headers = ({"Retry-After": str(current_app.config["GATEWAY"].retry_after_seconds)}
                if status == 503 else None)
-    return problem(status, error.detail, errors=error.errors if status in (409, 422) else None,
-                   code=error.code, headers=headers)
+    errors = flatten_errors(error.errors) if status in (409, 422) else None
+    return problem(status, error.detail, errors=errors, code=error.code, headers=headers)
 
 
 def handle_local_error(error: ServiceError) -> Response:
     """The kernel's typed errors raised inside the gateway itself (identity)."""
     status = _KIND_STATUS.get(error.kind, 422)
-    return problem(status, error.detail, errors=error.errors if status == 422 else None,
-                   code=error.code)
+    return problem(status, error.detail,
+                   errors=flatten_errors(error.errors) if status == 422 else None, code=error.code)
 
 
 def handle_unexpected(error: Exception) -> Response:

@@ -2,26 +2,16 @@
 admin's product labels, answered by the catalog service.
 
 The catalog service enforces roles and ownership from the caller's identity (sent with every call).
-The gateway still checks ownership itself where a body is read, so a stranger gets 403 before the
-body is validated (API.md):
-- routes with `shop_id` in the path use `ownership.shop_owner_only` (one `seller_shop` call);
-- `PATCH /products/{id}` has no shop in its path: `product_owner_only` asks the catalog for the
-  caller's shop and for the product (as the caller may see it) at once, and refuses unless the
-  product is in the caller's shop. A product the caller may not see is a 404, as everywhere.
-  Routes without a body (`DELETE /products/{id}`, `DELETE .../vacation`, `GET .../options`) leave
-  the check to the service, which answers the same 403 or 404.
+Where the gateway reads a body, `ownership.shop_owner_only` / `product_owner_only` ask the catalog
+who owns the shop or product only when the gateway refuses the body, so a stranger still gets 403
+or 404 before 422 (API.md) and a well-formed request costs one call.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-
-from flask import abort
-
-from .. import auth, services
+from .. import services
 from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
-from ..ownership import shop_owner_only
+from ..ownership import product_owner_only, shop_owner_only
 from .schemas import (
     CategoryListSchema,
     CollectionCreateSchema,
@@ -49,30 +39,6 @@ blp = Blueprint("catalog", __name__, url_prefix=PREFIX,
 
 SHOP = "/shops/<uuid:shop_id>"
 PRODUCT = "/products/<uuid:product_id>"
-
-
-
-
-def ensure_product_owner(product_id) -> None:
-    """The caller's shop holds this product; a product the caller may not see is a 404."""
-    identity = auth.current_identity()
-    mine = services.start("catalog", "seller_shop", identity.user_id)
-    product = services.start("catalog", "get_product", str(product_id))
-    shop = services.result(mine) or {}
-    found = services.result(product)  # NotFound → 404
-    if str(found["shop_id"]) != str(shop.get("shop_id")):
-        abort(403, description="This product is not in your shop.")
-
-
-def product_owner_only(view: Callable) -> Callable:
-    """Decorate a view taking `product_id`; below `@blp.secured`, above `@blp.arguments`."""
-
-    @functools.wraps(view)
-    def checked(*args, **kwargs):
-        ensure_product_owner(kwargs["product_id"])
-        return view(*args, **kwargs)
-
-    return checked
 
 
 # Categories ---------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import re
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate
 
+from services.common import vocabulary
 from services.common.fields import MinorUnits, MoneySchema, StrictInteger
 
 CHARACTERISTIC_KEYS = ["age", "material", "gender", "shoe_size", "clothing_size", "color", "theme"]
@@ -27,7 +28,7 @@ OPTION_KINDS = ["select", "checkbox", "radio", "text"]
 SALE_MODES = ["buy_now", "buy_now_or_offer", "offer_only"]
 STOCK_MODES = ["tracked", "made_to_order", "untracked"]
 SORTS = ["price_asc", "price_desc", "discount", "popularity", "newest"]
-CONTACT_METHODS = ["email", "site_chat", "whatsapp_viber", "sms", "phone_call"]
+CONTACT_METHODS = list(vocabulary.CONTACT_METHODS)
 LEGAL_FORMS = ["self_employed", "sole_trader", "company"]
 SHOP_STATUSES = ["active", "products_hidden", "blocked", "banned"]
 PRODUCT_LABELS = ["new", "hit", "discount", "free_delivery", "official_reseller"]

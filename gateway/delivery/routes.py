@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import services
 from ..api import PREFIX, Blueprint
-from ..ownership import shop_owner_only
+from ..ownership import shop_owner_first
 from .schemas import (
     MethodCreateSchema,
     MethodFields,
@@ -20,7 +20,7 @@ blp = Blueprint("delivery", __name__, url_prefix=PREFIX,
 
 @blp.route("/shops/<uuid:shop_id>/delivery-methods", methods=["POST"])
 @blp.secured("seller", "admin")
-@shop_owner_only
+@shop_owner_first
 @blp.arguments(MethodCreateSchema)
 @blp.response(201, MethodSchema)
 @blp.problems(404, 413, 415, 503)
@@ -39,7 +39,7 @@ def list_methods(shop_id):
 
 @blp.route("/shops/<uuid:shop_id>/delivery-methods/<method_id>", methods=["PATCH"])
 @blp.secured("seller", "admin")
-@shop_owner_only
+@shop_owner_first
 @blp.arguments(MethodFields, required=False)
 @blp.response(200, MethodSchema)
 @blp.problems(404, 413, 415, 503)

@@ -14,8 +14,8 @@ from services.common.errors import NotFound
 from .. import auth, services
 from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
 from ..identity import actions as identity
-from ..ownership import shop_owner_only
-from .access import buyer_or_guest, order_party_only
+from ..ownership import order_party_only, shop_owner_only
+from .access import buyer_or_guest
 from .schemas import (
     AmountRequestPageSchema,
     AmountRequestQuerySchema,

@@ -14,15 +14,15 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from services.common import vocabulary
 from services.common.fields import MinorUnits, MoneySchema, StrictInteger
 
 from ..delivery.schemas import CARRIERS
 
-STATUSES = ["placed", "confirmed", "partially_paid", "in_production", "paid", "shipped",
-            "received", "completed", "cancelled", "expired"]
-TABS = ["open", "ready_to_ship", "complete", "cancelled"]
-CONTACT_METHODS = ["email", "site_chat", "whatsapp_viber", "sms", "phone_call"]
-PARTIES = ["buyer", "seller", "admin", "system"]
+STATUSES = list(vocabulary.ORDER_STATUSES)
+TABS = list(vocabulary.ORDER_TABS)
+CONTACT_METHODS = list(vocabulary.CONTACT_METHODS)
+PARTIES = list(vocabulary.ACTOR_ROLES)
 REQUEST_STATUSES = ["pending", "approved", "rejected"]
 
 

@@ -10,8 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from .events import register
 from .fields import MoneySchema, StrictInteger
-
-ACTOR_ROLES = ("buyer", "seller", "admin", "system")
+from .vocabulary import ACTOR_ROLES
 
 
 def _money(**kw):

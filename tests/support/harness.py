@@ -178,8 +178,9 @@ def queue_state(amqp_uri: str, queue: str) -> tuple[int, int]:
         connection.close()
 
 
-def rpc_proxy(amqp_uri: str, timeout: float = 10) -> ClusterRpcProxy:
-    return ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout)
+def rpc_proxy(amqp_uri: str, timeout: float = 10, context_data: dict | None = None
+              ) -> ClusterRpcProxy:
+    return ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout, context_data=context_data)
 
 
 def relay_process(services: list[str], env: dict[str, str], log_dir: Path,
