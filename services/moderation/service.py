@@ -1,21 +1,14 @@
 """Nameko entrypoints of the moderation service: thin, each loads input, calls an action, dumps the result."""
 
-from services.common import health
-from services.common.runtime import CallerProvider, UnitOfWorkProvider, event_handler, rpc
+from services.common import runtime
+from services.common.runtime import event_handler, rpc
 from services.common.schemas import load
 
 from . import actions, schemas
 
 
-class ModerationService:
+class ModerationService(runtime.Service):
     name = "moderation"
-
-    uow = UnitOfWorkProvider()
-    caller = CallerProvider()
-
-    @rpc
-    def health(self):
-        return health.report(self.name, self.uow)
 
     @rpc
     def customer_stats(self, customer_id):

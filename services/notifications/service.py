@@ -7,22 +7,15 @@ Who an order concerns is kept from `order.placed`; nothing here asks another ser
 
 from __future__ import annotations
 
-from services.common import health
-from services.common.runtime import CallerProvider, UnitOfWorkProvider, event_handler, rpc
+from services.common import runtime
+from services.common.runtime import event_handler, rpc
 from services.common.schemas import load
 
 from . import actions, schemas
 
 
-class NotificationsService:
+class NotificationsService(runtime.Service):
     name = "notifications"
-
-    uow = UnitOfWorkProvider()
-    caller = CallerProvider()
-
-    @rpc
-    def health(self):
-        return health.report(self.name, self.uow)
 
     @rpc
     def list_notices(self, page=1, per_page=20):

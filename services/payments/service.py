@@ -1,16 +1,7 @@
 """Nameko entrypoints of the payments service: thin, each loads input, calls an action, dumps the result."""
 
-from services.common import health
-from services.common.runtime import Database, Outbox
-from services.common.runtime.rpc import rpc
+from services.common import runtime
 
 
-class PaymentsService:
+class PaymentsService(runtime.Service):
     name = "payments"
-
-    db = Database()
-    events = Outbox()
-
-    @rpc
-    def health(self):
-        return health.report(self.name, self.db)

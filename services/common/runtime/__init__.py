@@ -1,9 +1,8 @@
 """The Nameko adapters of the kernel: what a service class declares and decorates.
 
-    class OrdersService:
+    class OrdersService(Service):                     # `uow`, `caller` and `health` come with it
         name = "orders"
-        uow = UnitOfWorkProvider(peers=OrdersPeers)   # a UnitOfWork per worker
-        caller = CallerProvider()                     # who is calling
+        uow = UnitOfWorkProvider(peers=OrdersPeers)   # a UnitOfWork per worker, with its peers
 
         @rpc
         def add_note(self, order_id, body):
@@ -19,6 +18,7 @@ contracts) lives in `services.common` itself, which the gateway may import; this
 service processes only.
 """
 
+from .base import Service
 from .dependencies import CallerProvider, Database, Outbox, UnitOfWorkProvider
 from .messaging import event_handler
 from .peers import Peer
@@ -26,6 +26,6 @@ from .rpc import RpcProxy, rpc
 from .timers import ConfiguredTimer
 
 __all__ = [
-    "CallerProvider", "ConfiguredTimer", "Database", "Outbox", "Peer", "RpcProxy",
+    "CallerProvider", "ConfiguredTimer", "Database", "Outbox", "Peer", "RpcProxy", "Service",
     "UnitOfWorkProvider", "event_handler", "rpc",
 ]
