@@ -13,6 +13,7 @@ from services.common.errors import NotFound
 
 from .. import auth, services
 from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
+from ..delivery.bodies import documented_body, raw_json
 from ..identity import actions as identity
 from ..ownership import shop_owner_only
 from .access import buyer_or_guest, order_party_only
@@ -258,16 +259,14 @@ def change_amount(body, order_id):
 
 @blp.route(f"{ORDER}/shipments", methods=["POST"])
 @blp.secured("seller")
-@order_party_only
-@blp.arguments(ShipmentCreateSchema)
+@blp.doc(requestBody=documented_body(ShipmentCreateSchema))
 @blp.response(201, ShipmentSchema)
-@blp.problems(404, 409, 413, 415, 503)
-def add_shipment(body, order_id):
+@blp.problems(404, 409, 413, 415, 422, 503)
+def add_shipment(order_id):
     """Ship a paid order (or add a further track to a shipped one); the order becomes `shipped`
-    once the orders service hears of the shipment. Tracking numbers are checked per carrier."""
-    context = services.call("orders", "shipment_context", str(order_id))
-    return services.call("shipping", "add_shipment", str(order_id), context["shop_id"],
-                         body["carrier"], body.get("tracking_number"), body["notify_buyer"])
+    once the orders service hears of the shipment. Tracking numbers are checked per carrier. The
+    shipping service checks that the caller is the order's seller before it reads the body."""
+    return services.call("shipping", "add_shipment", str(order_id), raw_json())
 
 
 # Messages, notes, reviews -------------------------------------------------------------------------
