@@ -4,7 +4,8 @@ Who may call what (the gateway passes the caller's identity as context data; the
 it against what shipping learnt from events, `actions.access`):
 - creating and changing a shop's delivery methods: its owner or an admin;
 - adding a shipment: the order's seller or an admin, once the order is paid;
-- reading methods, quotes, checkout prices, shipments and deadlines: any caller.
+- reading methods, quotes, checkout prices, shipments and deadlines: any caller; what shipping
+  learnt of an order (`known_order`): its seller or an admin.
 Errors leave as the kernel's `Invalid`, `NotFound`, `Forbidden`, `Conflict`, `Unavailable`, with a
 specific code and per-field lists of messages.
 """
@@ -25,7 +26,7 @@ from services.common.runtime import (
 )
 
 from . import schemas, settings
-from .actions import common, deadlines, following, methods, quotes, shipments, tracking
+from .actions import access, common, deadlines, following, methods, quotes, shipments, tracking
 from .carriers import CarrierTracking
 from .peers import Peers
 
@@ -105,6 +106,16 @@ class ShippingService:
         """`{order_id, shop_id, state, closed_by, due_at, overdue_recorded_at}` or None."""
         data = schemas.load(schemas.OrderIn, {"order_id": order_id})
         return deadlines.deadline(self.uow, data, settings.shipping_details_days())
+
+    # What shipping learnt from events --------------------------------------------------------------
+    @rpc
+    def known_shop(self, shop_id):
+        return access.known_shop(self.uow, schemas.load(schemas.ShopIn, {"shop_id": shop_id}))
+
+    @rpc
+    def known_order(self, order_id):
+        data = schemas.load(schemas.OrderIn, {"order_id": order_id})
+        return access.known_order(self.uow, self.caller, data)
 
     # Events and jobs ----------------------------------------------------------------------------
     @event_handler("shop.created")

@@ -102,3 +102,19 @@ def check_seller(caller: Caller, seller_id: str | None) -> None:
         return
     if seller_id is None or seller_id != caller.user_id:
         raise OrderNotFound("No such order.")
+
+
+def known_shop(uow: UnitOfWork, data: dict) -> dict | None:
+    """What shipping knows of a shop: `{shop_id, owner_id}`, or None (never asks the catalog)."""
+    with uow.reading() as session:
+        row = session.get(ShopRow, data["shop_id"])
+    return None if row is None else {"shop_id": row.shop_id, "owner_id": row.owner_id}
+
+
+def known_order(uow: UnitOfWork, caller: Caller, data: dict) -> dict | None:
+    """What shipping's events say of an order, to its seller or an admin: `{order_id, shop_id,
+    status}`, or None when it has heard of none (or the caller may not see it)."""
+    order = find_order(uow, data["order_id"])
+    if order is None or not (caller.is_admin or order.seller_id == caller.user_id):
+        return None
+    return {"order_id": order.order_id, "shop_id": order.shop_id, "status": order.status}

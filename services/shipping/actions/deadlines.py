@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from services.common.events import Event
 from services.common.uow import UnitOfWork
 from services.shipping import domain
-from services.shipping.models import OrderToShip
+from services.shipping.models import OrderRow, OrderToShip, ShopRow
 
 from .common import as_utc
 
@@ -154,6 +154,7 @@ def _record_overdue_batch(uow: UnitOfWork, now: datetime, days: int, batch: int)
     by_id = {row.order_id: row for row in rows}
     waiting = [domain.AwaitingShipment(row.order_id, as_utc(row.due_from)) for row in rows]
     late = domain.overdue_for_shipping(waiting, now, days)
+    sellers = _sellers(session, late)
     for order_id in late:
         row = by_id[order_id]
         row.overdue_recorded_at = now
@@ -163,12 +164,25 @@ def _record_overdue_batch(uow: UnitOfWork, now: datetime, days: int, batch: int)
                 "order_id": row.order_id,
                 "shop_id": row.shop_id,
                 "buyer_id": row.buyer_id,
+                "seller_id": sellers.get(row.order_id),
                 "by": "system",
                 "actor_id": None,
             },
             aggregate_id=row.order_id,
         )
     return late
+
+
+def _sellers(session: Session, order_ids: list[str]) -> dict[str, str | None]:
+    """Each order's seller as the order events named it (or its shop's owner)."""
+    if not order_ids:
+        return {}
+    rows = session.execute(
+        select(OrderRow.order_id, OrderRow.seller_id, ShopRow.owner_id)
+        .outerjoin(ShopRow, ShopRow.shop_id == OrderRow.shop_id)
+        .where(OrderRow.order_id.in_(order_ids))
+    ).all()
+    return {order_id: seller_id or owner_id for order_id, seller_id, owner_id in rows}
 
 
 def _opening_state(event_type: str) -> str:

@@ -9,7 +9,7 @@ Who and when, checked in this order:
 Shipping knows orders from the order events (`following`). When those do not allow the shipment
 (the order's `order.placed` or `order.paid` still on the way: a seller quicker than the events),
 the orders service is asked how the order stands now, with the caller's identity, and its answer
-decides: the events catch up, and a refusal is final only when both agree.
+decides (the events catch up later); when it cannot answer, what the events said stands.
 
 Rules (the API's "on an order already shipped it adds the track and notifies again"):
 - every new track is a shipment of its own and records `shipment.created` with the seller's
@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from services.common import clock
 from services.common.caller import Caller
-from services.common.errors import NotFound
+from services.common.errors import NotFound, Unavailable
 from services.common.uow import UnitOfWork
 from services.shipping import domain
 from services.shipping.errors import OrderNotFound, UnknownCarrier
@@ -126,8 +126,13 @@ def _as_orders_sees_it(uow: UnitOfWork, caller: Caller, order_id: str,
                        known: KnownOrder | None) -> KnownOrder:
     try:
         answer = uow.peers.orders.order(order_id)
-    except NotFound:
-        raise OrderNotFound("No such order.") from None
+    except (NotFound, Unavailable):
+        # The orders service cannot tell more (it does not answer, or not to this caller): what
+        # the events said stands.
+        if known is None:
+            raise OrderNotFound("No such order.") from None
+        check_seller(caller, known.seller_id)
+        return known
     shop_id = str(answer["shop_id"])
     seller_id = known.seller_id if known is not None else None
     if seller_id is None:
