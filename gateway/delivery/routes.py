@@ -1,10 +1,14 @@
-"""Delivery routes: a shop's methods and their quotes, answered by the shipping service."""
+"""Delivery routes: a shop's methods and their quotes, answered by the shipping service.
+
+The shipping service checks who may change a shop's methods (its owner, an admin) from the
+caller's identity; the gateway asks the owner only when it refuses a body (`ownership`).
+"""
 
 from __future__ import annotations
 
 from .. import services
 from ..api import PREFIX, Blueprint
-from ..ownership import shop_owner_first
+from ..ownership import shop_owner_only
 from .schemas import (
     MethodCreateSchema,
     MethodFields,
@@ -20,7 +24,7 @@ blp = Blueprint("delivery", __name__, url_prefix=PREFIX,
 
 @blp.route("/shops/<uuid:shop_id>/delivery-methods", methods=["POST"])
 @blp.secured("seller", "admin")
-@shop_owner_first
+@shop_owner_only
 @blp.arguments(MethodCreateSchema)
 @blp.response(201, MethodSchema)
 @blp.problems(404, 413, 415, 503)
@@ -39,7 +43,7 @@ def list_methods(shop_id):
 
 @blp.route("/shops/<uuid:shop_id>/delivery-methods/<method_id>", methods=["PATCH"])
 @blp.secured("seller", "admin")
-@shop_owner_first
+@shop_owner_only
 @blp.arguments(MethodFields, required=False)
 @blp.response(200, MethodSchema)
 @blp.problems(404, 413, 415, 503)
@@ -54,26 +58,6 @@ def patch_method(changes, shop_id, method_id):
 @blp.problems(404, 409, 413, 415, 503)
 def quote(body):
     """The methods that fit these items and this destination, priced from the shop's rate tables."""
-    lines = [{"product_id": str(item["product_id"]), "quantity": item["quantity"],
-              "options": item["options"]} for item in body["items"]]
-    priced = services.call("catalog", "quote_lines", lines)["lines"]
-    shop_id = str(body["shop_id"])
-    foreign = [i for i, line in enumerate(priced) if str(line["shop_id"]) != shop_id]
-    if foreign:
-        from services.common.errors import Invalid
-
-        raise Invalid("Every item must come from the shop being quoted.", "wrong_shop",
-                      {f"items.{i}.product_id": ["This product belongs to another shop."]
-                       for i in foreign})
-    currency = priced[0]["total"]["currency"]
-    shipping_lines = [{
-        "product_id": str(line["product_id"]),
-        "quantity": line["quantity"],
-        "weight_grams": line.get("weight_grams"),
-        "free_delivery": bool(line.get("free_delivery")),
-        "total": line["total"]["amount"],
-    } for line in priced]
-    items_total = sum(line["total"] for line in shipping_lines)
-    destination = {k: v for k, v in body["destination"].items() if v is not None}
-    return services.call("shipping", "quote", shop_id, destination, shipping_lines, items_total,
-                         currency)
+    body = services.as_json(body)
+    return services.call("shipping", "quote_items", body["shop_id"], body["items"],
+                         body["destination"])

@@ -264,10 +264,9 @@ def change_amount(body, order_id):
 @blp.problems(404, 409, 413, 415, 503)
 def add_shipment(body, order_id):
     """Ship a paid order (or add a further track to a shipped one); the order becomes `shipped`
-    once the orders service hears of the shipment. Tracking numbers are checked per carrier."""
-    context = services.call("orders", "shipment_context", str(order_id))
-    return services.call("shipping", "add_shipment", str(order_id), context["shop_id"],
-                         body["carrier"], body.get("tracking_number"), body["notify_buyer"])
+    once the orders service hears of the shipment. Tracking numbers are checked per carrier. The
+    shipping service checks that the caller is the order's seller before it reads the body."""
+    return services.call("shipping", "add_shipment", str(order_id), services.as_json(body))
 
 
 # Messages, notes, reviews -------------------------------------------------------------------------

@@ -1,30 +1,41 @@
-"""The shipping service's errors, and how they leave it.
+"""The shipping service's errors.
 
-Inside the service, errors are typed: the domain's (`InvalidDeliveryMethod`,
-`InvalidTrackingNumber`, `MethodNotAvailable`, ...) and the few below. The gateway recognises a
-remote error by the kernel class name Nameko sends (`Invalid`, `NotFound`, `Forbidden`,
-`Conflict`), so `at_the_boundary` re-raises every `ServiceError` as its kernel base class, keeping
-the specific `code` (e.g. `invalid_delivery_method`) and the per-field `errors`, whose values are
-always lists of messages under dotted paths (`rate.tiers.1.from`), as the gateway's own
-validation errors are.
+Inside the service errors are typed: the domain's (`InvalidDeliveryMethod`,
+`InvalidTrackingNumber`, `MethodNotAvailable`, `OrderNotShippable`, ...) and the few below. Each
+leaves as the kernel's base class (`Invalid`, `NotFound`, `Forbidden`, `Conflict`,
+`Unavailable`: `services.common.runtime.rpc`) with its specific `code`; per-field `errors` are
+always lists of messages under dotted paths (`rate.tiers.1.from`), as the gateway's own validation
+errors are (`schemas.check` flattens the domain's).
 
 Codes raised here, beyond the domain's:
 - `invalid_request` — a body or an argument of the wrong shape (unknown fields, wrong types);
+- `shop_not_found` — a shop neither shipping nor the catalog knows (404);
+- `not_shop_owner` — a seller acting on another seller's shop (403);
+- `order_not_found` — an order shipping has not heard of, or one the caller may not see (404);
 - `delivery_method_not_found` — no such method in that shop (patch, get);
 - `unknown_delivery_method` — checkout names a method the shop does not have (422, a body field);
-- `order_of_another_shop` — a shipment for an order that shipping knows belongs to another shop;
+- `wrong_shop` — a quote for items of another shop (422, per item);
 - `unknown_carrier` — a shipment with a carrier the platform does not know.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any
 
-from services.common.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from services.common.errors import Forbidden, Invalid, NotFound
 
-KERNEL_ERRORS: tuple[type[ServiceError], ...] = (Invalid, NotFound, Forbidden, Conflict)
+
+class ShopNotFound(NotFound):
+    code = "shop_not_found"
+
+
+class NotShopOwner(Forbidden):
+    code = "not_shop_owner"
+
+
+class OrderNotFound(NotFound):
+    code = "order_not_found"
 
 
 class MethodNotFound(NotFound):
@@ -35,8 +46,8 @@ class UnknownMethodAtCheckout(Invalid):
     code = "unknown_delivery_method"
 
 
-class OrderOfAnotherShop(NotFound):
-    code = "order_of_another_shop"
+class ItemsOfAnotherShop(Invalid):
+    code = "wrong_shop"
 
 
 class UnknownCarrier(Invalid):
@@ -63,22 +74,3 @@ def field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     else:
         flat[prefix or "_schema"] = [str(messages)]
     return flat
-
-
-def as_kernel_error(error: ServiceError) -> ServiceError:
-    """The same error as the kernel class the gateway knows, code and field errors kept."""
-    base = next((cls for cls in KERNEL_ERRORS if isinstance(error, cls)), Invalid)
-    return base(error.detail, error.code, field_errors(error.errors))
-
-
-def at_the_boundary(fn):
-    """Wrap an entrypoint so the typed errors it raises leave as kernel errors."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ServiceError as error:
-            raise as_kernel_error(error) from error
-
-    return wrapper

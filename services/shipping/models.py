@@ -7,6 +7,8 @@
 - `shipments` and `shipment_history`: tracks given by sellers, their status and every change.
 - `orders_to_ship`: confirmed orders waiting for shipping details, learnt from order events; the
   shipping-overdue job reads it.
+- `shops` and `orders`: who may act on what, learnt from `shop.created` and the order events (a
+  shop's owner; an order's shop, seller, buyer and status).
 """
 
 from __future__ import annotations
@@ -143,3 +145,31 @@ class OrderToShip(Base):
     )
 
     __table_args__ = (Index("ix_orders_to_ship_due", "state", "due_from"),)
+
+
+class ShopRow(Base):
+    """A shop and its owner, from `shop.created` (or asked of the catalog the first time a shop
+    shipping has not heard of yet is acted on)."""
+
+    __tablename__ = "shops"
+
+    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
+    known_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class OrderRow(Base):
+    """An order as shipping follows it from the order events: whose it is and where it stands.
+
+    `status_at` is the `occurred_at` of the event that set `status`: an older event delivered late
+    changes nothing.
+    """
+
+    __tablename__ = "orders"
+
+    order_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
+    seller_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
+    buyer_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    status_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

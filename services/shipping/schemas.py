@@ -1,6 +1,11 @@
 """Marshmallow schemas for what enters the shipping service.
 
-They check the shape: unknown fields are refused at every level, money (`cost`, `base`,
+Entrypoints load their arguments with `load` and the `...In` schemas below: ids and the parts an
+action needs before it may look at a body. A body that the caller must be allowed to send first (a
+delivery method, a shipment) is carried as it came, and checked by the action once it has
+authorized the caller (403/404 before 422), with `check` and the schemas that follow.
+
+The body schemas check the shape: unknown fields are refused at every level, money (`cost`, `base`,
 `items_total`, a line's `total`) and quantities are strict JSON integers, booleans are JSON
 booleans. The rules (tiers in order, min weight not above max, known carriers, tracking number
 forms, ...) are the domain's, with its per-field messages; `check` runs both and reports every
@@ -100,11 +105,79 @@ class QuoteSchema(_Strict):
     currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
 
 
+class QuoteItemSchema(_Strict):
+    product_id = fields.UUID(required=True)
+    quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=100_000))
+    options = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class QuoteItemsSchema(_Strict):
+    """A buyer's quote: the catalog gives the lines' weights and prices."""
+
+    destination = fields.Nested(DestinationSchema, required=True)
+    items = fields.List(fields.Nested(QuoteItemSchema), required=True,
+                        validate=validate.Length(min=1, max=100))
+
+
 # Shipments --------------------------------------------------------------------------------------
 class ShipmentSchema(_Strict):
     carrier = fields.String(required=True)
     tracking_number = fields.String(allow_none=True, validate=validate.Length(max=100))
     notify_buyer = StrictBoolean(load_default=True)
+
+
+# Entrypoints' arguments ---------------------------------------------------------------------------
+class UuidText(fields.Field):
+    """A UUID argument as its canonical text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return str(uuid.UUID(str(value)))
+        except (ValueError, TypeError, AttributeError):
+            raise ValidationError("Must be a UUID.") from None
+
+
+class ShopIn(_Strict):
+    shop_id = UuidText(required=True)
+
+
+class MethodIn(ShopIn):
+    """A method to create or a change to one: the body is checked once the caller may send it."""
+
+    method_id = fields.String(load_default=None)  # any text: one that is no method's id is a 404
+    body = fields.Raw(load_default=None)
+
+
+class OrderQuoteIn(ShopIn):
+    """An order as checkout knows it, checked by the action (`QuoteSchema` and the domain)."""
+
+    method_id = fields.Raw(load_default=None)
+    destination = fields.Raw(load_default=None)
+    lines = fields.Raw(load_default=None)
+    items_total = fields.Raw(load_default=None)
+    currency = fields.Raw(load_default=None)
+
+
+class ItemsQuoteIn(ShopIn):
+    destination = fields.Raw(load_default=None)
+    items = fields.Raw(load_default=None)
+
+
+class OrderIn(_Strict):
+    order_id = UuidText(required=True)
+
+
+class ShipmentIn(OrderIn):
+    body = fields.Raw(load_default=None)
+
+
+def load(schema: type[Schema], data: Mapping[str, Any]) -> dict:
+    """An entrypoint's arguments loaded with `schema`; InvalidRequest names every bad one."""
+    try:
+        return shared(schema).load(data)
+    except ValidationError as exc:
+        raise InvalidRequest("The request has invalid fields; see errors.",
+                             errors=field_errors(exc.messages)) from None
 
 
 def check(
@@ -142,13 +215,3 @@ def check(
     if shape_errors:
         raise InvalidRequest("The request has invalid fields; see errors.", errors=shape_errors)
     return result
-
-
-def uuid_text(value: Any, name: str) -> str:
-    """The canonical text of a UUID argument; InvalidRequest naming `name` otherwise."""
-    try:
-        return str(uuid.UUID(str(value)))
-    except (ValueError, TypeError, AttributeError):
-        raise InvalidRequest(
-            f"{name} must be a UUID.", errors={name: ["Must be a UUID."]}
-        ) from None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import text
+
 
 def as_utc(moment: datetime | None) -> datetime | None:
     """A stored time as aware UTC (SQLite hands back naive UTC)."""
@@ -17,3 +19,10 @@ def as_utc(moment: datetime | None) -> datetime | None:
 def iso(moment: datetime | None) -> str | None:
     moment = as_utc(moment)
     return None if moment is None else moment.isoformat()
+
+
+def health(uow, service: str) -> dict:
+    """The service answers and reaches its database."""
+    with uow.reading() as session:
+        session.execute(text("SELECT 1"))
+    return {"service": service, "status": "ok"}

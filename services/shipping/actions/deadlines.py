@@ -27,11 +27,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.common.db import Db
 from services.common.events import Event
-from services.common.outbox import EventRecorder
+from services.common.uow import UnitOfWork
 from services.shipping import domain
-from services.shipping.models import OrderToShip
+from services.shipping.models import OrderRow, OrderToShip, ShopRow
 
 from .common import as_utc
 
@@ -105,9 +104,10 @@ def close_for_shipment(session: Session, order_id: str, shop_id: str, now: datet
         row.state, row.closed_by = CLOSED, "shipment"
 
 
-def deadline(session: Session, order_id: str, days: int) -> dict | None:
+def deadline(uow: UnitOfWork, data: dict, days: int) -> dict | None:
     """How shipping sees the order's shipping deadline, or None if it has not heard of it."""
-    row = session.get(OrderToShip, order_id)
+    with uow.reading() as session:
+        row = session.get(OrderToShip, data["order_id"])
     if row is None:
         return None
     waiting = row.state == AWAITING
@@ -125,22 +125,20 @@ def deadline(session: Session, order_id: str, days: int) -> dict | None:
     }
 
 
-def record_overdue(
-    db: Db, recorder: EventRecorder, now: datetime, days: int, batch: int = 200
-) -> list[str]:
-    """Record `order.shipping_overdue` for every late order not yet flagged; returns their ids."""
+def record_overdue(uow: UnitOfWork, now: datetime, days: int, batch: int = 200) -> list[str]:
+    """Record `order.shipping_overdue` for every late order not yet flagged; returns their ids.
+    One transaction per batch."""
     flagged: list[str] = []
     while True:
-        with db.transaction() as session:
-            done = _record_overdue_batch(session, recorder, now, days, batch)
+        with uow:
+            done = _record_overdue_batch(uow, now, days, batch)
         flagged.extend(done)
         if len(done) < batch:
             return flagged
 
 
-def _record_overdue_batch(
-    session: Session, recorder: EventRecorder, now: datetime, days: int, batch: int
-) -> list[str]:
+def _record_overdue_batch(uow: UnitOfWork, now: datetime, days: int, batch: int) -> list[str]:
+    session = uow.session
     cutoff = now - timedelta(days=days)
     rows = session.scalars(
         select(OrderToShip)
@@ -156,22 +154,35 @@ def _record_overdue_batch(
     by_id = {row.order_id: row for row in rows}
     waiting = [domain.AwaitingShipment(row.order_id, as_utc(row.due_from)) for row in rows]
     late = domain.overdue_for_shipping(waiting, now, days)
+    sellers = _sellers(session, late)
     for order_id in late:
         row = by_id[order_id]
         row.overdue_recorded_at = now
-        recorder.record(
-            session,
+        uow.record(
             "order.shipping_overdue",
             {
                 "order_id": row.order_id,
                 "shop_id": row.shop_id,
                 "buyer_id": row.buyer_id,
+                "seller_id": sellers.get(row.order_id),
                 "by": "system",
                 "actor_id": None,
             },
             aggregate_id=row.order_id,
         )
     return late
+
+
+def _sellers(session: Session, order_ids: list[str]) -> dict[str, str | None]:
+    """Each order's seller as the order events named it (or its shop's owner)."""
+    if not order_ids:
+        return {}
+    rows = session.execute(
+        select(OrderRow.order_id, OrderRow.seller_id, ShopRow.owner_id)
+        .outerjoin(ShopRow, ShopRow.shop_id == OrderRow.shop_id)
+        .where(OrderRow.order_id.in_(order_ids))
+    ).all()
+    return {order_id: seller_id or owner_id for order_id, seller_id, owner_id in rows}
 
 
 def _opening_state(event_type: str) -> str:

@@ -1,8 +1,10 @@
 """A shop's delivery methods: its own (stored) and the four universal ones (derived, on/off stored).
 
-Methods are listed own first, in the order they were created, then the universal ones in the
-domain's order (Russian Post, CDEK pickup point, courier, other). Creating a method records no
-event: no other service follows delivery settings; checkout asks for a price when it needs one.
+Only the shop's owner (or an admin) creates and changes them (`access.authorize_shop`, before the
+body is checked); anyone may list them. Methods are listed own first, in the order they were
+created, then the universal ones in the domain's order (Russian Post, CDEK pickup point, courier,
+other). Creating a method records no event: no other service follows delivery settings; checkout
+asks for a price when it needs one.
 """
 
 from __future__ import annotations
@@ -16,21 +18,58 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.common import clock
+from services.common.caller import Caller
+from services.common.uow import UnitOfWork
 from services.shipping import domain
 from services.shipping.errors import MethodNotFound
 from services.shipping.models import DeliveryMethodRow, UniversalMethodSetting
 from services.shipping.schemas import MethodSchema, check
 
+from .access import authorize_shop, keep_shop
 
-def create_method(session: Session, shop_id: str, body: Mapping[str, Any], now: datetime) -> dict:
-    """Store a seller's own method; raises InvalidDeliveryMethod (per field) and writes nothing."""
+
+def create_method(uow: UnitOfWork, caller: Caller, data: Mapping[str, Any]) -> dict:
+    """Store one of the shop's own methods (`{shop_id, body}`); a command (`run_once`). Raises
+    InvalidDeliveryMethod (per field) and writes nothing when the body breaks a rule."""
+    shop = authorize_shop(uow, caller, data["shop_id"])
     method_id = str(uuid.uuid4())
-    method = check(MethodSchema, body, lambda data: domain.parse_method(data, method_id=method_id))
-    row = DeliveryMethodRow(id=method_id, shop_id=shop_id, created_at=now)
-    _write(row, method, now)
-    session.add(row)
-    session.flush()
-    return method.to_dict()
+    with uow:
+        method = check(MethodSchema, data["body"],
+                       lambda body: domain.parse_method(body, method_id=method_id))
+        keep_shop(uow, shop)
+        now = clock.now()
+        row = DeliveryMethodRow(id=method_id, shop_id=shop.shop_id, created_at=now)
+        _write(row, method, now)
+        uow.session.add(row)
+        uow.session.flush()
+        return method.to_dict()
+
+
+def list_methods(uow: UnitOfWork, data: Mapping[str, Any]) -> dict:
+    with uow.reading() as session:
+        methods = shop_methods(session, data["shop_id"])
+    return {"items": [method.to_dict() for method in methods]}
+
+
+def get_method(uow: UnitOfWork, data: Mapping[str, Any]) -> dict:
+    with uow.reading() as session:
+        methods = shop_methods(session, data["shop_id"])
+    for method in methods:
+        if method.id == canonical_id(data["method_id"]):
+            return method.to_dict()
+    raise _not_found()
+
+
+def patch_method(uow: UnitOfWork, caller: Caller, data: Mapping[str, Any]) -> dict:
+    """Apply a partial change (`{shop_id, method_id, body}`); universal methods accept only
+    `enabled`. Nothing is written if it is refused."""
+    shop = authorize_shop(uow, caller, data["shop_id"])
+    changes = {} if data["body"] is None else data["body"]
+    with uow:
+        keep_shop(uow, shop)
+        return _patch(uow.session, shop.shop_id, canonical_id(data["method_id"]), changes,
+                      clock.now())
 
 
 def shop_methods(session: Session, shop_id: str) -> list[domain.DeliveryMethod]:
@@ -43,21 +82,9 @@ def shop_methods(session: Session, shop_id: str) -> list[domain.DeliveryMethod]:
     return [_method(row) for row in rows] + _universal(session, shop_id)
 
 
-def list_methods(session: Session, shop_id: str) -> dict:
-    return {"items": [method.to_dict() for method in shop_methods(session, shop_id)]}
-
-
-def get_method(session: Session, shop_id: str, method_id: str) -> dict:
-    for method in shop_methods(session, shop_id):
-        if method.id == method_id:
-            return method.to_dict()
-    raise _not_found()
-
-
-def patch_method(
+def _patch(
     session: Session, shop_id: str, method_id: str, changes: Mapping[str, Any], now: datetime
 ) -> dict:
-    """Apply a partial change; universal methods accept only `enabled`. Nothing written if refused."""
     key = domain.universal_key(shop_id, method_id)
     if key is not None:
         return _patch_universal(session, shop_id, key, method_id, changes, now)
@@ -143,6 +170,15 @@ def _write(row: DeliveryMethodRow, method: domain.DeliveryMethod, now: datetime)
     row.delivery_days = data["delivery_days"]
     row.enabled = data["enabled"]
     row.updated_at = now
+
+
+def canonical_id(value: Any) -> str:
+    """A method id as stored (a UUID's canonical text); any other text stays as it is (and is no
+    method's id)."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except (ValueError, TypeError, AttributeError):
+        return str(value)
 
 
 def _not_found() -> MethodNotFound:

@@ -1,8 +1,11 @@
 """Quotes: which of a shop's enabled methods fit an order, and what each costs.
 
-The caller (the gateway's quote endpoint, the orders service at checkout) gives the order as
-shipping needs it — unit weights, quantities, free-delivery flags and line totals it got from the
-catalog — so shipping never calls the catalog. Shape: see `schemas.QuoteSchema`.
+- `quote_items`: a buyer's quote (`POST /delivery/quote`): shipping asks the catalog for the
+  items' weights, free-delivery flags and prices (outside any transaction), checks they all come
+  from the shop, and prices the shop's methods;
+- `quote` and `price_for_checkout`: the order as checkout knows it (unit weights, quantities,
+  free-delivery flags and line totals it got from the catalog). Shape: `schemas.QuoteSchema`.
+All read only.
 """
 
 from __future__ import annotations
@@ -10,25 +13,52 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.orm import Session
-
+from services.common.caller import Caller
+from services.common.uow import UnitOfWork
 from services.shipping import domain
-from services.shipping.errors import UnknownMethodAtCheckout
-from services.shipping.schemas import QuoteSchema, check
+from services.shipping.errors import ItemsOfAnotherShop, UnknownMethodAtCheckout
+from services.shipping.schemas import QuoteItemsSchema, QuoteSchema, check
 
-from .methods import shop_methods
+from .methods import canonical_id, shop_methods
 
 
-def quote(session: Session, shop_id: str, order: Mapping[str, Any]) -> dict:
+def quote_items(uow: UnitOfWork, caller: Caller, data: Mapping[str, Any]) -> dict:
+    """`{shop_id, destination, items: [{product_id, quantity, options?}]}` →
+    `{methods: [{id, name, carrier, cost: {amount, currency} | null, delivery_days}]}`."""
+    wanted = check(QuoteItemsSchema, {"destination": data["destination"], "items": data["items"]})
+    lines = [{"product_id": str(item["product_id"]), "quantity": item["quantity"],
+              "options": item["options"]} for item in wanted["items"]]
+    priced = uow.peers.catalog.quote_lines(lines)
+    shop_id = data["shop_id"]
+    foreign = [i for i, line in enumerate(priced) if str(line["shop_id"]) != shop_id]
+    if foreign:
+        raise ItemsOfAnotherShop(
+            "Every item must come from the shop being quoted.",
+            errors={f"items.{i}.product_id": ["This product belongs to another shop."]
+                    for i in foreign})
+    parcel_lines = [{
+        "product_id": str(line["product_id"]),
+        "quantity": line["quantity"],
+        "weight_grams": line.get("weight_grams"),
+        "free_delivery": bool(line.get("free_delivery")),
+        "total": line["total"]["amount"],
+    } for line in priced]
+    destination = {k: v for k, v in wanted["destination"].items() if v is not None}
+    order = {"destination": destination, "lines": parcel_lines,
+             "items_total": sum(line["total"] for line in parcel_lines),
+             "currency": priced[0]["total"]["currency"]}
+    return quote(uow, {"shop_id": shop_id, **order})
+
+
+def quote(uow: UnitOfWork, data: Mapping[str, Any]) -> dict:
     """`{methods: [{id, name, carrier, cost: {amount, currency} | null, delivery_days}]}`."""
-    methods = shop_methods(session, shop_id)
-    quoted = check(QuoteSchema, order, lambda data: domain.quote(methods, *_parts(data)))
+    with uow.reading() as session:
+        methods = shop_methods(session, data["shop_id"])
+    quoted = check(QuoteSchema, _order(data), lambda order: domain.quote(methods, *_parts(order)))
     return {"methods": [item.to_dict() for item in quoted]}
 
 
-def price_for_checkout(
-    session: Session, shop_id: str, method_id: str | None, order: Mapping[str, Any]
-) -> dict:
+def price_for_checkout(uow: UnitOfWork, data: Mapping[str, Any]) -> dict:
     """The chosen method's quote: `{id, name, carrier, cost | null, delivery_days}`.
 
     `cost` null means the seller quotes after the order (a universal method). Raises
@@ -36,15 +66,22 @@ def price_for_checkout(
     `delivery_method_not_available` (with the reason in `errors.delivery_method_id`) when it is
     switched off or does not fit the destination or the parcel.
     """
-    methods = {method.id: method for method in shop_methods(session, shop_id)}
-    method = methods.get(method_id) if method_id else None
+    with uow.reading() as session:
+        methods = {method.id: method for method in shop_methods(session, data["shop_id"])}
+    method_id = data.get("method_id")
+    method = methods.get(canonical_id(method_id)) if method_id else None
     if method is None:
         raise UnknownMethodAtCheckout(
             "This shop has no such delivery method.",
-            errors={"delivery_method_id": "This shop has no such delivery method."},
+            errors={"delivery_method_id": ["This shop has no such delivery method."]},
         )
-    quoted = check(QuoteSchema, order, lambda data: domain.price_method(method, *_parts(data)))
+    quoted = check(QuoteSchema, _order(data),
+                   lambda order: domain.price_method(method, *_parts(order)))
     return quoted.to_dict()
+
+
+def _order(data: Mapping[str, Any]) -> dict:
+    return {key: data.get(key) for key in ("destination", "lines", "items_total", "currency")}
 
 
 def _parts(data: Mapping[str, Any]) -> tuple[domain.Destination, tuple, int, str]:

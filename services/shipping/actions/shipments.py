@@ -1,5 +1,16 @@
 """Shipments: the tracks a seller gives for an order.
 
+Who and when, checked in this order:
+- the caller has the role seller or admin (403 `wrong_role`), and is the order's seller (an admin
+  may ship any): otherwise 404 `order_not_found`, the same answer as for an order that does not
+  exist, so ids cannot be probed;
+- the body (422: carrier, tracking number per carrier);
+- the order is `paid` or already `shipped` (`domain.check_shippable`, 409 `wrong_state`).
+Shipping knows orders from the order events (`following`). When those do not allow the shipment
+(the order's `order.placed` or `order.paid` still on the way: a seller quicker than the events),
+the orders service is asked how the order stands now, with the caller's identity, and its answer
+decides (the events catch up later); when it cannot answer, what the events said stands.
+
 Rules (the API's "on an order already shipped it adds the track and notifies again"):
 - every new track is a shipment of its own and records `shipment.created` with the seller's
   `notify_buyer`, so a second track on a shipped order reaches the buyer as a new notice;
@@ -8,99 +19,139 @@ Rules (the API's "on an order already shipped it adds the track and notifies aga
 - a track without a number (a courier, "other") is always a new shipment;
 - once an order has a shipment its shipping details are given: the overdue job leaves it alone,
   whether or not `order.shipped` has arrived yet.
-Whether the order may be shipped at all (paid, not cancelled) is the orders service's rule; it
-calls `add_shipment` once it has allowed the move.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.common.outbox import EventRecorder
+from services.common import clock
+from services.common.caller import Caller
+from services.common.errors import NotFound, Unavailable
+from services.common.uow import UnitOfWork
 from services.shipping import domain
-from services.shipping.errors import OrderOfAnotherShop, UnknownCarrier
-from services.shipping.models import OrderToShip, ShipmentHistoryRow, ShipmentRow
+from services.shipping.errors import OrderNotFound, UnknownCarrier
+from services.shipping.models import ShipmentHistoryRow, ShipmentRow
 from services.shipping.schemas import ShipmentSchema, check
 
+from .access import SELLERS, KnownOrder, check_seller, find_order, find_shop
 from .common import iso
 from .deadlines import close_for_shipment
 
 
-def add_shipment(
-    session: Session,
-    recorder: EventRecorder,
-    order_id: str,
-    shop_id: str,
-    body: Mapping[str, Any],
-    now: datetime,
-) -> dict:
-    """Add a track to the order; returns the shipment. Raises before writing anything."""
+def add_shipment(uow: UnitOfWork, caller: Caller, data: Mapping[str, Any]) -> dict:
+    """Add a track (`{order_id, body: {carrier, tracking_number?, notify_buyer?}}`) to the
+    order; returns the shipment. A command (`run_once`): refused, it writes nothing."""
+    order = authorize_order(uow, caller, data["order_id"])
+    body = data["body"]
     carrier, number = check(ShipmentSchema, body, _carrier_and_number)
     notify = body.get("notify_buyer", True)
-    _check_shop(session, order_id, shop_id)
-    if number is not None:
-        existing = _same_track(session, order_id, carrier, number)
-        if existing is not None:
-            return shipment_dict(session, existing)
-    row = ShipmentRow(
-        id=str(uuid.uuid4()),
-        order_id=order_id,
-        shop_id=shop_id,
-        carrier=carrier.value,
-        tracking_number=number,
-        tracking_url=domain.tracking_url(carrier, number),
-        status=domain.ShipmentStatus.CREATED.value,
-        notify_buyer=notify,
-        created_at=now,
-        updated_at=now,
-        next_poll_at=None,
-    )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # the same track, added concurrently: that one stands
-        existing = _same_track(session, order_id, carrier, number)
-        if existing is None:
-            raise
-        return shipment_dict(session, existing)
-    session.add(
-        ShipmentHistoryRow(
-            shipment_id=row.id, at=now, from_status=None, to_status=row.status, source="seller"
+    order = shippable(uow, caller, order)
+    with uow:
+        session, now = uow.session, clock.now()
+        if number is not None:
+            existing = _same_track(session, order.order_id, carrier, number)
+            if existing is not None:
+                return shipment_dict(session, existing)
+        row = ShipmentRow(
+            id=str(uuid.uuid4()),
+            order_id=order.order_id,
+            shop_id=order.shop_id,
+            carrier=carrier.value,
+            tracking_number=number,
+            tracking_url=domain.tracking_url(carrier, number),
+            status=domain.ShipmentStatus.CREATED.value,
+            notify_buyer=notify,
+            created_at=now,
+            updated_at=now,
+            next_poll_at=None,
         )
-    )
-    close_for_shipment(session, order_id, shop_id, now)
-    recorder.record(
-        session,
-        "shipment.created",
-        {
-            "shipment_id": row.id,
-            "order_id": order_id,
-            "shop_id": shop_id,
-            "carrier": row.carrier,
-            "tracking_number": number,
-            "tracking_url": row.tracking_url,
-            "notify_buyer": notify,
-        },
-        aggregate_id=order_id,
-    )
-    session.flush()
-    return shipment_dict(session, row)
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:  # the same track, added concurrently: that one stands
+            existing = _same_track(session, order.order_id, carrier, number)
+            if existing is None:
+                raise
+            return shipment_dict(session, existing)
+        session.add(
+            ShipmentHistoryRow(
+                shipment_id=row.id, at=now, from_status=None, to_status=row.status,
+                source="seller",
+            )
+        )
+        close_for_shipment(session, order.order_id, order.shop_id, now)
+        uow.record(
+            "shipment.created",
+            {
+                "shipment_id": row.id,
+                "order_id": order.order_id,
+                "shop_id": order.shop_id,
+                "carrier": row.carrier,
+                "tracking_number": number,
+                "tracking_url": row.tracking_url,
+                "notify_buyer": notify,
+            },
+            aggregate_id=order.order_id,
+        )
+        session.flush()
+        return shipment_dict(session, row)
 
 
-def list_shipments(session: Session, order_id: str) -> dict:
-    rows = session.scalars(
-        select(ShipmentRow)
-        .where(ShipmentRow.order_id == order_id)
-        .order_by(ShipmentRow.created_at, ShipmentRow.id)
-    ).all()
-    return {"items": [shipment_dict(session, row) for row in rows]}
+def authorize_order(uow: UnitOfWork, caller: Caller, order_id: str) -> KnownOrder:
+    """The order, if the caller may ship it (its seller, or an admin); raises otherwise."""
+    caller.require(*SELLERS)
+    known = find_order(uow, order_id)
+    if known is None or known.seller_id is None:
+        return _as_orders_sees_it(uow, caller, order_id, known)
+    check_seller(caller, known.seller_id)
+    return known
+
+
+def shippable(uow: UnitOfWork, caller: Caller, order: KnownOrder) -> KnownOrder:
+    """The order, if it may be shipped now; OrderNotShippable (409) otherwise."""
+    if not domain.may_ship(order.status) and not order.current:
+        order = _as_orders_sees_it(uow, caller, order.order_id, order)
+    domain.check_shippable(order.status)
+    return order
+
+
+def _as_orders_sees_it(uow: UnitOfWork, caller: Caller, order_id: str,
+                       known: KnownOrder | None) -> KnownOrder:
+    try:
+        answer = uow.peers.orders.order(order_id)
+    except (NotFound, Unavailable):
+        # The orders service cannot tell more (it does not answer, or not to this caller): what
+        # the events said stands.
+        if known is None:
+            raise OrderNotFound("No such order.") from None
+        check_seller(caller, known.seller_id)
+        return known
+    shop_id = str(answer["shop_id"])
+    seller_id = known.seller_id if known is not None else None
+    if seller_id is None:
+        shop = find_shop(uow, shop_id)
+        seller_id = None if shop is None else shop.owner_id
+    check_seller(caller, seller_id)
+    buyer_id = answer.get("buyer_id")
+    return KnownOrder(order_id, shop_id, seller_id, None if buyer_id is None else str(buyer_id),
+                      str(answer["status"]), current=True)
+
+
+def list_shipments(uow: UnitOfWork, data: Mapping[str, Any]) -> dict:
+    with uow.reading() as session:
+        rows = session.scalars(
+            select(ShipmentRow)
+            .where(ShipmentRow.order_id == data["order_id"])
+            .order_by(ShipmentRow.created_at, ShipmentRow.id)
+        ).all()
+        return {"items": [shipment_dict(session, row) for row in rows]}
 
 
 def shipment_dict(session: Session, row: ShipmentRow) -> dict:
@@ -142,22 +193,9 @@ def _carrier_and_number(data: Mapping[str, Any]) -> tuple[domain.Carrier, str | 
     except ValueError:
         known = ", ".join(item.value for item in domain.Carrier)
         raise UnknownCarrier(
-            "Unknown carrier.", errors={"carrier": f"Unknown carrier; use one of {known}."}
+            "Unknown carrier.", errors={"carrier": [f"Unknown carrier; use one of {known}."]}
         ) from None
     return carrier, domain.validate_optional_tracking_number(carrier, data.get("tracking_number"))
-
-
-def _check_shop(session: Session, order_id: str, shop_id: str) -> None:
-    """Refuse a track for an order that shipping knows belongs to another shop."""
-    known = session.get(OrderToShip, order_id)
-    shops = {known.shop_id} if known is not None else set()
-    shops.update(
-        session.scalars(
-            select(ShipmentRow.shop_id).where(ShipmentRow.order_id == order_id).distinct()
-        ).all()
-    )
-    if shops and shops != {shop_id}:
-        raise OrderOfAnotherShop("No such order in this shop.")
 
 
 def _same_track(

@@ -23,8 +23,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
-from services.common.db import Db
-from services.common.outbox import EventRecorder
+from services.common.uow import UnitOfWork
 from services.shipping import domain
 from services.shipping.carriers import CarrierUnavailable, TrackingApis, TrackingReport
 from services.shipping.models import ShipmentHistoryRow, ShipmentRow
@@ -50,8 +49,7 @@ class PollResult:
 
 
 def poll(
-    db: Db,
-    recorder: EventRecorder,
+    uow: UnitOfWork,
     apis: TrackingApis,
     now: Callable[[], datetime],
     *,
@@ -61,7 +59,7 @@ def poll(
     """One poll of the shipments that are due; see the module's rules."""
     if not apis.carriers:
         return PollResult(0, [])
-    claimed = claim_due(db, apis.carriers, now(), interval, batch)
+    claimed = claim_due(uow, apis.carriers, now(), interval, batch)
     changed = []
     for shipment in claimed:
         try:
@@ -72,7 +70,7 @@ def poll(
         if report is None:
             continue
         try:
-            if apply_report(db, recorder, shipment.shipment_id, report, now()):
+            if apply_report(uow, shipment.shipment_id, report, now()):
                 changed.append(shipment.shipment_id)
         except domain.UnknownShipmentStatus:
             log.warning(
@@ -83,10 +81,10 @@ def poll(
 
 
 def claim_due(
-    db: Db, carriers: list[str], now: datetime, interval: timedelta, batch: int
+    uow: UnitOfWork, carriers: list[str], now: datetime, interval: timedelta, batch: int
 ) -> list[Claimed]:
-    with db.transaction() as session:
-        rows = session.scalars(
+    with uow:
+        rows = uow.session.scalars(
             select(ShipmentRow)
             .where(
                 ShipmentRow.status.in_(OPEN_STATUSES),
@@ -104,10 +102,11 @@ def claim_due(
 
 
 def apply_report(
-    db: Db, recorder: EventRecorder, shipment_id: str, report: TrackingReport, now: datetime
+    uow: UnitOfWork, shipment_id: str, report: TrackingReport, now: datetime
 ) -> bool:
     """Apply one carrier report; True when the shipment's status changed (and the event is recorded)."""
-    with db.transaction() as session:
+    with uow:
+        session = uow.session
         row = session.get(ShipmentRow, shipment_id, with_for_update=True)
         if row is None:
             return False
@@ -126,8 +125,7 @@ def apply_report(
                 note=report.note,
             )
         )
-        recorder.record(
-            session,
+        uow.record(
             "shipment.status_changed",
             {
                 "shipment_id": row.id,

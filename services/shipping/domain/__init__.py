@@ -3,7 +3,8 @@
 No I/O and no framework imports; the service layer loads data, calls these, and saves.
 Modules by topic: `methods` (methods as data, checked), `rates` (rate tables), `destinations`
 (where a method applies), `universal` (the four methods every shop has), `quote` (what fits and
-what it costs), `tracking` (numbers, links, shipment statuses), `overdue` (shipping deadline).
+what it costs), `tracking` (numbers, links, shipment statuses), `overdue` (shipping deadline),
+`orders` (order statuses from the order events; which may be shipped).
 """
 
 from .destinations import Destination, DestinationRule, applies_to, parse_destination
@@ -14,10 +15,12 @@ from .errors import (
     InvalidParcel,
     InvalidTrackingNumber,
     MethodNotAvailable,
+    OrderNotShippable,
     UniversalMethodLocked,
     UnknownShipmentStatus,
 )
 from .methods import Carrier, DeliveryMethod, WeightLimit, parse_method, patch_method
+from .orders import FOLLOWED_EVENTS, OrderStatus, check_shippable, may_ship, status_after
 from .overdue import (
     DEFAULT_SHIPPING_DAYS,
     AwaitingShipment,
@@ -57,6 +60,7 @@ __all__ = [
     "CARRIER_TRANSITIONS",
     "DEFAULT_SHIPPING_DAYS",
     "FINAL_STATUSES",
+    "FOLLOWED_EVENTS",
     "UNIVERSAL_KEYS",
     "AwaitingShipment",
     "Basis",
@@ -72,6 +76,8 @@ __all__ = [
     "Line",
     "Measures",
     "MethodNotAvailable",
+    "OrderNotShippable",
+    "OrderStatus",
     "Parcel",
     "QuotedMethod",
     "Rate",
@@ -85,10 +91,12 @@ __all__ = [
     "applies_to",
     "apply_carrier_status",
     "can_carrier_move",
+    "check_shippable",
     "delivery_cost",
     "is_shipping_overdue",
     "is_valid_tracking_number",
     "make_parcel",
+    "may_ship",
     "normalise_tracking_number",
     "overdue_for_shipping",
     "parse_destination",
@@ -99,6 +107,7 @@ __all__ = [
     "price_method",
     "quote",
     "shipping_due_at",
+    "status_after",
     "tier_cost",
     "tracking_url",
     "unfit_reason",

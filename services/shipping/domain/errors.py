@@ -1,13 +1,13 @@
 """Typed errors of the shipping rules.
 
-All are `Invalid` (the gateway answers 422). `errors` maps a field path to one message; paths are
-dotted, list positions are numbers: `rate.tiers.1.from`, `destinations.0.country`,
-`weight_limit_grams.max`, `lines.2.quantity`.
+All are `Invalid` (the gateway answers 422), except `OrderNotShippable` (a refused move, 409).
+`errors` maps a field path to one message; paths are dotted, list positions are numbers:
+`rate.tiers.1.from`, `destinations.0.country`, `weight_limit_grams.max`, `lines.2.quantity`.
 """
 
 from __future__ import annotations
 
-from services.common.errors import Invalid
+from services.common.errors import Conflict, Invalid
 
 
 class InvalidDeliveryMethod(Invalid):
@@ -60,6 +60,12 @@ class InvalidDeadline(Invalid):
     """A shipping deadline configured with a non-positive or non-integer number of days."""
 
     code = "invalid_deadline"
+
+
+class OrderNotShippable(Conflict):
+    """A track for an order that is not paid yet, or is past shipping."""
+
+    code = "wrong_state"
 
 
 class ErrorCollector:

@@ -25,6 +25,7 @@ from services.common.settings import EVENTS_EXCHANGE
 from tests.support.fake_carrier_cdek import FakeCdek
 from tests.support.fake_carrier_russian_post import FakeRussianPost
 from tests.support.tap import EventTap
+from tests.support.waiting import wait_for
 
 TIMER_SECONDS = "0.2"
 
@@ -35,6 +36,7 @@ class Caller:
     def __init__(self, client: RpcClient, context: dict[str, Any]):
         self._client = client
         self._context = context
+        self.user_id = context.get("user_id")
 
     def __getattr__(self, method: str):
         def call(*args, **kwargs):
@@ -62,6 +64,38 @@ class Shipping:
     def seller(self) -> Caller:
         return Caller(self.client, {"user_id": str(uuid.uuid4()), "roles": ["seller"]})
 
+    def admin(self) -> Caller:
+        return Caller(self.client, {"user_id": str(uuid.uuid4()), "roles": ["admin"]})
+
+    def open_shop(self) -> tuple[Caller, str]:
+        """A seller and their shop, once shipping has heard of it (`shop.created`)."""
+        seller, shop_id = self.seller(), str(uuid.uuid4())
+        self.publish("shop.created", {"shop_id": shop_id, "owner_id": seller.user_id},
+                     producer="catalog")
+        wait_for(lambda: self.anyone().known_shop(shop_id), message="shop.created handled")
+        return seller, shop_id
+
+    def order(self, seller: Caller, shop_id: str, *statuses: str,
+              buyer_id: str | None = None) -> str:
+        """An order of the shop, placed and moved through `statuses` (order events), once
+        shipping has followed them."""
+        order_id = str(uuid.uuid4())
+        ref = {"order_id": order_id, "shop_id": shop_id, "buyer_id": buyer_id or str(uuid.uuid4()),
+               "seller_id": seller.user_id}
+        money = {"amount": 100_000, "currency": "RUB"}
+        self.publish("order.placed", {**ref, "grand_total": money, "lines": [
+            {"product_id": str(uuid.uuid4()), "quantity": 1, "unit_price": money}]})
+        for status in statuses:
+            extra = {"reason": "buyer_lapse"} if status == "cancelled" else {}
+            self.publish(f"order.{status}", {**ref, "by": "seller", **extra})
+        last = statuses[-1] if statuses else "placed"
+        wait_for(lambda: (seller.known_order(order_id) or {}).get("status") == last,
+                 message=f"order {last}")
+        return order_id
+
+    def paid_order(self, seller: Caller, shop_id: str) -> str:
+        return self.order(seller, shop_id, "confirmed", "paid")
+
     def buyer(self) -> Caller:
         return Caller(self.client, {"user_id": str(uuid.uuid4()), "roles": ["buyer"]})
 
@@ -78,10 +112,11 @@ class Shipping:
         self.offset_seconds += days * 86_400
         self.clock_file.write_text(str(self.offset_seconds))
 
-    def publish(self, type_: str, data: dict, occurred_at: datetime | None = None) -> dict:
-        """Publish an event as the orders service's relay would."""
+    def publish(self, type_: str, data: dict, occurred_at: datetime | None = None,
+                producer: str = "orders") -> dict:
+        """Publish an event as the producer's relay would."""
         envelope = make_envelope(
-            type_, data, producer="orders", occurred_at=occurred_at or datetime.now(UTC)
+            type_, data, producer=producer, occurred_at=occurred_at or datetime.now(UTC)
         )
         connection = pika.BlockingConnection(pika.URLParameters(self.amqp_uri))
         try:
@@ -124,6 +159,8 @@ def shipping(system, carriers, tmp_path_factory) -> Shipping:
         "SHIPPING_TRACKING_POLL_SECONDS": TIMER_SECONDS,
         "SHIPPING_OVERDUE_CHECK_SECONDS": TIMER_SECONDS,
         "SHIPPING_CARRIER_TIMEOUT_SECONDS": "2",
+        # Neither the catalog nor the orders service runs here: a call to one fails quickly.
+        "RPC_TIMEOUT_SECONDS": "2",
     }
     system.start("shipping", env=env)
     system.relay("shipping", env={"ATELIER_CLOCK_FILE": str(clock_file)})

@@ -44,7 +44,7 @@ def parcel(grams: int, items_total: int) -> dict:
 @pytest.fixture(scope="module")
 def worked_shop(shipping):
     """Seed 003's shop: the six methods created by RPC, the four universal ones switched off."""
-    seller, shop_id = shipping.seller(), new_id()
+    seller, shop_id = shipping.open_shop()
     ids = {name: seller.create_method(shop_id, spec)["id"] for name, spec in SPECS.items()}
     for method in seller.list_methods(shop_id)["items"]:
         if method["universal"]:
@@ -134,7 +134,7 @@ def test_checkout_prices_the_chosen_method_or_refuses_one_that_does_not_fit(
 
 
 def test_a_universal_method_switched_back_on_is_offered_for_the_seller_to_quote(shipping):
-    seller, shop_id = shipping.seller(), new_id()
+    seller, shop_id = shipping.open_shop()
     methods = seller.list_methods(shop_id)["items"]
     assert [(m["name"], m["enabled"]) for m in methods] == [(name, True) for name in UNIVERSAL]
     for method in methods[:3]:
@@ -190,7 +190,7 @@ def test_a_universal_method_switched_back_on_is_offered_for_the_seller_to_quote(
          "min weight above max", "unknown carrier", "unknown field"],
 )
 def test_an_invalid_method_is_refused_per_field_and_nothing_is_written(shipping, change, errors):
-    seller, shop_id = shipping.seller(), new_id()
+    seller, shop_id = shipping.open_shop()
     error = refused(seller.create_method, shop_id, {**COURIER_TO_MOSCOW, **change})
     assert error.exc_type == "Invalid"
     assert error.errors == errors
@@ -198,7 +198,7 @@ def test_an_invalid_method_is_refused_per_field_and_nothing_is_written(shipping,
 
 
 def test_every_broken_field_is_named_at_once(shipping):
-    seller, shop_id = shipping.seller(), new_id()
+    seller, shop_id = shipping.open_shop()
     body = {
         "name": " ",
         "carrier": "courier",
@@ -214,7 +214,7 @@ def test_every_broken_field_is_named_at_once(shipping):
 
 
 def test_a_change_that_breaks_a_method_is_refused_and_the_method_stays_as_it_was(shipping):
-    seller, shop_id = shipping.seller(), new_id()
+    seller, shop_id = shipping.open_shop()
     method = seller.create_method(shop_id, COURIER_TO_MOSCOW)
     bad = {"rate": {"basis": "weight", "tiers": [{"from": 0, "cost": 1}, {"from": 0, "cost": 2}]}}
     error = refused(seller.patch_method, shop_id, method["id"], bad)
@@ -229,10 +229,32 @@ def test_a_change_that_breaks_a_method_is_refused_and_the_method_stays_as_it_was
 
 
 def test_a_method_of_another_shop_is_not_found(shipping):
-    seller = shipping.seller()
-    method = seller.create_method(new_id(), COURIER_TO_MOSCOW)
-    error = refused(seller.patch_method, new_id(), method["id"], {"enabled": False})
+    seller, shop_id = shipping.open_shop()
+    _, other_shop = shipping.open_shop()
+    method = seller.create_method(shop_id, COURIER_TO_MOSCOW)
+    error = refused(shipping.admin().patch_method, other_shop, method["id"], {"enabled": False})
     assert (error.exc_type, error.code) == ("NotFound", "delivery_method_not_found")
+
+
+def test_a_seller_of_another_shop_cannot_change_its_methods_over_rpc(shipping):
+    """Straight to the service, past the gateway: the service itself refuses a stranger, before
+    it looks at the body."""
+    owner, shop_a = shipping.open_shop()
+    stranger, _shop_b = shipping.open_shop()
+    method = owner.create_method(shop_a, COURIER_TO_MOSCOW)
+    universal = owner.list_methods(shop_a)["items"][-1]
+
+    for body in (COURIER_TO_MOSCOW, {"nonsense": 1}, None):
+        error = refused(stranger.create_method, shop_a, body)
+        assert (error.exc_type, error.code) == ("Forbidden", "not_shop_owner")
+    for method_id in (method["id"], universal["id"]):
+        error = refused(stranger.patch_method, shop_a, method_id, {"enabled": False})
+        assert (error.exc_type, error.code) == ("Forbidden", "not_shop_owner")
+    assert owner.list_methods(shop_a)["items"] == [method] + owner.list_methods(shop_a)["items"][1:]
+    assert all(m["enabled"] for m in owner.list_methods(shop_a)["items"])
+
+    admin = shipping.admin()
+    assert admin.patch_method(shop_a, method["id"], {"enabled": False})["enabled"] is False
 
 
 def test_only_a_seller_or_an_admin_may_change_delivery_methods(shipping):

@@ -36,6 +36,11 @@ def events_of(tap, type_: str, **data) -> list[dict]:
     ]
 
 
+def ship(caller, order_id, carrier, number=None, notify_buyer=True):
+    body = {"carrier": carrier, "tracking_number": number, "notify_buyer": notify_buyer}
+    return caller.add_shipment(order_id, body)
+
+
 def refused(call, *args, **kwargs) -> RemoteError:
     with pytest.raises(RemoteError) as caught:
         call(*args, **kwargs)
@@ -44,9 +49,10 @@ def refused(call, *args, **kwargs) -> RemoteError:
 
 def test_a_shipment_records_shipment_created_with_the_tracking_link(shipping):
     tap = shipping.tap("shipment.*")
-    order_id, shop_id, number = new_id(), new_id(), cdek_number()
+    seller, shop_id = shipping.open_shop()
+    order_id, number = shipping.paid_order(seller, shop_id), cdek_number()
 
-    shipment = shipping.seller().add_shipment(order_id, shop_id, "cdek", number, notify_buyer=True)
+    shipment = ship(seller, order_id, "cdek", number, notify_buyer=True)
 
     assert shipment["carrier"] == "cdek" and shipment["tracking_number"] == number
     assert shipment["tracking_url"] == f"https://www.cdek.ru/ru/tracking?order_id={number}"
@@ -70,12 +76,13 @@ def test_a_shipment_records_shipment_created_with_the_tracking_link(shipping):
 
 def test_a_second_track_on_a_shipped_order_is_announced_again_and_a_repeat_is_not(shipping):
     tap = shipping.tap("shipment.*")
-    seller, order_id, shop_id = shipping.seller(), new_id(), new_id()
-    first = seller.add_shipment(order_id, shop_id, "russian_post", "ra 123 456 789 ru", False)
+    seller, shop_id = shipping.open_shop()
+    order_id = shipping.paid_order(seller, shop_id)
+    first = ship(seller, order_id, "russian_post", "ra 123 456 789 ru", False)
     assert first["tracking_number"] == "RA123456789RU"
-    second = seller.add_shipment(order_id, shop_id, "cdek", cdek_number(), notify_buyer=True)
-    again = seller.add_shipment(order_id, shop_id, "russian_post", "RA123456789RU", True)
-    courier = seller.add_shipment(order_id, shop_id, "courier", None, notify_buyer=True)
+    second = ship(seller, order_id, "cdek", cdek_number(), notify_buyer=True)
+    again = ship(seller, order_id, "russian_post", "RA123456789RU", True)
+    courier = ship(seller, order_id, "courier", None, notify_buyer=True)
 
     assert again == first
     assert courier["tracking_number"] is None and courier["tracking_url"] is None
@@ -104,40 +111,73 @@ def test_a_second_track_on_a_shipped_order_is_announced_again_and_a_repeat_is_no
     ],
 )
 def test_a_malformed_tracking_number_is_refused_and_nothing_is_recorded(
-    shipping, carrier, number, message
+    shipping, paid, carrier, number, message
 ):
-    order_id = new_id()
-    error = refused(shipping.seller().add_shipment, order_id, new_id(), carrier, number, True)
+    seller, order_id = paid
+    error = refused(ship, seller, order_id, carrier, number, True)
     assert (error.exc_type, error.code) == ("Invalid", "invalid_tracking_number")
     assert error.errors == {"tracking_number": [message]}
     assert shipping.anyone().list_shipments(order_id) == {"items": []}
 
 
-def test_an_unknown_carrier_or_a_buyer_cannot_add_a_shipment(shipping):
-    order_id, shop_id = new_id(), new_id()
-    unknown = refused(shipping.seller().add_shipment, order_id, shop_id, "dhl", "ABCD1234", True)
+def test_an_unknown_carrier_or_a_buyer_cannot_add_a_shipment(shipping, paid):
+    seller, order_id = paid
+    unknown = refused(ship, seller, order_id, "dhl", "ABCD1234", True)
     assert (unknown.exc_type, unknown.code) == ("Invalid", "unknown_carrier")
     assert unknown.errors == {
         "carrier": ["Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other."]
     }
-    buyer = refused(shipping.buyer().add_shipment, order_id, shop_id, "cdek", cdek_number(), True)
+    buyer = refused(ship, shipping.buyer(), order_id, "cdek", cdek_number(), True)
     assert (buyer.exc_type, buyer.code) == ("Forbidden", "wrong_role")
     assert shipping.anyone().list_shipments(order_id) == {"items": []}
 
 
-def test_a_track_for_an_order_of_another_shop_is_refused(shipping):
-    seller, order_id = shipping.seller(), new_id()
-    seller.add_shipment(order_id, new_id(), "courier", None, True)
-    error = refused(seller.add_shipment, order_id, new_id(), "courier", None, True)
-    assert (error.exc_type, error.code) == ("NotFound", "order_of_another_shop")
+def test_a_seller_of_another_shop_cannot_ship_its_order_over_rpc(shipping):
+    """Straight to the service, past the gateway: the service itself refuses a stranger."""
+    tap = shipping.tap("shipment.*")
+    owner, shop_a = shipping.open_shop()
+    stranger, shop_b = shipping.open_shop()
+    order_id = shipping.paid_order(owner, shop_a)
+
+    for body in ({"carrier": "courier", "notify_buyer": True}, {"carrier": "teleport"}, None):
+        error = refused(stranger.add_shipment, order_id, body)
+        assert (error.exc_type, error.code) == ("NotFound", "order_not_found")
+    assert stranger.known_order(order_id) is None
+    ship(owner, order_id, "courier")  # the owner's goes through, and only it is announced
+    [event] = wait_for(lambda: events_of(tap, "shipment.created", order_id=order_id),
+                       message="the owner's shipment.created")
+    assert event["data"]["shop_id"] == shop_a
+    assert len(shipping.anyone().list_shipments(order_id)["items"]) == 1
+
+
+def test_an_order_shipping_has_not_heard_of_is_not_found(shipping):
+    error = refused(ship, shipping.seller(), new_id(), "courier")
+    assert (error.exc_type, error.code) == ("NotFound", "order_not_found")
+
+
+@pytest.mark.parametrize("statuses", [(), ("confirmed",), ("confirmed", "cancelled")],
+                         ids=["placed", "confirmed", "cancelled"])
+def test_an_order_that_is_not_paid_is_not_shipped(shipping, statuses):
+    seller, shop_id = shipping.open_shop()
+    order_id = shipping.order(seller, shop_id, *statuses)
+    error = refused(ship, seller, order_id, "courier")
+    assert (error.exc_type, error.code) == ("Conflict", "wrong_state")
+    assert shipping.anyone().list_shipments(order_id) == {"items": []}
+
+
+@pytest.fixture
+def paid(shipping):
+    seller, shop_id = shipping.open_shop()
+    return seller, shipping.paid_order(seller, shop_id)
 
 
 def test_carrier_tracking_becomes_status_changes_until_a_final_status(shipping):
     tap = shipping.tap("shipment.*")
-    seller, order_id, shop_id = shipping.seller(), new_id(), new_id()
+    seller, shop_id = shipping.open_shop()
+    order_id = shipping.paid_order(seller, shop_id)
     cdek_track, post_track = cdek_number(), russian_post_number()
-    by_cdek = seller.add_shipment(order_id, shop_id, "cdek", cdek_track, True)
-    by_post = seller.add_shipment(order_id, shop_id, "russian_post", post_track, True)
+    by_cdek = ship(seller, order_id, "cdek", cdek_track, True)
+    by_post = ship(seller, order_id, "russian_post", post_track, True)
 
     shipping.cdek.add_status(cdek_track, "CREATED", "Создан")
     shipping.cdek.add_status(cdek_track, "SENT_TO_TRANSIT_CITY", "Left the sorting centre")
@@ -179,7 +219,7 @@ def test_carrier_tracking_becomes_status_changes_until_a_final_status(shipping):
     # Final statuses are not asked about again.
     asked = shipping.cdek.asked(cdek_track)
     probe = cdek_number()
-    seller.add_shipment(new_id(), shop_id, "cdek", probe, True)
+    ship(seller, shipping.paid_order(seller, shop_id), "cdek", probe, True)
     wait_for(lambda: shipping.cdek.asked(probe) >= 2, message="two more polls")
     assert shipping.cdek.asked(cdek_track) == asked
 
@@ -218,10 +258,10 @@ def test_two_replicas_record_each_carrier_change_once(shipping):
     """From here on two shipping processes poll, flag and answer on the same database."""
     shipping.start_replica()
     tap = shipping.tap("shipment.*")
-    seller, shop_id = shipping.seller(), new_id()
-    tracks = {new_id(): cdek_number() for _ in range(12)}
+    seller, shop_id = shipping.open_shop()
+    tracks = {shipping.paid_order(seller, shop_id): cdek_number() for _ in range(12)}
     for order_id, number in tracks.items():
-        seller.add_shipment(order_id, shop_id, "cdek", number, True)
+        ship(seller, order_id, "cdek", number, True)
         shipping.cdek.add_status(number, "RECEIVED_AT_SHIPMENT_WAREHOUSE")
 
     def all_in_transit():
@@ -246,19 +286,20 @@ def test_two_replicas_record_each_carrier_change_once(shipping):
 def test_an_order_not_shipped_within_the_deadline_is_flagged_once(shipping):
     """Runs last in this module: it moves the clock of the running service forward."""
     tap = shipping.tap("order.#")
-    seller, shop_id, buyer_id = shipping.seller(), new_id(), new_id()
-    seller_id = new_id()
-    late, shipped, cancelled, producing = new_id(), new_id(), new_id(), new_id()
+    seller, shop_id = shipping.open_shop()
+    buyer_id, seller_id = new_id(), seller.user_id
+    late, cancelled, producing = new_id(), new_id(), new_id()
+    shipped = shipping.paid_order(seller, shop_id)
 
     def order(order_id, **extra):
         return {"order_id": order_id, "shop_id": shop_id, "buyer_id": buyer_id,
                 "seller_id": seller_id, **extra}
 
-    for order_id in (late, shipped, cancelled, producing):
+    for order_id in (late, cancelled, producing):  # `shipped` is confirmed and paid already
         shipping.publish("order.confirmed", order(order_id, by="seller"))
     shipping.publish("order.cancelled", order(cancelled, by="seller", reason="buyer_lapse"))
     shipping.publish("order.in_production", order(producing, by="seller"))
-    seller.add_shipment(shipped, shop_id, "courier", None, True)
+    ship(seller, shipped, "courier", None, True)
 
     def deadline(order_id):
         return shipping.anyone().shipping_deadline(order_id) or {}
@@ -273,7 +314,8 @@ def test_an_order_not_shipped_within_the_deadline_is_flagged_once(shipping):
     [flagged] = wait_for(lambda: events_of(tap, "order.shipping_overdue", shop_id=shop_id),
                          message="order.shipping_overdue")
     assert flagged["data"] == {
-        "order_id": late, "shop_id": shop_id, "buyer_id": buyer_id, "by": "system", "actor_id": None
+        "order_id": late, "shop_id": shop_id, "buyer_id": buyer_id, "seller_id": seller_id,
+        "by": "system", "actor_id": None,
     }
     assert flagged["producer"] == "shipping"
 
