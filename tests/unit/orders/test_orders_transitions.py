@@ -153,6 +153,7 @@ def test_events_are_the_design_contracts_and_each_status_change_emits_one():
         "order.cancelled",
         "order.expired",
         "order.amount_changed",
+        "order.balance_requested",
     }
     assert {r.event for r in TRANSITIONS} - {None} == design
     for rule in TRANSITIONS:
