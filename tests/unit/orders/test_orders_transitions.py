@@ -307,7 +307,7 @@ def test_made_to_order_pays_an_advance_then_the_balance_and_auto_closes():
         "order.confirmed",
         "order.partially_paid",
         "order.in_production",
-        None,
+        "order.balance_requested",
         "order.paid",
         "order.shipped",
         "order.completed",
