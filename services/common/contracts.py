@@ -67,6 +67,13 @@ class OrderConfirmed(OrderTransition):
     seller_id = fields.UUID(required=True)
 
 
+class OrderBalanceRequested(OrderRef):
+    """The seller asks the buyer for the balance of an order in production (status unchanged)."""
+
+    note = fields.String(load_default=None, allow_none=True)
+    attachment_ids = fields.List(fields.UUID(), load_default=list)
+
+
 for _type in ("order.shipped", "order.received", "order.completed",
               "order.in_production", "order.expired", "order.shipping_overdue"):
     register(_type, OrderTransition)
@@ -76,6 +83,7 @@ register("order.cancelled", OrderCancelled)
 register("order.amount_changed", OrderAmountChanged)
 register("order.paid", OrderPaymentProgress)
 register("order.partially_paid", OrderPaymentProgress)
+register("order.balance_requested", OrderBalanceRequested)
 
 
 # Offers and custom work -------------------------------------------------------------------------

@@ -144,6 +144,9 @@ class Order(Base):
     # deadlines: the earliest due instant, and the one-time notices already given
     next_check_at: Mapped[datetime | None] = mapped_column(WHEN)
     notices_done: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    # deadline handling that failed in a row: the next check is put off, doubling each time
+    check_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                                server_default="0")
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.position", cascade="all, delete-orphan"
@@ -193,6 +196,7 @@ class HistoryRow(Base):
     to_status: Mapped[str] = mapped_column(String(20), nullable=False)
     action: Mapped[str | None] = mapped_column(String(30))
     reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict | None] = mapped_column(JSON)  # what came with the move (a note, files)
 
     order: Mapped[Order] = relationship(back_populates="history")
 
@@ -235,7 +239,8 @@ class CheckoutAttempt(Base):
 
     `state`: reserving (stock is being reserved for `order_ids`; no order exists yet) → done (the
     orders were written in one transaction with this row's change). A row left `reserving` by a
-    process that died is found by the recovery job, which releases every reservation it names.
+    process that died is found by the recovery job, which marks it `releasing` (so the checkout
+    can no longer write its orders), releases every reservation it names, then deletes it.
     A failed checkout deletes its row, so the same key may be tried again.
     """
 
@@ -315,7 +320,7 @@ class AmountChangeRequest(Base):
     requested_by: Mapped[str] = mapped_column(ID, nullable=False)
     amount: Mapped[int] = mapped_column(AMOUNT, nullable=False)
     reason: Mapped[str] = mapped_column(Text, nullable=False)
-    status: Mapped[str] = mapped_column(String(10), nullable=False)  # pending|approved|rejected
+    status: Mapped[str] = mapped_column(String(10), nullable=False)  # AmountRequestStatus
     created_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
     decided_at: Mapped[datetime | None] = mapped_column(WHEN)
     decided_by: Mapped[str | None] = mapped_column(ID)

@@ -1,5 +1,9 @@
 """Marshmallow schemas for what enters the orders service. Unknown fields are refused; money and
-quantities are strict JSON integers (`"10000"`, `1000.5`, `true` and negatives are refused)."""
+quantities are strict JSON integers (`"10000"`, `1000.5`, `true` and negatives are refused).
+
+An entrypoint loads its body with the ids of its path merged in (`load(NoteIn, body,
+order_id=order_id)`), so an action gets one dict. Ids of the path are taken as text: an id that
+names nothing is the action's 404, as for one that does not exist."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from services.common.errors import Invalid
 from services.common.fields import MinorUnits, StrictInteger, shared
 
+from .domain import AmountRequestStatus
+
 CONTACT_METHODS = ("email", "site_chat", "whatsapp_viber", "sms", "phone_call")
 STATUSES = ("placed", "confirmed", "partially_paid", "in_production", "paid", "shipped",
             "received", "completed", "cancelled", "expired")
@@ -19,6 +25,15 @@ TABS = ("open", "ready_to_ship", "complete", "cancelled")
 class Strict(Schema):
     class Meta:
         unknown = RAISE
+
+
+def PathId(**kwargs) -> fields.String:  # noqa: N802 - reads as a field
+    return fields.String(required=True, validate=validate.Length(min=1, max=100), **kwargs)
+
+
+class Paged(Strict):
+    page = StrictInteger(load_default=1, validate=validate.Range(min=1))
+    per_page = StrictInteger(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class Id(fields.UUID):
@@ -51,7 +66,16 @@ class CartItemIn(Strict):
 
 
 class CartItemPatch(Strict):
+    item_id = PathId()
     quantity = Quantity(required=True)
+
+
+class CartItemRef(Strict):
+    item_id = PathId()
+
+
+class Nothing(Strict):
+    """A method without input."""
 
 
 class AddressIn(Strict):
@@ -99,6 +123,8 @@ class CheckoutIn(Strict):
     accept_rules = fields.Boolean(required=True, truthy={True}, falsy={False})
     source = fields.Nested(SourceIn)
     guest = fields.Nested(GuestIn)
+    idempotency_key = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.Length(min=1, max=200))
 
     @validates("accept_rules")
     def _accepted(self, value, **_):
@@ -106,40 +132,79 @@ class CheckoutIn(Strict):
             raise ValidationError("Accept each shop's rules to check out.")
 
 
-class ReasonIn(Strict):
+class OrderRef(Strict):
+    order_id = PathId()
+
+
+class OrderRead(OrderRef):
+    access = fields.String(load_default=None, allow_none=True)  # a guest's order-link token
+
+
+class CancelIn(OrderRef):
     reason = fields.String(validate=validate.Length(min=1, max=1000))
 
 
-class CancelIn(ReasonIn):
-    pass
-
-
-class DeliveryCostIn(Strict):
+class DeliveryCostIn(OrderRef):
     cost = MinorUnits(required=True)
 
 
-class AmountIn(Strict):
+class AmountIn(OrderRef):
     amount = MinorUnits(required=True)
     reason = Text(1000, required=True)
 
 
-class BalanceRequestIn(Strict):
+class AmountRequestQuery(Paged):
+    """`status` None lists every request."""
+
+    status = fields.String(load_default=AmountRequestStatus.PENDING.value, allow_none=True,
+                           validate=validate.OneOf([s.value for s in AmountRequestStatus]))
+
+
+class AmountDecisionIn(Strict):
+    request_id = PathId()
+    approve = fields.Boolean(required=True, truthy={True}, falsy={False},
+                             error_messages={"invalid": "Must be a boolean."})
+
+
+class BalanceRequestIn(OrderRef):
     note = fields.String(validate=validate.Length(max=2000))
     attachment_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=10))
 
 
-class MessageIn(Strict):
+class MessageIn(OrderRef):
     text = Text(5000, required=True)
     attachment_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=10))
 
 
-class NoteIn(Strict):
+class MessagesQuery(OrderRef, Paged):
+    pass
+
+
+class NoteIn(OrderRef):
     text = Text(5000, required=True)
 
 
-class ReviewIn(Strict):
+class NoteEdit(NoteIn):
+    note_id = PathId()
+
+
+class ReviewIn(OrderRef):
     rating = StrictInteger(required=True, validate=validate.Range(min=1, max=5))
     text = Text(5000, required=True)
+    display_name = fields.String(load_default=None, allow_none=True,
+                                 validate=validate.Length(max=200))
+
+
+class ShopReviewsQuery(Paged):
+    shop_id = PathId()
+
+
+class ProductReviewsQuery(Paged):
+    product_id = PathId()
+
+
+class CustomerRef(Strict):
+    customer_id = PathId()
 
 
 class CustomerIn(Strict):
@@ -155,6 +220,9 @@ class SellerDeliveryIn(Strict):
 
 
 class SellerOrderIn(Strict):
+    shop_id = PathId()
+    idempotency_key = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.Length(min=1, max=200))
     customer = fields.Nested(CustomerIn, required=True)
     lines = fields.List(fields.Nested(LineIn), required=True,
                         validate=validate.Length(min=1, max=100))
@@ -164,27 +232,23 @@ class SellerOrderIn(Strict):
     comment = fields.String(validate=validate.Length(max=2000))
 
 
-class ListQuery(Strict):
+class ListQuery(Paged):
     as_ = fields.String(data_key="as", load_default="buyer",
                         validate=validate.OneOf(("buyer", "seller")))
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     tab = fields.String(load_default=None, validate=validate.OneOf(TABS))
-    page = StrictInteger(load_default=1, validate=validate.Range(min=1))
-    per_page = StrictInteger(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-class PageQuery(Strict):
-    page = StrictInteger(load_default=1, validate=validate.Range(min=1))
-    per_page = StrictInteger(load_default=20, validate=validate.Range(min=1, max=100))
-
-
-def load(schema: type[Schema], data: Any) -> dict[str, Any]:
-    """The input checked by `schema`, or `Invalid` (422) with the messages per field."""
+def load(schema: type[Schema], data: Any = None, **path: Any) -> dict[str, Any]:
+    """The input checked by `schema`, with the path's values (`order_id=...`) merged in, or
+    `Invalid` (422) with the messages per field."""
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise Invalid("The body must be a JSON object.", "validation_failed",
                       {"_schema": ["Must be a JSON object."]})
+    data = {**data, **{key: value if value is None or isinstance(value, bool) else str(value)
+                       for key, value in path.items()}}
     try:
         return shared(schema).load(data)
     except ValidationError as exc:

@@ -17,9 +17,11 @@ from services.common import clock
 from services.common.caller import Caller
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.money import Money
+from services.common.uow import UnitOfWork
 
 from ..models import Cart, CartItem
 from ..ports import Catalog
+from .common import earlier_answer
 
 _LINE_ERROR = re.compile(r"^lines\.(\d+)\.")
 
@@ -90,12 +92,12 @@ def quote_leniently(catalog: Catalog, lines: list[dict]) -> list[dict | None]:
     return result
 
 
-def get_cart(db, catalog: Catalog, caller: Caller) -> dict[str, Any]:
+def get_cart(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     buyer_id = _buyer(caller)
-    with db.transaction() as session:
+    with uow.reading() as session:
         cart = _cart(session, buyer_id)
         items = list(cart.items) if cart else []
-    quotes = quote_leniently(catalog, [_line(i) for i in items]) if items else []
+    quotes = quote_leniently(uow.peers.catalog, [_line(i) for i in items]) if items else []
     groups: dict[str, dict[str, Any]] = {}
     for item, quote in zip(items, quotes, strict=True):
         group = groups.setdefault(item.shop_id, {"shop_id": item.shop_id, "items": [],
@@ -111,21 +113,29 @@ def get_cart(db, catalog: Catalog, caller: Caller) -> dict[str, Any]:
     return {"groups": list(groups.values())}
 
 
-def add_item(db, recorder, catalog: Catalog, caller: Caller, data: dict[str, Any]):
-    """Put a product in the cart (the same product with the same options adds up)."""
+ADD_ITEM = "add_cart_item"  # the command's name in the command log
+
+
+def add_item(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """Put a product in the cart (the same product with the same options adds up). A command
+    (`uow.run_once(ADD_ITEM, ...)`): a repeated request id answers as the first time."""
     buyer_id = _buyer(caller)
+    earlier = earlier_answer(uow, caller, ADD_ITEM)
+    if earlier is not None:
+        return earlier
     product_id, options = str(data["product_id"]), data.get("options") or {}
     key = options_key(options)
-    with db.reading() as session:
+    with uow.reading() as session:
         already = session.scalar(
             select(CartItem.quantity).join(Cart, Cart.id == CartItem.cart_id)
             .where(Cart.buyer_id == buyer_id, CartItem.product_id == product_id,
                    CartItem.options_key == key)) or 0
     wanted = {"product_id": product_id, "quantity": already + data["quantity"],
               "options": options}
-    [quote] = catalog.quote([wanted], for_cart=True)
+    [quote] = uow.peers.catalog.quote([wanted], for_cart=True)
     now = clock.now()
-    with db.transaction() as session:
+    with uow:
+        session = uow.session
         cart = _cart(session, buyer_id, create=True)
         item = session.scalars(select(CartItem).where(
             CartItem.cart_id == cart.id, CartItem.product_id == product_id,
@@ -137,32 +147,32 @@ def add_item(db, recorder, catalog: Catalog, caller: Caller, data: dict[str, Any
             session.add(item)
         item.quantity += data["quantity"]
         cart.updated_at = now
-        recorder.record(session, "cart.item_added", {
+        uow.record("cart.item_added", {
             "buyer_id": buyer_id, "product_id": product_id, "shop_id": quote["shop_id"],
             "quantity": data["quantity"]}, aggregate_id=buyer_id)
         session.flush()
         return item_dict(item, _scaled(quote, item.quantity))
 
 
-def update_item(db, catalog: Catalog, caller: Caller, item_id, quantity: int):
+def update_item(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     buyer_id = _buyer(caller)
-    with db.transaction() as session:
-        item = _item(session, buyer_id, item_id)
-        line = {**_line(item), "quantity": quantity}
-    [quote] = catalog.quote([line], for_cart=True)
-    with db.transaction() as session:
-        item = _item(session, buyer_id, item_id)
-        item.quantity = quantity
+    with uow.reading() as session:
+        item = _item(session, buyer_id, data["item_id"])
+        line = {**_line(item), "quantity": data["quantity"]}
+    [quote] = uow.peers.catalog.quote([line], for_cart=True)
+    with uow:
+        item = _item(uow.session, buyer_id, data["item_id"])
+        item.quantity = data["quantity"]
         item.cart.updated_at = clock.now()
         return item_dict(item, quote)
 
 
-def remove_item(db, caller: Caller, item_id) -> None:
+def remove_item(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> None:
     buyer_id = _buyer(caller)
-    with db.transaction() as session:
-        item = _item(session, buyer_id, item_id)
+    with uow:
+        item = _item(uow.session, buyer_id, data["item_id"])
         item.cart.updated_at = clock.now()
-        session.delete(item)
+        uow.session.delete(item)
 
 
 def _scaled(quote: dict[str, Any], quantity: int) -> dict[str, Any] | None:

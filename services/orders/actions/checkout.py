@@ -38,10 +38,10 @@ from services.common import clock, failpoints
 from services.common.caller import Caller
 from services.common.errors import Conflict, Invalid, NotFound, ServiceError
 from services.common.money import Money
+from services.common.uow import UnitOfWork
 
 from ..domain import Role, compute_totals, placed_entry
 from ..models import Cart, CartItem, CheckoutAttempt, Order, OrderLine
-from ..ports import Catalog, Shipping
 from .common import (
     Party,
     add_history,
@@ -68,29 +68,30 @@ def _request_hash(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def checkout(db, recorder, catalog: Catalog, shipping: Shipping, caller: Caller,
-             body: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+def checkout(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """`data`: the checkout's body and its `idempotency_key` (None: a checkout of its own)."""
+    body = {k: v for k, v in data.items() if k != "idempotency_key"}
     owner = _owner(caller, body)
-    key = idempotency_key or f"none:{uuid.uuid4()}"
+    key = data.get("idempotency_key") or f"none:{uuid.uuid4()}"
     digest = _request_hash(body)
     _check_listing(caller, body)
     # The attempt's row claims the key: a key seen before is a replay (or a conflict), found when
     # the row cannot be written, so a new checkout spends no read on looking for one.
     order_ids = [str(uuid.uuid4()) for _ in body["shops"]]
     token = secrets.token_urlsafe(24) if caller.anonymous else None
-    attempt_id = _start(db, caller, owner, key, digest, order_ids, token)
+    attempt_id = _start(uow, owner, key, digest, order_ids, token)
     if attempt_id is None:
-        return _replay(db, caller, owner, key, digest) or _in_progress()
+        return _replay(uow, caller, owner, key, digest) or _in_progress()
 
     held: list[str] = []
     try:
-        groups = _groups(db, caller, body)
-        plans = [_plan(catalog, shipping, body, order_id, shop, lines, held)
+        groups = _groups(uow, caller, body)
+        plans = [_plan(uow.peers, body, order_id, shop, lines, held)
                  for order_id, (shop, lines) in zip(order_ids, groups, strict=True)]
         failpoints.hit("orders.checkout.after_reserve")
-        result = _write_orders(db, recorder, caller, body, attempt_id, plans, token)
+        result = _write_orders(uow, caller, body, attempt_id, plans, token)
     except BaseException:
-        _abandon(db, catalog, attempt_id, held)
+        _abandon(uow, attempt_id, held)
         raise
     failpoints.hit("orders.checkout.after_commit")
     return result
@@ -101,9 +102,9 @@ def _in_progress():
                    "checkout_in_progress")
 
 
-def _replay(db, caller, owner, key, digest) -> dict[str, Any] | None:
+def _replay(uow, caller, owner, key, digest) -> dict[str, Any] | None:
     # Reads only; a done attempt's orders are committed with it, so no transaction is needed.
-    with db.reading() as session:
+    with uow.reading() as session:
         attempt = session.scalars(select(CheckoutAttempt).where(
             CheckoutAttempt.owner == owner, CheckoutAttempt.idempotency_key == key)).first()
         if attempt is None:
@@ -147,7 +148,7 @@ def _check_listing(caller, body) -> None:
             raise Invalid("A guest's checkout lists its items per shop.", "invalid", missing)
 
 
-def _groups(db, caller, body) -> list[tuple[dict, list[dict]]]:
+def _groups(uow, caller, body) -> list[tuple[dict, list[dict]]]:
     """(the shop's entry in the body, its lines) per listed shop, from the cart or the body."""
     listed = body["shops"]
     ids = [str(s["shop_id"]) for s in listed]
@@ -155,7 +156,7 @@ def _groups(db, caller, body) -> list[tuple[dict, list[dict]]]:
         return [(s, [{**line, "product_id": str(line["product_id"]), "cart_item_id": None}
                      for line in s["items"]]) for s in listed]
     by_shop: dict[str, list[dict]] = defaultdict(list)
-    with db.reading() as session:  # the listed shops' lines only, whatever else the cart holds
+    with uow.reading() as session:  # the listed shops' lines only, whatever else the cart holds
         items = session.execute(
             select(CartItem.id, CartItem.shop_id, CartItem.product_id, CartItem.quantity,
                    CartItem.options)
@@ -172,14 +173,13 @@ def _groups(db, caller, body) -> list[tuple[dict, list[dict]]]:
     return [(s, by_shop[str(s["shop_id"])]) for s in listed]
 
 
-def _plan(catalog: Catalog, shipping: Shipping, body, order_id: str, shop: dict,
-          lines: list[dict], held: list[str]) -> dict:
+def _plan(peers, body, order_id: str, shop: dict, lines: list[dict], held: list[str]) -> dict:
     """The shop's order priced, with its stock held (its id added to `held` until the catalog
     says it holds nothing)."""
     shop_id = str(shop["shop_id"])
     held.append(order_id)
     try:
-        answer = catalog.hold(order_id, shop_id, lines)
+        answer = peers.catalog.hold(order_id, shop_id, lines)
     except (Invalid, Conflict, NotFound) as refusal:  # refused: the catalog holds nothing for it
         held.remove(order_id)
         if refusal.code == "not_this_shop":
@@ -194,12 +194,12 @@ def _plan(catalog: Catalog, shipping: Shipping, body, order_id: str, shop: dict,
     address = body["shipping_address"]
     destination = {k: address.get(k) for k in ("country", "region", "city")}
     try:
-        method = shipping.price_for_checkout(shop_id, shop["delivery_method_id"], destination,
-                                             quotes, items_total, currency)
+        method = peers.shipping.price_for_checkout(shop_id, shop["delivery_method_id"],
+                                                   destination, quotes, items_total, currency)
     except Invalid as refusal:
         raise Invalid(refusal.detail, refusal.code, {
             f"shops.{shop_id}.{k}": v for k, v in (refusal.errors or {
-                "delivery_method_id": refusal.detail}).items()}) from None
+                "delivery_method_id": [refusal.detail]}).items()}) from None
     delivery = None if method["cost"] is None else Money(method["cost"], currency)
     surcharge_percent = terms.get("surcharge_percent") or 0
     totals = compute_totals([Money(q["total"]["amount"], currency) for q in quotes], delivery,
@@ -211,12 +211,12 @@ def _plan(catalog: Catalog, shipping: Shipping, body, order_id: str, shop: dict,
 
 
 # 1. The attempt, and its undoing when the checkout is refused ------------------------------------
-def _start(db, caller, owner, key, digest, order_ids, token) -> str | None:
+def _start(uow, owner, key, digest, order_ids, token) -> str | None:
     """Record the attempt before reserving; None when the same key won a race."""
     attempt_id = str(uuid.uuid4())
     try:
-        with db.transaction() as session:
-            session.add(CheckoutAttempt(
+        with uow:
+            uow.session.add(CheckoutAttempt(
                 id=attempt_id, owner=owner, idempotency_key=key, request_hash=digest,
                 state="reserving", order_ids=order_ids,
                 access_token=token, created_at=clock.now()))
@@ -225,24 +225,25 @@ def _start(db, caller, owner, key, digest, order_ids, token) -> str | None:
     return attempt_id
 
 
-def _abandon(db, catalog: Catalog, attempt_id: str, reserved: list[str]) -> None:
+def _abandon(uow, attempt_id: str, reserved: list[str]) -> None:
     """Give back whatever was reserved and free the key; recovery retries what fails here."""
     for order_id in reserved:
         try:
-            catalog.release(order_id)
+            uow.peers.catalog.release(order_id)
         except (ServiceError, RuntimeError):
             return  # the attempt stays `reserving`: recovery releases it later
-    with db.transaction() as session:
-        attempt = session.get(CheckoutAttempt, attempt_id, with_for_update=True)
+    with uow:
+        attempt = uow.session.get(CheckoutAttempt, attempt_id, with_for_update=True)
         if attempt is not None and attempt.state == "reserving":
-            session.delete(attempt)
+            uow.session.delete(attempt)
 
 
 # 3. The orders, in one transaction ---------------------------------------------------------------
-def _write_orders(db, recorder, caller, body, attempt_id, plans, token) -> dict[str, Any]:
+def _write_orders(uow, caller, body, attempt_id, plans, token) -> dict[str, Any]:
     now = clock.now()
     guest = body.get("guest") or {}
-    with db.transaction() as session:
+    with uow:
+        session = uow.session
         # Marks the attempt done if recovery has not undone it meanwhile (the row lock it takes
         # keeps recovery out until this commits).
         if not session.execute(
@@ -258,11 +259,11 @@ def _write_orders(db, recorder, caller, body, attempt_id, plans, token) -> dict[
             order = _new_order(caller, body, guest, plan, token, now)
             placed.append(order)
             entry = placed_entry(now, Role.BUYER, caller.user_id)
-            add_history(session, order, at=now, by=entry.by, from_status=None,
+            add_history(order, at=now, by=entry.by, from_status=None,
                         to_status=entry.to_status.value, reason=None, actor_id=caller.user_id)
             refresh_next_check(order)
             session.add(order)
-            recorder.record(session, "order.placed", {
+            uow.record("order.placed", {
                 "order_id": order.id, "shop_id": order.shop_id, "buyer_id": order.buyer_id,
                 "seller_id": order.seller_id,
                 "lines": [{"product_id": line.product_id, "quantity": line.quantity,

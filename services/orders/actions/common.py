@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, object_session, selectinload
 from services.common.caller import Caller
 from services.common.errors import NotFound
 from services.common.money import Money
+from services.common.uow import UnitOfWork
 
 from .. import settings
 from ..domain import (
@@ -36,7 +38,7 @@ from ..domain import (
     view_for,
 )
 from ..domain.states import TERMINAL
-from ..models import HistoryRow, Note, Order, utc
+from ..models import COMMANDS, HistoryRow, Note, Order, utc
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -47,6 +49,22 @@ def order_not_found(order_id: Any) -> NotFound:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Commands applied once ----------------------------------------------------------------------------
+def earlier_answer(uow: UnitOfWork, caller: Caller, command: str) -> Any | None:
+    """The answer `command` gave when it was applied under the caller's request id, or None.
+
+    For a command that asks another service before it writes (`uow.run_once` finds a repeat only
+    in its transaction): a repeat answers from here without asking again, since the question
+    would no longer be the same (the first add already counts in the cart)."""
+    if not caller.command_id:
+        return None
+    with uow.reading() as session:
+        stored = session.execute(select(COMMANDS.c.result).where(
+            COMMANDS.c.name == command, COMMANDS.c.caller_id == (caller.user_id or ""),
+            COMMANDS.c.request_id == caller.command_id)).scalar_one_or_none()
+    return None if stored is None else json.loads(stored)
 
 
 # Loading ------------------------------------------------------------------------------------------
@@ -134,6 +152,7 @@ def order_state(order: Order) -> OrderState:
         utc(order.confirmed_at),
         utc(order.shipped_at),
         utc(order.production_ends_at),
+        delivery_fixed=not order.delivery_quoted_by_seller,
     )
 
 
@@ -157,8 +176,11 @@ def event_ref(order: Order) -> dict[str, Any]:
             "seller_id": order.seller_id}
 
 
+# Events that carry the order's reference and what came with the move, not who made it.
+_REFERENCE_ONLY = frozenset({"order.balance_requested"})
+
+
 def add_history(
-    session: Session,
     order: Order,
     *,
     at: datetime,
@@ -168,6 +190,7 @@ def add_history(
     reason: str | None,
     action: str | None = None,
     actor_id: str | None = None,
+    details: dict[str, Any] | None = None,
 ) -> None:
     order.history.append(
         HistoryRow(
@@ -178,20 +201,20 @@ def add_history(
             to_status=to_status,
             action=action,
             reason=reason,
+            details=details,
         )
     )
 
 
-def note_fact(session: Session, order: Order, now: datetime, by: Role | str, reason: str,
+def note_fact(order: Order, now: datetime, by: Role | str, reason: str,
               actor_id: str | None = None, action: str | None = None) -> None:
     """A history entry for something that happened without a change of status."""
-    add_history(session, order, at=now, by=by, from_status=order.status, to_status=order.status,
+    add_history(order, at=now, by=by, from_status=order.status, to_status=order.status,
                 reason=reason, action=action, actor_id=actor_id)
 
 
 def apply(
-    session: Session,
-    recorder,
+    uow: UnitOfWork,
     order: Order,
     action: str,
     role: Role,
@@ -201,9 +224,11 @@ def apply(
     reason: str | None = None,
     expected: Status | None = None,
     event_data: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
 ) -> TransitionResult:
     """Run `action` through the domain's `transition()`; on success change the order and write its
-    history row and event in the caller's transaction. A repeat or a stale timer does nothing."""
+    history row (with `details`, if any) and event in the open transaction. A repeat or a stale
+    timer does nothing."""
     context = Context(reason=reason, actor_id=actor_id, deadlines=deadlines_for(order),
                       expected_status=expected)
     result = transition(order_state(order), action, role, now, context)
@@ -223,14 +248,17 @@ def apply(
     if new in TERMINAL:
         order.closed_at = now
     entry = result.history_entry
-    add_history(session, order, at=now, by=entry.by, from_status=entry.from_status.value,
+    add_history(order, at=now, by=entry.by, from_status=entry.from_status.value,
                 to_status=new.value, reason=entry.reason, action=entry.action.value,
-                actor_id=actor_id)
+                actor_id=actor_id, details=details)
     if result.event_type:
-        data = {**event_ref(order), "by": role.value, "actor_id": actor_id, **(event_data or {})}
+        data = event_ref(order)
+        if result.event_type not in _REFERENCE_ONLY:
+            data.update(by=role.value, actor_id=actor_id)
+        data.update(event_data or {})
         if result.event_type == "order.cancelled":
             data["reason"] = entry.reason
-        recorder.record(session, result.event_type, data, aggregate_id=order.id)
+        uow.record(result.event_type, data, aggregate_id=order.id)
     refresh_next_check(order)
     return result
 

@@ -13,7 +13,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from services.common import clock
+from services.common.caller import Caller
 from services.common.errors import NotFound
+from services.common.paging import PageRequest
+from services.common.uow import UnitOfWork
 
 from ..domain import (
     Role,
@@ -43,29 +46,31 @@ def message_dict(message: Message) -> dict[str, Any]:
     }
 
 
-def post_message(db, recorder, caller, order_id, text: str, attachment_ids: list[str]):
+def post_message(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """A command (`uow.run_once`): a repeated request id answers as the first time."""
     now = clock.now()
-    with db.transaction() as session:
-        order = get_order(session, order_id)
+    with uow:
+        order = get_order(uow.session, data["order_id"])
         who = party(order, caller)
         ensure_can_message(_facts(order), viewer_for(order, who))
         message = Message(
             id=str(uuid.uuid4()), order_id=order.id, sender_id=who.actor_id,
-            sender_role=who.role.value, text=text, attachment_ids=list(attachment_ids),
-            created_at=now,
+            sender_role=who.role.value, text=data["text"],
+            attachment_ids=list(data.get("attachment_ids") or []), created_at=now,
         )
-        session.add(message)
+        uow.session.add(message)
         recipient = order.seller_id if who.role is Role.BUYER else order.buyer_id
-        recorder.record(session, "message.posted", {
+        uow.record("message.posted", {
             "message_id": message.id, "sender_id": who.actor_id, "recipient_id": recipient,
             "order_id": order.id, "shop_id": order.shop_id,
         }, aggregate_id=order.id)
         return message_dict(message)
 
 
-def list_messages(db, caller, order_id, page):
-    with db.transaction() as session:
-        order = get_order(session, order_id)
+def list_messages(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    page = PageRequest(data["page"], data["per_page"])
+    with uow.reading() as session:
+        order = get_order(session, data["order_id"])
         who = party(order, caller)
         ensure_can_view(_facts(order), viewer_for(order, who))
         where = Message.order_id == order.id
@@ -85,29 +90,31 @@ def _seller_order(session, caller, order_id):
     return order, who
 
 
-def add_note(db, caller, order_id, text: str):
+def add_note(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """A command (`uow.run_once`): a repeated request id answers as the first time."""
     now = clock.now()
-    with db.transaction() as session:
-        order, who = _seller_order(session, caller, order_id)
-        note = Note(id=str(uuid.uuid4()), order_id=order.id, author_id=who.actor_id, text=text,
-                    created_at=now, updated_at=now)
-        session.add(note)
+    with uow:
+        order, who = _seller_order(uow.session, caller, data["order_id"])
+        note = Note(id=str(uuid.uuid4()), order_id=order.id, author_id=who.actor_id,
+                    text=data["text"], created_at=now, updated_at=now)
+        uow.session.add(note)
         return note_dict(note)
 
 
-def list_notes(db, caller, order_id):
-    with db.transaction() as session:
-        order, _ = _seller_order(session, caller, order_id)
+def list_notes(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    with uow.reading() as session:
+        order, _ = _seller_order(session, caller, data["order_id"])
         return {"items": notes_of(session, order.id)}
 
 
-def update_note(db, caller, order_id, note_id, text: str):
-    with db.transaction() as session:
-        order, _ = _seller_order(session, caller, order_id)
-        note = session.get(Note, str(note_id), with_for_update=True)
+def update_note(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    note_id = data["note_id"]
+    with uow:
+        order, _ = _seller_order(uow.session, caller, data["order_id"])
+        note = uow.session.get(Note, str(note_id), with_for_update=True)
         if note is None or note.order_id != order.id:
             raise NotFound(f"Note {note_id} not found.", "note_not_found")
-        note.text = text
+        note.text = data["text"]
         note.updated_at = clock.now()
         return note_dict(note)
 
@@ -126,22 +133,24 @@ def review_dict(review: Review) -> dict[str, Any]:
     }
 
 
-def post_review(db, recorder, caller, order_id, rating: int, text: str,
-                display_name: str | None = None):
-    now = clock.now()
-    with db.transaction() as session:
-        order = get_order(session, order_id, lock=True)
+def post_review(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """One review per order by its buyer once received; `data["display_name"]` is the name the
+    gateway shows (else the first name of the delivery address). A command (`uow.run_once`)."""
+    now, rating = clock.now(), data["rating"]
+    with uow:
+        session = uow.session
+        order = get_order(session, data["order_id"], lock=True)
         who = party(order, caller)
         already = session.scalar(select(Review.id).where(Review.order_id == order.id))
         ensure_can_review(_facts(order), viewer_for(order, who), already is not None)
         product_ids = list(dict.fromkeys(line.product_id for line in order.lines))
         review = Review(
             id=str(uuid.uuid4()), order_id=order.id, shop_id=order.shop_id,
-            buyer_id=order.buyer_id, buyer_name=display_name or _display_name(order),
-            product_ids=product_ids, rating=rating, text=text, created_at=now,
+            buyer_id=order.buyer_id, buyer_name=data.get("display_name") or _display_name(order),
+            product_ids=product_ids, rating=rating, text=data["text"], created_at=now,
         )
         session.add(review)
-        recorder.record(session, "review.posted", {
+        uow.record("review.posted", {
             "review_id": review.id, "order_id": order.id, "shop_id": order.shop_id,
             "buyer_id": order.buyer_id, "product_ids": product_ids, "rating": rating,
         }, aggregate_id=order.id)
@@ -154,9 +163,12 @@ def _display_name(order) -> str:
     return full_name.split()[0] if full_name else "Buyer"
 
 
-def list_reviews(db, page, *, shop_id=None, product_id=None):
-    """Public reviews of a shop or of a product, newest first, with the average rating."""
-    with db.transaction() as session:
+def list_reviews(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """Public reviews of a shop (`shop_id`) or of a product (`product_id`), newest first, with
+    the average rating. Anyone may read them."""
+    page = PageRequest(data["page"], data["per_page"])
+    shop_id, product_id = data.get("shop_id"), data.get("product_id")
+    with uow.reading() as session:
         where = []
         if shop_id is not None:
             where.append(Review.shop_id == str(shop_id))

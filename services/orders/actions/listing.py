@@ -3,25 +3,38 @@ seed 002 tabs, and the customer card's counts."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import func, select, text
 
 from services.common.caller import Caller
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
+from services.common.paging import PageRequest
+from services.common.uow import UnitOfWork
 
-from ..domain import Role, Status, listing_filter
+from ..domain import Action, Role, Status, can, listing_filter
 from ..models import Order, Review
 from .common import Party, get_order, order_view, party, with_lines
 
 
-def read_order(db, caller: Caller, order_id, access_token: str | None = None):
-    """The buyer's view (no private notes, no source), the seller's (with notes) or the admin's."""
-    with db.transaction() as session:
-        order = get_order(session, order_id)
-        return order_view(order, party(order, caller, access_token))
+def ping(uow: UnitOfWork) -> None:
+    """The database answers (the `health` RPC)."""
+    with uow.reading() as session:
+        session.execute(text("SELECT 1"))
 
 
-def list_orders(db, caller: Caller, as_: str, status: str | None, tab: str | None, page):
+def read_order(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):
+    """The buyer's view (no private notes, no source), the seller's (with notes) or the admin's;
+    `data["access"]` is a guest's order-link token."""
+    with uow.reading() as session:
+        order = get_order(session, data["order_id"])
+        return order_view(order, party(order, caller, data.get("access")))
+
+
+def list_orders(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):
     """`as=buyer`: the caller's purchases; `as=seller`: the orders of the caller's shop."""
+    as_, status, tab = data["as_"], data["status"], data["tab"]
+    page = PageRequest(data["page"], data["per_page"])
     if caller.anonymous:
         raise Forbidden("Sign in to see orders.", "sign_in")
     if as_ == "seller":
@@ -35,7 +48,7 @@ def list_orders(db, caller: Caller, as_: str, status: str | None, tab: str | Non
         raise Invalid("Unknown listing.", "invalid", {"as": ["One of buyer, seller."]})
     statuses = sorted(s.value for s in listing_filter(tab, status))
     where = (mine, Order.status.in_(statuses))
-    with db.transaction() as session:
+    with uow.reading() as session:
         orders = session.scalars(
             with_lines(select(Order)).where(*where)
             .order_by(Order.placed_at.desc(), Order.id).offset(page.offset).limit(page.per_page)
@@ -55,14 +68,14 @@ def party_as(order: Order, caller: Caller, role: Role):
     return who if who.role is role else Party(role, caller.user_id)
 
 
-def customer_stats(db, caller: Caller, customer_id):
+def customer_stats(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):
     """The customer card's counts (seed 001): orders completed, orders cancelled, reviews left.
 
     For the admin, or a seller with at least one order from this customer; anyone else gets
     NotFound, as if the customer had no card.
     """
-    customer = str(customer_id)
-    with db.transaction() as session:
+    customer = str(data["customer_id"])
+    with uow.reading() as session:
         if not caller.is_admin:
             if not caller.has("seller"):
                 raise NotFound("No such customer.", "customer_not_found")
@@ -87,15 +100,17 @@ def customer_stats(db, caller: Caller, customer_id):
         }
 
 
-def shipment_context(db, caller: Caller, order_id):
+def shipment_context(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):
     """For the gateway before it asks shipping for a shipment: the caller must be the order's
-    seller and the order paid (or shipped already, to add a further track)."""
-    with db.transaction() as session:
-        order = get_order(session, order_id)
+    seller, and the transition table must let the seller ship it (paid) or add a further
+    shipment (shipped)."""
+    with uow.reading() as session:
+        order = get_order(session, data["order_id"])
         who = party(order, caller)
         if who.role is not Role.SELLER:
             raise Forbidden("Only the order's seller ships it.", "wrong_role")
-        if order.status not in (Status.PAID.value, Status.SHIPPED.value):
+        if not (can(order.status, Action.SHIP, Role.SELLER)
+                or can(order.status, Action.ADD_SHIPMENT, Role.SELLER)):
             raise Conflict(f"An order is shipped once paid; this one is {order.status}.",
                            "wrong_state")
         return {"order_id": order.id, "shop_id": order.shop_id, "buyer_id": order.buyer_id,

@@ -2,15 +2,17 @@
 
 * An attempt still `reserving` once it is older than `ORDERS_CHECKOUT_STALE_SECONDS` belongs to a
   process that died (a live checkout finishes or gives up well before: its calls time out sooner).
-  No order of it exists (orders are written in the transaction that marks it `done`), so every
-  reservation it names is released and the attempt deleted; the key is free again. The attempt's row
-  lock keeps a checkout that is merely slow from writing its orders meanwhile: it finds the attempt
-  gone and refuses.
+  No order of it exists (orders are written in the transaction that marks it `done`). Recovery
+  marks it `releasing` in one transaction (its row lock keeps a checkout that is merely slow out
+  meanwhile; that checkout then finds it no longer `reserving` and refuses), releases every
+  reservation it names with no transaction open, and deletes it: the key is free again. A release
+  that fails leaves it `releasing`, and the next run tries again (the catalog's release is
+  idempotent).
 
 The orders service, not the catalog, owns this: only it knows whether an order was written (the
-catalog's holds never expire by themselves, and its `release` is idempotent). A written order's
-hold is made final by the catalog's `order.placed` handler. Runs with the deadline timer, which
-fires at start-up too.
+catalog's holds never expire by themselves). A written order's hold is made final by the
+catalog's `order.placed` handler. Runs with the deadline timer, after the deadlines, which fires
+at start-up too.
 """
 
 from __future__ import annotations
@@ -18,43 +20,49 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from services.common import clock
 from services.common.db import is_sqlite
 from services.common.errors import ServiceError
+from services.common.uow import UnitOfWork
 
 from .. import settings
 from ..models import CheckoutAttempt
-from ..ports import Catalog
 
 log = logging.getLogger(__name__)
 
 BATCH = 20
+ABANDONED = ("reserving", "releasing")
 
 
-def _locked(query, db):
-    return query if is_sqlite(db.engine) else query.with_for_update(skip_locked=True)
-
-
-def release_abandoned_checkouts(db, catalog: Catalog) -> int:
+def release_abandoned_checkouts(uow: UnitOfWork) -> int:
+    """Release the stock of stale checkout attempts and delete them; how many were released."""
     stale_before = clock.now() - timedelta(seconds=settings.checkout_stale_seconds())
-    released = 0
-    with db.transaction() as session:
-        attempts = session.scalars(_locked(
-            select(CheckoutAttempt)
-            .where(CheckoutAttempt.state == "reserving",
-                   CheckoutAttempt.created_at < stale_before)
-            .order_by(CheckoutAttempt.created_at).limit(BATCH), db)).all()
-        for attempt in attempts:
-            try:
-                for order_id in attempt.order_ids:
-                    catalog.release(order_id)
-            except (ServiceError, RuntimeError):
-                log.exception("could not release the stock of abandoned checkout %s", attempt.id)
-                continue
-            log.warning("released the stock of abandoned checkout %s (orders %s)",
-                        attempt.id, ", ".join(attempt.order_ids))
-            session.delete(attempt)
-            released += 1
-    return released
+    with uow:
+        query = (select(CheckoutAttempt)
+                 .where(CheckoutAttempt.state.in_(ABANDONED),
+                        CheckoutAttempt.created_at < stale_before)
+                 .order_by(CheckoutAttempt.created_at).limit(BATCH))
+        if not is_sqlite(uow.session.get_bind()):
+            query = query.with_for_update(skip_locked=True)
+        claimed = {}
+        for attempt in uow.session.scalars(query).all():
+            attempt.state = "releasing"
+            claimed[attempt.id] = list(attempt.order_ids)
+    released = []
+    for attempt_id, order_ids in claimed.items():
+        try:
+            for order_id in order_ids:
+                uow.peers.catalog.release(order_id)
+        except (ServiceError, RuntimeError):
+            log.exception("could not release the stock of abandoned checkout %s", attempt_id)
+            continue
+        log.warning("released the stock of abandoned checkout %s (orders %s)",
+                    attempt_id, ", ".join(order_ids))
+        released.append(attempt_id)
+    if released:
+        with uow:
+            uow.session.execute(delete(CheckoutAttempt).where(
+                CheckoutAttempt.id.in_(released), CheckoutAttempt.state == "releasing"))
+    return len(released)

@@ -24,10 +24,11 @@ from services.common import clock, failpoints
 from services.common.caller import Caller
 from services.common.errors import Conflict, Forbidden
 from services.common.money import Money
+from services.common.uow import UnitOfWork
 
 from ..domain import Action, Role, change_amount, compute_totals
 from ..models import CheckoutAttempt, Order
-from ..ports import Catalog, Shipping
+from ..ports import Shipping
 from .checkout import (
     _abandon,
     _in_progress,
@@ -38,9 +39,12 @@ from .checkout import (
 from .common import Party, add_history, apply, order_view, refresh_next_check, token_hash
 
 
-def create_for_customer(db, recorder, catalog: Catalog, shipping: Shipping, caller: Caller,
-                        shop_id: str, body: dict[str, Any], idempotency_key: str | None):
+def create_for_customer(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """`data`: the order's body, its `shop_id` and `idempotency_key` (None: an order of its own)."""
     caller.require("seller", "admin")
+    body = {k: v for k, v in data.items() if k not in ("shop_id", "idempotency_key")}
+    shop_id, idempotency_key = data["shop_id"], data.get("idempotency_key")
+    catalog = uow.peers.catalog
     terms = catalog.shop_terms(shop_id)
     if terms.get("owner_id") != caller.user_id:
         raise Forbidden("Only the shop's owner adds orders to it.", "not_your_shop")
@@ -51,7 +55,7 @@ def create_for_customer(db, recorder, catalog: Catalog, shipping: Shipping, call
         raise Forbidden("Some products are not this shop's.", "not_your_product",
                         {"lines": [str(p) for p in strangers]})
     currency = quotes[0]["total"]["currency"]
-    method = _delivery(shipping, shop_id, body, quotes, currency)
+    method = _delivery(uow.peers.shipping, shop_id, body, quotes, currency)
     delivery = None if method["cost"] is None else Money(method["cost"], currency)
     surcharge_percent = terms.get("surcharge_percent") or 0
     totals = compute_totals([Money(q["total"]["amount"], currency) for q in quotes], delivery,
@@ -66,17 +70,17 @@ def create_for_customer(db, recorder, catalog: Catalog, shipping: Shipping, call
     owner = f"seller:{caller.user_id}"
     key = idempotency_key or f"none:{uuid.uuid4()}"
     token = secrets.token_urlsafe(24)
-    attempt_id = _start(db, caller, owner, key, _request_hash({**body, "shop": str(shop_id)}),
+    attempt_id = _start(uow, owner, key, _request_hash({**body, "shop": str(shop_id)}),
                         [plan["order_id"]], token)
     if attempt_id is None:
-        return _replay(db, caller, owner, key)
+        return _replay(uow, caller, owner, key)
     reserved = [plan["order_id"]]
     try:
         catalog.reserve(plan["order_id"], plan["lines"])
         failpoints.hit("orders.seller_order.after_reserve")
-        result = _write(db, recorder, caller, body, attempt_id, plan, token)
+        result = _write(uow, caller, body, attempt_id, plan, token)
     except BaseException:
-        _abandon(db, catalog, attempt_id, reserved)
+        _abandon(uow, attempt_id, reserved)
         raise
     return result
 
@@ -95,12 +99,13 @@ def _delivery(shipping: Shipping, shop_id, body, quotes, currency) -> dict[str, 
     return {"id": delivery.get("method_id"), "name": delivery.get("name"), "cost": None}
 
 
-def _write(db, recorder, caller: Caller, body, attempt_id, plan, token) -> dict[str, Any]:
+def _write(uow: UnitOfWork, caller: Caller, body, attempt_id, plan, token) -> dict[str, Any]:
     now = clock.now()
     customer = body["customer"]
     shaped = {"shipping_address": body.get("shipping_address"), "comment": body.get("comment"),
               "contact_method": None, "source": None}
-    with db.transaction() as session:
+    with uow:
+        session = uow.session
         attempt = session.get(CheckoutAttempt, attempt_id, with_for_update=True)
         if attempt is None or attempt.state != "reserving":
             raise Conflict("The order took too long and was undone; try again.",
@@ -110,10 +115,10 @@ def _write(db, recorder, caller: Caller, body, attempt_id, plan, token) -> dict[
         order.created_by = "seller"
         order.access_token_hash = token_hash(token)
         order.delivery_method_id = plan["method"]["id"]
-        add_history(session, order, at=now, by=Role.SELLER, from_status=None,
+        add_history(order, at=now, by=Role.SELLER, from_status=None,
                     to_status="placed", reason="placed_by_seller", actor_id=caller.user_id)
         session.add(order)
-        recorder.record(session, "order.placed", {
+        uow.record("order.placed", {
             "order_id": order.id, "shop_id": order.shop_id, "buyer_id": None,
             "seller_id": order.seller_id,
             "lines": [{"product_id": line.product_id, "quantity": line.quantity,
@@ -123,15 +128,15 @@ def _write(db, recorder, caller: Caller, body, attempt_id, plan, token) -> dict[
             "source": None,
         }, aggregate_id=order.id)
         refresh_next_check(order)
-        apply(session, recorder, order, Action.CONFIRM, Role.SELLER, now, actor_id=caller.user_id)
+        apply(uow, order, Action.CONFIRM, Role.SELLER, now, actor_id=caller.user_id)
         attempt.state = "done"
         session.flush()
         return {"order": order_view(order, Party(Role.SELLER, caller.user_id)),
                 "access_token": token}
 
 
-def _replay(db, caller: Caller, owner: str, key: str) -> dict[str, Any]:
-    with db.transaction() as session:
+def _replay(uow: UnitOfWork, caller: Caller, owner: str, key: str) -> dict[str, Any]:
+    with uow.reading() as session:
         attempt = session.scalars(select(CheckoutAttempt).where(
             CheckoutAttempt.owner == owner, CheckoutAttempt.idempotency_key == key)).first()
         if attempt is None or attempt.state != "done":

@@ -21,12 +21,13 @@ that retried requests, double clicks and redelivered notifications are harmless:
     pay_advance       no-op on partially_paid, in_production, paid, shipped, received, completed
     pay_balance       no-op on paid, shipped, received, completed    payment.succeeded)
     start_production  no-op on in_production
-    ship              no-op on shipped (a further shipment adds a track; no second order.shipped)
+    ship              no-op on shipped, received, completed (a further or late shipment adds its
+                      track; no second order.shipped)
     receive           no-op on received
     complete          no-op on completed
     auto_complete     no-op on completed
-    request_balance, change_amount, set_delivery_cost: never a repeat, each call is a new fact with
-    its own history entry (the status stays).
+    request_balance, change_amount, set_delivery_cost, add_shipment: never a repeat, each call is a
+    new fact with its own history entry (the status stays).
 A payment arriving for a cancelled or expired order is `wrong_state`: the caller refunds it.
 
 Timer jobs pass `Context.expected_status`; if the order is no longer in it, the move is a no-op
@@ -48,8 +49,15 @@ Decisions where the specs are silent:
 * The admin may cancel before shipping, close a received order, and change the amount in any status
   up to received; the seller changes the amount only while placed/confirmed, otherwise the change
   becomes a request to the admin (`decide_amount_change`).
-* `request_balance` changes nothing and emits no order event (there is none in the contracts);
-  its history entry records the request, and the caller sends the notice.
+* `request_balance` keeps the status and emits `order.balance_requested` (the buyer's notice); the
+  seller's note and attachments ride in the event and in the history row's details.
+* The seller's delivery quote (`set_delivery_cost`) is only for a method whose cost the seller
+  sets (`delivery_not_quoted_by_seller` otherwise).
+* A shipment is added from `paid` (`ship`) and, as a further track, to a `shipped` order
+  (`add_shipment`); nowhere else.
+
+`can(status, action, role)` answers from the same table whether a role may take an action in a
+status (guards aside), for the code that has to decide before it moves anything.
 """
 
 from __future__ import annotations
@@ -75,6 +83,7 @@ class OrderState:
     confirmed_at: datetime | None = None
     shipped_at: datetime | None = None
     production_ends_at: datetime | None = None
+    delivery_fixed: bool = False  # the delivery method has its own cost: no seller quote
 
     @property
     def times(self) -> dl.OrderTimes:
@@ -163,6 +172,12 @@ def auto_close_reached(order: OrderState, ctx: Context, now: datetime, role: Rol
         raise DeadlineNotReached(f"the auto-close date is {deadline.isoformat()}")
 
 
+def seller_quotes_delivery(order: OrderState, ctx: Context, now: datetime, role: Role) -> None:
+    if order.delivery_fixed:
+        raise WrongState("this order's delivery method has a fixed cost",
+                         "delivery_not_quoted_by_seller")
+
+
 def reason_required(order: OrderState, ctx: Context, now: datetime, role: Role) -> None:
     if not (ctx.reason and ctx.reason.strip()):
         raise ReasonRequired("a reason is required", errors={"reason": "required"})
@@ -202,6 +217,7 @@ ADMIN = frozenset({Role.ADMIN})
 SELLER_ADMIN = frozenset({Role.SELLER, Role.ADMIN})
 ANY_PARTY = frozenset({Role.BUYER, Role.SELLER, Role.ADMIN})
 AMOUNT_CHANGED = "order.amount_changed"  # status unchanged; history records the change
+BALANCE_REQUESTED = "order.balance_requested"  # status unchanged; the buyer is asked to pay
 
 # fmt: off
 TRANSITIONS: tuple[Rule, ...] = (
@@ -212,14 +228,16 @@ TRANSITIONS: tuple[Rule, ...] = (
     Rule(S.PLACED, A.PAY_FULL, SYSTEM, None, S.PAID, "order.paid"),
     Rule(S.PLACED, A.PAY_ADVANCE, SYSTEM, None, S.PARTIALLY_PAID, "order.partially_paid"),
     Rule(S.PLACED, A.CHANGE_AMOUNT, SELLER_ADMIN, reason_required, S.PLACED, AMOUNT_CHANGED),
-    Rule(S.PLACED, A.SET_DELIVERY_COST, SELLER, None, S.PLACED, AMOUNT_CHANGED),
+    Rule(S.PLACED, A.SET_DELIVERY_COST, SELLER, seller_quotes_delivery, S.PLACED,
+         AMOUNT_CHANGED),
 
     Rule(S.CONFIRMED, A.CANCEL, SELLER_ADMIN, cancel_rules, S.CANCELLED, "order.cancelled"),
     Rule(S.CONFIRMED, A.MARK_PAID, SELLER, None, S.PAID, "order.paid"),
     Rule(S.CONFIRMED, A.PAY_FULL, SYSTEM, None, S.PAID, "order.paid"),
     Rule(S.CONFIRMED, A.PAY_ADVANCE, SYSTEM, None, S.PARTIALLY_PAID, "order.partially_paid"),
     Rule(S.CONFIRMED, A.CHANGE_AMOUNT, SELLER_ADMIN, reason_required, S.CONFIRMED, AMOUNT_CHANGED),
-    Rule(S.CONFIRMED, A.SET_DELIVERY_COST, SELLER, None, S.CONFIRMED, AMOUNT_CHANGED),
+    Rule(S.CONFIRMED, A.SET_DELIVERY_COST, SELLER, seller_quotes_delivery, S.CONFIRMED,
+         AMOUNT_CHANGED),
 
     Rule(S.PARTIALLY_PAID, A.CANCEL, SELLER_ADMIN, cancel_rules, S.CANCELLED, "order.cancelled"),
     Rule(S.PARTIALLY_PAID, A.MARK_PAID, SELLER, None, S.PAID, "order.paid"),
@@ -231,7 +249,7 @@ TRANSITIONS: tuple[Rule, ...] = (
 
     Rule(S.IN_PRODUCTION, A.CANCEL, SELLER_ADMIN, cancel_rules, S.CANCELLED, "order.cancelled"),
     Rule(S.IN_PRODUCTION, A.MARK_PAID, SELLER, None, S.PAID, "order.paid"),
-    Rule(S.IN_PRODUCTION, A.REQUEST_BALANCE, SELLER, None, S.IN_PRODUCTION, None),
+    Rule(S.IN_PRODUCTION, A.REQUEST_BALANCE, SELLER, None, S.IN_PRODUCTION, BALANCE_REQUESTED),
     Rule(S.IN_PRODUCTION, A.PAY_BALANCE, SYSTEM, None, S.PAID, "order.paid"),
     Rule(S.IN_PRODUCTION, A.CHANGE_AMOUNT, ADMIN, reason_required, S.IN_PRODUCTION,
          AMOUNT_CHANGED),
@@ -241,6 +259,7 @@ TRANSITIONS: tuple[Rule, ...] = (
     Rule(S.PAID, A.CHANGE_AMOUNT, ADMIN, reason_required, S.PAID, AMOUNT_CHANGED),
 
     Rule(S.SHIPPED, A.RECEIVE, BUYER, None, S.RECEIVED, "order.received"),
+    Rule(S.SHIPPED, A.ADD_SHIPMENT, SELLER, None, S.SHIPPED, None),
     Rule(S.SHIPPED, A.AUTO_COMPLETE, SYSTEM, auto_close_reached, S.COMPLETED, "order.completed"),
     Rule(S.SHIPPED, A.CHANGE_AMOUNT, ADMIN, reason_required, S.SHIPPED, AMOUNT_CHANGED),
 
@@ -263,7 +282,7 @@ REPEATS: dict[Action, frozenset[Status]] = {
     A.PAY_ADVANCE: _PAID_ONWARD | {S.PARTIALLY_PAID, S.IN_PRODUCTION},
     A.PAY_BALANCE: _PAID_ONWARD,
     A.START_PRODUCTION: frozenset({S.IN_PRODUCTION}),
-    A.SHIP: frozenset({S.SHIPPED}),
+    A.SHIP: frozenset({S.SHIPPED, S.RECEIVED, S.COMPLETED}),
     A.RECEIVE: frozenset({S.RECEIVED}),
     A.COMPLETE: frozenset({S.COMPLETED}),
     A.AUTO_COMPLETE: frozenset({S.COMPLETED}),
@@ -293,6 +312,13 @@ ROLES_BY_ACTION: dict[Action, frozenset[Role]] = {
 def rule_for(status: Status | str, action: Action | str) -> Rule | None:
     """The table's row for (status, action), or None."""
     return _INDEX.get((as_status(status), as_action(action)))
+
+
+def can(status: Status | str, action: Action | str, role: Role | str) -> bool:
+    """Whether the table has a row letting `role` take `action` in `status`. Guards (deadlines,
+    reasons) are not evaluated: they are checked when the move is made."""
+    rule = _INDEX.get((as_status(status), as_action(action)))
+    return rule is not None and as_role(role) in rule.roles
 
 
 def allowed_actions(status: Status | str, role: Role | str) -> list[Action]:
@@ -332,6 +358,14 @@ def transition(
 
 
 # Amount changes -------------------------------------------------------------------------------
+class AmountRequestStatus(StrEnum):
+    """A seller's amount change waiting for the admin (seed 001): decided once."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class AmountChangeKind(StrEnum):
     APPLY = "apply"  # change it now (transition CHANGE_AMOUNT), 200
     REQUEST_ADMIN = "request_admin"  # record a request for the admin, 202

@@ -66,6 +66,7 @@ class Action(StrEnum):
     REQUEST_BALANCE = "request_balance"  # seller asks for the balance (status unchanged)
     PAY_BALANCE = "pay_balance"  # payment.succeeded for part "balance"
     SHIP = "ship"  # seller adds a shipment
+    ADD_SHIPMENT = "add_shipment"  # seller adds a further shipment (its track) once shipped
     RECEIVE = "receive"  # buyer accepts the goods
     COMPLETE = "complete"  # seller closes a received order
     AUTO_COMPLETE = "auto_complete"  # timer: the auto-close date of a shipped or received order

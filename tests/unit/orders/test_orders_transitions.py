@@ -153,6 +153,7 @@ def test_events_are_the_design_contracts_and_each_status_change_emits_one():
         "order.cancelled",
         "order.expired",
         "order.amount_changed",
+        "order.balance_requested",
     }
     assert {r.event for r in TRANSITIONS} - {None} == design
     for rule in TRANSITIONS:
@@ -306,7 +307,7 @@ def test_made_to_order_pays_an_advance_then_the_balance_and_auto_closes():
         "order.confirmed",
         "order.partially_paid",
         "order.in_production",
-        None,
+        "order.balance_requested",
         "order.paid",
         "order.shipped",
         "order.completed",

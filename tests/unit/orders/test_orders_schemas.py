@@ -1,0 +1,39 @@
+"""What the orders service's schemas refuse before any action runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.common.errors import Invalid
+from services.orders import schemas
+
+
+@pytest.mark.parametrize("approve", ["true", 1])
+def test_an_amount_decision_is_true_or_false_and_nothing_else(approve):
+    with pytest.raises(Invalid) as refused:
+        schemas.load(schemas.AmountDecisionIn, request_id="r-1", approve=approve)
+    assert refused.value.errors == {"approve": ["Must be a boolean."]}
+
+
+def test_an_amount_decision_without_a_decision_is_refused():
+    with pytest.raises(Invalid) as refused:
+        schemas.load(schemas.AmountDecisionIn, request_id="r-1", approve=None)
+    assert list(refused.value.errors) == ["approve"]
+
+
+def test_an_amount_decision_loads_with_its_request_id():
+    assert schemas.load(schemas.AmountDecisionIn, request_id="r-1", approve=False) == {
+        "request_id": "r-1", "approve": False}
+
+
+def test_the_path_id_wins_over_a_body_field_of_the_same_name():
+    data = schemas.load(schemas.NoteIn, {"text": "gift", "order_id": "other"}, order_id="o-1")
+    assert data == {"order_id": "o-1", "text": "gift"}
+
+
+def test_amount_requests_list_pending_by_default_all_with_null_and_refuse_other_statuses():
+    assert schemas.load(schemas.AmountRequestQuery, {})["status"] == "pending"
+    assert schemas.load(schemas.AmountRequestQuery, {"status": None})["status"] is None
+    with pytest.raises(Invalid) as refused:
+        schemas.load(schemas.AmountRequestQuery, {"status": "maybe"})
+    assert list(refused.value.errors) == ["status"]
