@@ -210,7 +210,7 @@ class CollectionIn(_Strict):
 
 # What each entrypoint takes: the body with the ids of its path -------------------------------------
 def _id() -> fields.Raw:
-    return fields.Raw(required=True)
+    return fields.Raw(required=True, allow_none=True)
 
 
 class ShopRef(_Strict):
@@ -273,7 +273,7 @@ class ReserveIn(_Strict):
 
 
 class SellerRef(_Strict):
-    user_id = fields.Raw(required=True)
+    user_id = _id()
 
 
 # Listing ----------------------------------------------------------------------------------------
