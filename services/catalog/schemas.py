@@ -1,10 +1,13 @@
 """Marshmallow schemas for what enters the catalog service.
 
+Every entrypoint loads its arguments through one of them, the ids of its path merged into the body
+(`load(ShopPatchIn, body, ShopInvalid, ..., shop_id=shop_id)`). Ids are taken as given: an id
+that is not a UUID names nothing, so the action answers 404 as for any unknown one.
 They check field types only: money and quantities are strict JSON integers (`"10000"`, `1000.5`
 and `true` are refused), unknown fields are refused. The catalog's rules (titles, options,
 wholesale tiers, characteristics, ...) are the domain's (`domain/`), checked after these.
-Errors come out flat, one message per dotted path (`options.0.variants.1.price_delta`), as the
-domain's do, so the gateway shows one shape of 422.
+Errors come out flat, a list of messages per dotted path (`options.0.variants.1.price_delta`), as
+the domain's do, so the gateway shows one shape of 422.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from services.catalog.domain.categories import CHARACTERISTIC_KEYS
+from services.catalog.domain.errors import ProductInvalid
+from services.catalog.domain.products import ProductDraft, validate_product_draft
 from services.common.errors import Invalid
 from services.common.fields import MinorUnits, StrictInteger, shared
 
@@ -149,12 +154,6 @@ class ReserveLineIn(_Strict):
     quantity = StrictInteger(required=True, validate=validate.Range(min=1))
 
 
-class ReserveIn(_Strict):
-    order_id = fields.UUID(required=True)
-    lines = fields.List(fields.Nested(ReserveLineIn), required=True,
-                        validate=validate.Length(min=1, max=200))
-
-
 # Shops ------------------------------------------------------------------------------------------
 class RulesIn(_Strict):
     confirm_days = StrictInteger()
@@ -209,6 +208,74 @@ class CollectionIn(_Strict):
                               validate=validate.Length(max=500))
 
 
+# What each entrypoint takes: the body with the ids of its path -------------------------------------
+def _id() -> fields.Raw:
+    return fields.Raw(required=True, allow_none=True)
+
+
+class ShopRef(_Strict):
+    shop_id = _id()
+
+
+class ProductRef(_Strict):
+    product_id = _id()
+
+
+class OrderRef(_Strict):
+    order_id = _id()
+
+
+class ShopPatchIn(ShopPatch):
+    shop_id = _id()
+
+
+class VacationChange(VacationIn):
+    shop_id = _id()
+
+
+class GlobalOptionChange(GlobalOptionIn):
+    shop_id = _id()
+
+
+class CollectionChange(CollectionIn):
+    shop_id = _id()
+
+
+class NewProductIn(ProductIn):
+    shop_id = _id()
+
+
+class ProductChange(ProductPatch):
+    product_id = _id()
+
+
+class LabelsChange(LabelsIn):
+    product_id = _id()
+
+
+class ProductQuoteIn(QuoteIn):
+    product_id = _id()
+
+
+class ProductViewIn(_Strict):
+    product_id = _id()
+    count_view = fields.Boolean(load_default=False)
+
+
+class LinesIn(QuoteLinesIn):
+    for_cart = fields.Boolean(load_default=False)
+
+
+class ReserveIn(_Strict):
+    order_id = fields.UUID(required=True)
+    lines = fields.List(fields.Nested(ReserveLineIn), required=True,
+                        validate=validate.Length(min=1, max=200))
+
+
+class SellerRef(_Strict):
+    user_id = _id()
+
+
 # Listing ----------------------------------------------------------------------------------------
 class OneOrMany(fields.Field):
     """A query parameter given once (`color=red`) or repeated (`color=[red, blue]`)."""
@@ -239,24 +306,50 @@ ListQuery = _ListQueryBase.from_dict(
 
 
 # Loading ----------------------------------------------------------------------------------------
-def flatten(messages: Any, prefix: str = "") -> dict[str, str]:
-    """Marshmallow's nested messages as {dotted.path: message}."""
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow's nested messages as {dotted.path: [message, ...]}."""
     if isinstance(messages, dict):
-        flat: dict[str, str] = {}
+        flat: dict[str, list[str]] = {}
         for key, value in messages.items():
             path = prefix if key == "_schema" else f"{prefix}{key}"
-            flat.update(flatten(value, f"{path}." if path else ""))
+            for field, texts in flatten(value, f"{path}." if path else "").items():
+                flat.setdefault(field, []).extend(texts)
         return flat
     if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return {prefix.rstrip(".") or "_body": " ".join(messages)}
-    return {prefix.rstrip(".") or "_body": str(messages)}
+        return {prefix.rstrip(".") or "_body": list(messages)}
+    return {prefix.rstrip(".") or "_body": [str(messages)]}
 
 
 def load(schema: type[Schema], data: Any, error: type[Invalid] = Invalid,
-         detail: str = "The request is not valid.", partial: bool = False) -> dict:
+         detail: str = "The request is not valid.", partial: bool = False, **ids: Any) -> dict:
+    """`data` (a JSON object) with `ids` merged in, checked and converted by `schema`; else
+    `error` naming each field at fault."""
     if not isinstance(data, dict):
-        raise error(detail, errors={"_body": "Give a JSON object."})
+        raise error(detail, errors={"_body": ["Give a JSON object."]})
     try:
-        return shared(schema).load(data, partial=partial)
+        return shared(schema).load({**data, **ids} if ids else data, partial=partial)
     except ValidationError as exc:
         raise error(detail, errors=flatten(exc.messages)) from None
+
+
+PRODUCT_INVALID = "The product breaks the catalog's rules."
+
+
+def load_product(schema: type[Schema], data: Any, partial: bool = False, **ids: Any) -> dict:
+    """A product body (`NewProductIn`, or with `partial` a change, `ProductChange`). When a new
+    product's field types are wrong, the catalog's rules are still checked on what can be read of
+    it, so one refusal names every broken field (a change is checked against the stored product
+    once its types are right)."""
+    try:
+        return load(schema, data, ProductInvalid, PRODUCT_INVALID, partial=partial, **ids)
+    except ProductInvalid as refused:
+        if partial or not isinstance(data, dict):
+            raise
+        errors = dict(refused.errors)
+    try:
+        validate_product_draft(ProductDraft.from_dict(data))
+    except ProductInvalid as broken:
+        errors = {**broken.errors, **errors}
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass  # too malformed to read further: the type errors say enough
+    raise ProductInvalid(PRODUCT_INVALID, errors=errors)

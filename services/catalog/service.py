@@ -1,29 +1,39 @@
-"""Nameko entrypoints of the catalog service: thin, each opens the transaction and calls an action.
+"""Nameko entrypoints of the catalog service: each loads its input through a schema (the path's ids
+merged into the body), calls an action and answers what it returns.
 
 The caller's identity (`self.caller`: user id and roles) comes from the gateway with every call;
-the actions enforce ownership with it. Every subscription of the service is listed at the bottom.
+the actions enforce ownership with it. Commands that create something run once per request id
+(`uow.run_once`). Every subscription of the service is listed at the bottom.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
-
+from services.catalog import schemas
 from services.catalog.actions import (
     effects,
-    listing,
     options,
     pricing,
     products,
     shops,
     stock,
+    storefront,
 )
 from services.catalog.domain.categories import all_categories
-from services.common import health
-from services.common.runtime import CallerProvider, Database, Outbox
+from services.catalog.domain.errors import (
+    OptionInvalid,
+    ProductInvalid,
+    QuoteInvalid,
+    ReservationInvalid,
+    ShopInvalid,
+)
+from services.catalog.schemas import load, load_product
+from services.common.runtime import CallerProvider, UnitOfWorkProvider
 from services.common.runtime.messaging import event_handler
 from services.common.runtime.rpc import rpc
 from services.common.runtime.timers import ConfiguredTimer
 from services.common.settings import env
+
+SHOP_INVALID = "The shop breaks a rule."
 
 
 def views_fold_seconds() -> float:
@@ -34,13 +44,12 @@ def views_fold_seconds() -> float:
 class CatalogService:
     name = "catalog"
 
-    db = Database()
-    events = Outbox()
+    uow = UnitOfWorkProvider()
     caller = CallerProvider()
 
     @rpc
     def health(self):
-        return health.report(self.name, self.db)
+        return storefront.health(self.uow, self.caller, {"service": self.name})
 
     # Categories ---------------------------------------------------------------------------------
     @rpc
@@ -50,184 +59,176 @@ class CatalogService:
     # Shops --------------------------------------------------------------------------------------
     @rpc
     def create_shop(self, body):
-        with self.db.transaction() as session:
-            return shops.create_shop(session, self.caller, body)
+        data = load(schemas.ShopIn, body, ShopInvalid, SHOP_INVALID)
+        return self.uow.run_once("create_shop", self.caller, shops.create_shop, data)
 
     @rpc
     def get_shop(self, shop_id):
-        with self.db.transaction() as session:
-            return shops.get_shop_view(session, self.caller, shop_id)
+        data = load(schemas.ShopRef, {}, shop_id=shop_id)
+        return shops.get_shop_view(self.uow, self.caller, data)
 
     @rpc
     def update_shop(self, shop_id, body):
-        with self.db.transaction() as session:
-            return shops.update_shop(session, self.caller, shop_id, body)
+        data = load(schemas.ShopPatchIn, body, ShopInvalid, SHOP_INVALID, shop_id=shop_id)
+        return shops.update_shop(self.uow, self.caller, data)
 
     @rpc
     def seller_shop(self, user_id):
-        with self.db.reading() as session:
-            return shops.seller_shop(session, user_id)
+        data = load(schemas.SellerRef, {}, user_id=user_id)
+        return shops.seller_shop(self.uow, self.caller, data)
 
     @rpc
     def set_vacation(self, shop_id, body):
-        with self.db.transaction() as session:
-            return shops.set_vacation(session, self.caller, shop_id, body)
+        data = load(schemas.VacationChange, body, ShopInvalid, "The vacation breaks a rule.",
+                    shop_id=shop_id)
+        return shops.set_vacation(self.uow, self.caller, data)
 
     @rpc
     def end_vacation(self, shop_id):
-        with self.db.transaction() as session:
-            return shops.end_vacation(session, self.caller, shop_id)
+        data = load(schemas.ShopRef, {}, shop_id=shop_id)
+        return shops.end_vacation(self.uow, self.caller, data)
 
     # Global options and collections ---------------------------------------------------------------
     @rpc
     def create_global_option(self, shop_id, body):
-        with self.db.transaction() as session:
-            return options.create_global_option(session, self.caller, shop_id, body)
+        data = load(schemas.GlobalOptionChange, body, OptionInvalid,
+                    "The option breaks the catalog's rules.", shop_id=shop_id)
+        return self.uow.run_once("create_global_option", self.caller,
+                                 options.create_global_option, data)
 
     @rpc
     def list_global_options(self, shop_id):
-        with self.db.transaction() as session:
-            return options.list_global_options(session, self.caller, shop_id)
+        data = load(schemas.ShopRef, {}, shop_id=shop_id)
+        return options.list_global_options(self.uow, self.caller, data)
 
     @rpc
     def create_collection(self, shop_id, body):
-        with self.db.transaction() as session:
-            return options.create_collection(session, self.caller, shop_id, body)
+        data = load(schemas.CollectionChange, body, detail="The collection is not valid.",
+                    shop_id=shop_id)
+        return self.uow.run_once("create_collection", self.caller, options.create_collection,
+                                 data)
 
     @rpc
     def list_collections(self, shop_id):
-        with self.db.transaction() as session:
-            return options.list_collections(session, self.caller, shop_id)
+        data = load(schemas.ShopRef, {}, shop_id=shop_id)
+        return options.list_collections(self.uow, self.caller, data)
 
     # Products -----------------------------------------------------------------------------------
     @rpc
     def create_product(self, shop_id, body):
-        with self.db.transaction() as session:
-            return products.create_product(session, self.events, self.caller, shop_id, body)
+        data = load_product(schemas.NewProductIn, body, shop_id=shop_id)
+        return self.uow.run_once("create_product", self.caller, products.create_product, data)
 
     @rpc
     def get_product(self, product_id, count_view=False):
-        # A read and, for a visitor, one INSERT into the view log: no transaction needed.
-        with self.db.reading() as session:
-            return products.get_product(session, self.caller, product_id, bool(count_view))
+        data = load(schemas.ProductViewIn, {}, product_id=product_id,
+                    count_view=bool(count_view))
+        return products.get_product(self.uow, self.caller, data)
 
     @rpc
     def record_view(self, product_id):
-        with self.db.reading() as session:
-            products.record_view(session, self.caller, product_id)
+        data = load(schemas.ProductRef, {}, product_id=product_id)
+        products.record_view(self.uow, self.caller, data)
 
     @rpc
     def update_product(self, product_id, body):
-        with self.db.transaction() as session:
-            return products.update_product(session, self.events, self.caller, product_id, body)
+        data = load_product(schemas.ProductChange, body, partial=True, product_id=product_id)
+        return products.update_product(self.uow, self.caller, data)
 
     @rpc
     def disable_product(self, product_id):
-        with self.db.transaction() as session:
-            return products.disable_product(session, self.events, self.caller, product_id)
+        data = load(schemas.ProductRef, {}, product_id=product_id)
+        return products.disable_product(self.uow, self.caller, data)
 
     @rpc
     def set_product_labels(self, product_id, body):
-        with self.db.transaction() as session:
-            return products.set_labels(session, self.events, self.caller, product_id, body)
+        data = load(schemas.LabelsChange, body, ProductInvalid,
+                    "The labels are not valid.", product_id=product_id)
+        return products.set_labels(self.uow, self.caller, data)
 
     @rpc
     def list_products(self, query=None):
-        with self.db.reading() as session:  # one statement
-            return listing.list_products(session, query)
+        return storefront.list_products(self.uow, self.caller, {"query": query})
 
     # Prices -------------------------------------------------------------------------------------
     @rpc
     def quote(self, product_id, quantity, options=None):
-        body = {"quantity": quantity, "options": {} if options is None else options}
-        with self.db.transaction() as session:
-            return pricing.quote(session, self.caller, product_id, body)
+        data = load(schemas.ProductQuoteIn, {"quantity": quantity, "options": options or {}},
+                    QuoteInvalid, "The quote cannot be made.", product_id=product_id)
+        return pricing.quote(self.uow, self.caller, data)
 
     @rpc
     def quote_lines(self, lines, for_cart=False):
-        with self.db.reading() as session:  # reads only: no BEGIN/COMMIT
-            return pricing.quote_lines(session, {"lines": lines}, for_cart=bool(for_cart))
+        data = load(schemas.LinesIn, {"lines": lines, "for_cart": bool(for_cart)}, QuoteInvalid,
+                    "The lines cannot be priced.")
+        return pricing.quote_lines(self.uow, self.caller, data)
 
     # Stock for checkout -------------------------------------------------------------------------
     @rpc
     def reserve(self, order_id, lines):
-        try:
-            with self.db.transaction() as session:
-                return stock.reserve(session, order_id, lines)
-        except IntegrityError:  # the same order reserved concurrently: answer what was kept
-            with self.db.transaction() as session:
-                found = stock.get_reservation(session, order_id)
-            if found is None:
-                raise
-            return found
+        data = load(schemas.ReserveIn, {"order_id": order_id, "lines": lines},
+                    ReservationInvalid, "The lines cannot be reserved.")
+        return stock.reserve(self.uow, self.caller, data)
 
     @rpc
     def hold_for_order(self, order_id, shop_id, lines):
-        body = {"order_id": order_id, "shop_id": shop_id, "lines": lines}
-        try:
-            with self.db.transaction() as session:
-                return stock.hold_for_order(session, body)
-        except (stock.StockMoved, IntegrityError):
-            # Units taken meanwhile, or the same order held concurrently: again, rows locked.
-            with self.db.transaction() as session:
-                return stock.hold_for_order(session, body, lock=True)
+        data = load(schemas.HoldIn, {"order_id": order_id, "shop_id": shop_id, "lines": lines},
+                    QuoteInvalid, "The lines cannot be priced.")
+        return stock.hold_for_order(self.uow, self.caller, data)
 
     @rpc
     def get_reservation(self, order_id):
-        with self.db.transaction() as session:
-            return stock.get_reservation(session, order_id)
+        data = load(schemas.OrderRef, {}, order_id=order_id)
+        return stock.get_reservation(self.uow, self.caller, data)
 
     @rpc
     def commit(self, order_id):
-        with self.db.transaction() as session:
-            return stock.commit(session, order_id)
+        data = load(schemas.OrderRef, {}, order_id=order_id)
+        return stock.commit(self.uow, self.caller, data)
 
     @rpc
     def release(self, order_id):
-        with self.db.transaction() as session:
-            return stock.release(session, order_id)
+        data = load(schemas.OrderRef, {}, order_id=order_id)
+        return stock.release(self.uow, self.caller, data)
 
     # Subscriptions: what other services' events do here ----------------------------------------
     @event_handler("shop.sanctioned")
-    def on_shop_sanctioned(self, session, event):
-        effects.shop_sanctioned(session, self.events, event)
+    def on_shop_sanctioned(self, uow, event):
+        effects.shop_sanctioned(uow, event.data)
 
     @event_handler("shop.sanction_lifted")
-    def on_sanction_lifted(self, session, event):
-        effects.sanction_lifted(session, self.events, event)
+    def on_sanction_lifted(self, uow, event):
+        effects.sanction_lifted(uow, event.data)
 
     @event_handler("shop.verified")
-    def on_shop_verified(self, session, event):
-        effects.shop_verified(session, event)
+    def on_shop_verified(self, uow, event):
+        effects.shop_verified(uow, event.data)
 
     @event_handler("shop.payment_settings_changed")
-    def on_payment_settings_changed(self, session, event):
-        effects.payment_settings_changed(session, event)
+    def on_payment_settings_changed(self, uow, event):
+        effects.payment_settings_changed(uow, event.data)
 
     @event_handler("order.placed")
-    def on_order_placed(self, session, event):
-        effects.order_placed(session, event)
+    def on_order_placed(self, uow, event):
+        effects.order_placed(uow, event.data)
 
     @event_handler("order.cancelled", "order.expired")
-    def on_order_ended(self, session, event):
-        effects.order_ended(session, event)
+    def on_order_ended(self, uow, event):
+        effects.order_ended(uow, event.data)
 
     @event_handler("order.shipped")
-    def on_order_shipped(self, session, event):
-        effects.order_shipped(session, event)
+    def on_order_shipped(self, uow, event):
+        effects.order_shipped(uow, event.data)
 
     @event_handler("review.posted")
-    def on_review_posted(self, session, event):
-        effects.review_posted(session, event)
+    def on_review_posted(self, uow, event):
+        effects.review_posted(uow, event.data)
 
     @event_handler("cart.item_added")
-    def on_cart_item_added(self, session, event):
-        effects.cart_item_added(session, event)
+    def on_cart_item_added(self, uow, event):
+        effects.cart_item_added(uow, event.data)
 
     # Timers -------------------------------------------------------------------------------------
     @ConfiguredTimer.decorator(read_interval=views_fold_seconds)
     def fold_views(self):
-        while True:
-            with self.db.transaction() as session:
-                if effects.fold_views(session) < effects.VIEWS_BATCH:
-                    return
+        effects.fold_views(self.uow)

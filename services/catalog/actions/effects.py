@@ -1,5 +1,6 @@
-"""What other services' events do to the catalog. Each runs in the handler's transaction, with the
-event id claimed in the inbox, so a redelivery does nothing.
+"""What other services' events do to the catalog. Each takes the unit of work of the handler's
+transaction (the event id claimed in the inbox in it, so a redelivery does nothing) and the
+event's data.
 
 shop.sanctioned / shop.sanction_lifted   the sanctions in force give the shop's status (the most
     severe wins) and a product's `hidden_by_moderation`; both are recomputed from the stored
@@ -17,6 +18,10 @@ cart.item_added                          a cart add (popularity)
 
 Product page views are not events: each is appended to `product_views`, and `fold_views` (a timer)
 adds them to their products' counters in batches.
+
+Counters (sales, reviews, cart adds, views) are gathered along the transaction and added once, just
+before it commits (`uow.before_commit`): a popular product's row is locked for the last statements
+only, and a batch of events naming it locks and rescores it once.
 """
 
 from __future__ import annotations
@@ -25,14 +30,12 @@ import logging
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import delete, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select
 
 from services.catalog.domain.shops import status_from_sanctions
 from services.catalog.models import ProductView, Sanction, Shop
 from services.common.errors import Conflict
-from services.common.events import Event
-from services.common.outbox import EventRecorder
+from services.common.uow import UnitOfWork
 
 from . import signals, stock
 from .common import find_product, find_shop, now
@@ -41,8 +44,8 @@ log = logging.getLogger(__name__)
 PRODUCT_HIDDEN = "product_hidden"
 
 
-def shop_sanctioned(session: Session, events: EventRecorder, event: Event) -> None:
-    data = event.data
+def shop_sanctioned(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    session = uow.session
     sanction_id = str(data["sanction_id"])
     if session.get(Sanction, sanction_id) is None:
         product_id = data.get("product_id")
@@ -52,26 +55,27 @@ def shop_sanctioned(session: Session, events: EventRecorder, event: Event) -> No
             reason=data.get("reason") or "", created_at=now(),
         ))
         session.flush()
-    _apply_sanctions(session, events, data)
+    _apply_sanctions(uow, data)
 
 
-def sanction_lifted(session: Session, events: EventRecorder, event: Event) -> None:
-    data = event.data
+def sanction_lifted(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    session = uow.session
     sanction = session.get(Sanction, str(data["sanction_id"]))
     if sanction is not None:
         session.delete(sanction)
         session.flush()
-    _apply_sanctions(session, events, data)
+    _apply_sanctions(uow, data)
 
 
-def _apply_sanctions(session: Session, events: EventRecorder, data: dict[str, Any]) -> None:
+def _apply_sanctions(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    session = uow.session
     shop = find_shop(session, data["shop_id"], lock=True)
     if shop is None:
         log.warning("sanction for unknown shop %s stored", data["shop_id"])
         return
     if data["kind"] == PRODUCT_HIDDEN:
         if data.get("product_id") is not None:
-            _rehide_product(session, events, shop, str(data["product_id"]), data)
+            _rehide_product(uow, shop, str(data["product_id"]), data)
         return
     kinds = session.execute(
         select(Sanction.kind).where(Sanction.shop_id == shop.id, Sanction.kind != PRODUCT_HIDDEN)
@@ -83,8 +87,8 @@ def _apply_sanctions(session: Session, events: EventRecorder, data: dict[str, An
         signals.relist_shop(session, shop)
 
 
-def _rehide_product(session: Session, events: EventRecorder, shop: Shop, product_id: str,
-                    data: dict[str, Any]) -> None:
+def _rehide_product(uow: UnitOfWork, shop: Shop, product_id: str, data: dict[str, Any]) -> None:
+    session = uow.session
     product = find_product(session, product_id, lock=True)
     if product is None or product.shop_id != shop.id:
         return
@@ -99,96 +103,106 @@ def _rehide_product(session: Session, events: EventRecorder, shop: Shop, product
     signals.refresh(product, shop)
     product.updated_at = now()
     ref = {"product_id": product.id, "shop_id": shop.id}
-    events.record(session, "product.updated", ref, aggregate_id=product.id)
+    uow.record("product.updated", ref, aggregate_id=product.id)
     if was_listed and not product.listed:
-        events.record(session, "product.hidden",
-                      {**ref, "reason": data.get("reason") or "moderation"},
-                      aggregate_id=product.id)
+        uow.record("product.hidden", {**ref, "reason": data.get("reason") or "moderation"},
+                   aggregate_id=product.id)
 
 
-def shop_verified(session: Session, event: Event) -> None:
-    shop = find_shop(session, event.data["shop_id"], lock=True)
+def shop_verified(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    shop = find_shop(uow.session, data["shop_id"], lock=True)
     if shop is not None and not shop.reliable_seller:
         shop.reliable_seller = True
         shop.updated_at = now()
-        signals.rescore_shop(session, shop)
+        signals.rescore_shop(uow.session, shop)
 
 
-def payment_settings_changed(session: Session, event: Event) -> None:
-    shop = find_shop(session, event.data["shop_id"], lock=True)
-    online = bool(event.data["online_payment"])
+def payment_settings_changed(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    shop = find_shop(uow.session, data["shop_id"], lock=True)
+    online = bool(data["online_payment"])
     if shop is not None and shop.online_payment != online:
         shop.online_payment = online
         shop.updated_at = now()
-        signals.rescore_shop(session, shop)
+        signals.rescore_shop(uow.session, shop)
 
 
-def order_placed(session: Session, event: Event) -> None:
+def order_placed(uow: UnitOfWork, data: dict[str, Any]) -> None:
     """One sale per product of the order (ten buyers make a hit, one buyer of ten does not)."""
-    product_ids = sorted({str(line["product_id"]) for line in event.data["lines"]})
-    _bump(session, product_ids, sales=1)
-    was = stock.make_final(session, event.data["order_id"])
+    product_ids = sorted({str(line["product_id"]) for line in data["lines"]})
+    _bump(uow, product_ids, sales=1)
+    was = stock.make_final(uow.session, data["order_id"])
     if was != stock.HELD:
-        log.info("order %s placed without a held reservation (%s)", event.data["order_id"], was)
+        log.info("order %s placed without a held reservation (%s)", data["order_id"], was)
 
 
-def order_ended(session: Session, event: Event) -> None:
+def order_ended(uow: UnitOfWork, data: dict[str, Any]) -> None:
     """Cancelled or expired: the order's stock comes back (an order that held none: nothing)."""
     try:
-        stock.release(session, event.data["order_id"])
+        stock.give_back(uow.session, data["order_id"])
     except Conflict as refused:
-        log.warning("order %s ended but its stock stays: %s", event.data["order_id"], refused)
+        log.warning("order %s ended but its stock stays: %s", data["order_id"], refused)
 
 
-def order_shipped(session: Session, event: Event) -> None:
-    stock.fulfil(session, event.data["order_id"])
+def order_shipped(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    stock.fulfil(uow.session, data["order_id"])
 
 
-def review_posted(session: Session, event: Event) -> None:
-    rating = event.data["rating"]
-    product_ids = sorted({str(i) for i in event.data["product_ids"]})
-    _bump(session, product_ids, review_count=1, rating_sum=rating)
+def review_posted(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    rating = data["rating"]
+    product_ids = sorted({str(i) for i in data["product_ids"]})
+    _bump(uow, product_ids, review_count=1, rating_sum=rating)
 
 
-def cart_item_added(session: Session, event: Event) -> None:
-    _bump(session, [str(event.data["product_id"])], cart_adds=1)
+def cart_item_added(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    _bump(uow, [str(data["product_id"])], cart_adds=1)
 
 
 VIEWS_BATCH = 5_000
 
 
-def fold_views(session: Session) -> int:
+def fold_views(uow: UnitOfWork) -> int:
+    """The timer's work: logged page views added to their products, `VIEWS_BATCH` at a time, each
+    batch in a transaction of its own, until the log holds less than a batch. The number folded."""
+    folded = 0
+    while True:
+        with uow:
+            taken = fold_view_batch(uow)
+        folded += taken
+        if taken < VIEWS_BATCH:
+            return folded
+
+
+def fold_view_batch(uow: UnitOfWork) -> int:
     """Take up to `VIEWS_BATCH` logged views off the log and add them to their products, in this
     transaction: a view is counted once, whichever replica folds it (on PostgreSQL, `SKIP LOCKED`
     lets replicas fold disjoint views side by side; SQLite has one writer and no such clause).
-    The number of views folded."""
+    The number of views taken."""
     oldest = (select(ProductView.seq).order_by(ProductView.seq).limit(VIEWS_BATCH)
               .with_for_update(skip_locked=True))
-    taken = session.execute(
+    taken = uow.session.execute(
         delete(ProductView).where(ProductView.seq.in_(oldest.scalar_subquery()))
         .returning(ProductView.product_id)
     ).scalars().all()
     for product_id, views in Counter(taken).items():
-        _bump(session, [product_id], views=views)
+        _bump(uow, [product_id], views=views)
     return len(taken)
 
 
 _PENDING_BUMPS = "catalog.pending_bumps"
 
 
-def _bump(session: Session, product_ids: list[str], **increments: int) -> None:
-    """Add to counters of these products. Applied when the transaction commits (`_apply_bumps`):
-    a popular product's row is then locked for the last statements only, and a batch of events
-    locks it once, however many of them name it."""
-    pending: dict[str, Counter] = session.info.setdefault(_PENDING_BUMPS, {})
+def _bump(uow: UnitOfWork, product_ids: list[str], **increments: int) -> None:
+    """Add to counters of these products, once the transaction is about to commit
+    (`_apply_bumps`, registered once however many events of a batch bump)."""
+    pending: dict[str, Counter] = uow.session.info.setdefault(_PENDING_BUMPS, {})
     for product_id in product_ids:
         pending.setdefault(product_id, Counter()).update(increments)
+    uow.before_commit(_apply_bumps)
 
 
-@event.listens_for(Session, "before_commit")
-def _apply_bumps(session: Session) -> None:
+def _apply_bumps(uow: UnitOfWork) -> None:
     """The counters `_bump` gathered in this transaction, added and the products rescored (rows
-    locked in id order). Sessions without any do nothing here."""
-    pending = session.info.pop(_PENDING_BUMPS, None)
+    locked in id order)."""
+    pending = uow.session.info.pop(_PENDING_BUMPS, None)
     if pending:
-        signals.add_to_counters(session, pending)
+        signals.add_to_counters(uow.session, pending)

@@ -18,9 +18,9 @@ from services.catalog.domain.products import dispatch_days, ensure_public_price
 from services.catalog.domain.shops import ShopStatus, ensure_can_add_to_cart
 from services.catalog.domain.stock import Shortage
 from services.catalog.models import GlobalOption, Product, Shop
-from services.catalog.schemas import QuoteIn, QuoteLinesIn, load
 from services.common.caller import Caller
 from services.common.errors import ServiceError
+from services.common.uow import UnitOfWork
 
 from .common import as_uuid, now, visible_product
 from .views import available_of, global_option_dict, stock_of, vacation_of
@@ -44,17 +44,18 @@ def _global_options(session: Session, products: list[Product]) -> dict[str, Glob
     return {row.id: row for row in rows}
 
 
-def quote(session: Session, caller: Caller, product_id: Any, body: Any) -> dict[str, Any]:
-    """POST /products/{id}/quote: `{quantity, options}` → `{unit_price, total, applied, ...}`."""
-    product, _shop = visible_product(session, caller, product_id)
-    data = load(QuoteIn, body, QuoteInvalid, "The quote cannot be made.")
-    ensure_public_price(product.sale_mode)
-    by_id = _global_options(session, [product])
-    options = [by_id[i] for i in product.global_option_ids if i in by_id]
-    return quote_line(_priced(product, options), data["quantity"], data["options"]).to_dict()
+def quote(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """POST /products/{id}/quote: `{product_id, quantity, options}` → `{unit_price, total,
+    applied, ...}`. Reads only."""
+    with uow.reading() as session:
+        product, _shop = visible_product(session, caller, data["product_id"])
+        ensure_public_price(product.sale_mode)
+        by_id = _global_options(session, [product])
+        options = [by_id[i] for i in product.global_option_ids if i in by_id]
+        return quote_line(_priced(product, options), data["quantity"], data["options"]).to_dict()
 
 
-def quote_lines(session: Session, body: Any, *, for_cart: bool = False) -> dict[str, Any]:
+def quote_lines(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     """Re-price checkout's (or a cart's) lines: `{lines: [{product_id, quantity, options}]}`.
 
     Each line answers `{product_id, shop_id, title, quantity, unit_price, total, currency, applied,
@@ -62,15 +63,16 @@ def quote_lines(session: Session, body: Any, *, for_cart: bool = False) -> dict[
     product cannot be bought (missing, hidden, offer only) refuses the whole call with a Conflict
     naming it (`lines.<i>.product_id`); bad quantities or option choices are a 422 per line.
     With `for_cart`, a shop on vacation without carts and a tracked product short of the quantity
-    are refused too (409).
+    are refused too (409). Reads only: no BEGIN/COMMIT.
     """
-    data = load(QuoteLinesIn, body, QuoteInvalid, "The lines cannot be priced.")
     lines = data["lines"]
     keys = {as_uuid(line["product_id"]) for line in lines} - {None}
-    rows = session.execute(
-        select(Product, Shop).join(Shop, Shop.id == Product.shop_id).where(Product.id.in_(keys))
-    ).all() if keys else []
-    return {"lines": price_lines(session, lines, rows, for_cart=for_cart)}
+    with uow.reading() as session:
+        rows = session.execute(
+            select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
+            .where(Product.id.in_(keys))
+        ).all() if keys else []
+        return {"lines": price_lines(session, lines, rows, for_cart=data["for_cart"])}
 
 
 def price_lines(session: Session, lines: list[dict[str, Any]], rows, *,
@@ -81,8 +83,8 @@ def price_lines(session: Session, lines: list[dict[str, Any]], rows, *,
     global_options = _global_options(session, [p for p, _ in found.values()])
     today = now().date()
 
-    invalid: dict[str, str] = {}
-    refused: dict[str, str] = {}
+    invalid: dict[str, Any] = {}
+    refused: dict[str, Any] = {}
     codes: set[str] = set()
     shortages: list[Shortage] = []
     priced = []

@@ -30,10 +30,9 @@ from services.catalog.models import (
     ProductView,
     Shop,
 )
-from services.catalog.schemas import LabelsIn, ProductIn, ProductPatch, load
 from services.common.caller import Caller
 from services.common.money import Money
-from services.common.outbox import EventRecorder
+from services.common.uow import UnitOfWork
 
 from . import signals
 from .common import (
@@ -52,103 +51,95 @@ INVALID = "The product breaks the catalog's rules."
 SEARCHED_DESCRIPTION = 1_000  # characters of the description that text search reads
 
 
-def create_product(session: Session, events: EventRecorder, caller: Caller, shop_id: Any,
-                   body: Any) -> dict[str, Any]:
-    shop = owned_shop(session, caller, shop_id)
-    ensure_manageable(shop)
-    data = _load(ProductIn, body, {})
-    draft, global_options = _checked(session, shop, data)
-    moment = now()
-    product = Product(
-        id=new_id(), shop_id=shop.id, currency=shop.currency, stock_reserved=0,
-        hidden_by_moderation=False, official_reseller=False, views=0, cart_adds=0, sales=0,
-        review_count=0, rating_sum=0, created_at=moment, updated_at=moment,
-    )
-    _apply(session, product, shop, draft, previous_options=[])
-    session.add(product)
-    session.flush()
-    _write_characteristics(session, product)
-    events.record(session, "product.created", _ref(product), aggregate_id=product.id)
-    return product_payload(product, shop, global_options, owner=True, now=moment)
+def create_product(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """A command: run once per request id."""
+    with uow:
+        session = uow.session
+        shop = owned_shop(session, caller, data["shop_id"])
+        ensure_manageable(shop)
+        body = {key: value for key, value in data.items() if key != "shop_id"}
+        draft, global_options = _checked(session, shop, body)
+        moment = now()
+        product = Product(
+            id=new_id(), shop_id=shop.id, currency=shop.currency, stock_reserved=0,
+            hidden_by_moderation=False, official_reseller=False, views=0, cart_adds=0, sales=0,
+            review_count=0, rating_sum=0, created_at=moment, updated_at=moment,
+        )
+        _apply(session, product, shop, draft, previous_options=[])
+        session.add(product)
+        session.flush()
+        _write_characteristics(session, product)
+        uow.record("product.created", _ref(product), aggregate_id=product.id)
+        return product_payload(product, shop, global_options, owner=True, now=moment)
 
 
-def get_product(session: Session, caller: Caller, product_id: Any,
-                count_view: bool = False) -> dict[str, Any]:
-    product, shop = visible_product(session, caller, product_id)
-    owner = is_owner(caller, shop)
-    if count_view and not owner:
-        _count_view(session, product.id)
-    options = global_options_of(session, shop.id, list(product.global_option_ids))
-    return product_payload(product, shop, options, owner=owner, now=now())
+def get_product(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """A read and, for a visitor, one INSERT into the view log: no transaction needed."""
+    with uow.reading() as session:
+        product, shop = visible_product(session, caller, data["product_id"])
+        owner = is_owner(caller, shop)
+        if data["count_view"] and not owner:
+            _count_view(session, product.id)
+        options = global_options_of(session, shop.id, list(product.global_option_ids))
+        return product_payload(product, shop, options, owner=owner, now=now())
 
 
-def record_view(session: Session, caller: Caller, product_id: Any) -> None:
-    product, shop = visible_product(session, caller, product_id)
-    if not is_owner(caller, shop):
-        _count_view(session, product.id)
+def record_view(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> None:
+    with uow.reading() as session:
+        product, shop = visible_product(session, caller, data["product_id"])
+        if not is_owner(caller, shop):
+            _count_view(session, product.id)
 
 
-def update_product(session: Session, events: EventRecorder, caller: Caller, product_id: Any,
-                   body: Any) -> dict[str, Any]:
-    product, shop = owned_product(session, caller, product_id, lock=True)
-    ensure_manageable(shop)
-    stored = _stored_body(product)
-    merged = _merge(stored, _load(ProductPatch, body, stored, partial=True))
-    draft, global_options = _checked(session, shop, merged)
-    was_listed = product.listed
-    _apply(session, product, shop, draft, previous_options=list(product.options))
-    product.updated_at = now()
-    session.flush()
-    _write_characteristics(session, product)
-    _record_change(session, events, product, was_listed)
-    return product_payload(product, shop, global_options, owner=True, now=product.updated_at)
-
-
-def disable_product(session: Session, events: EventRecorder, caller: Caller,
-                    product_id: Any) -> dict[str, Any]:
-    """DELETE /products/{id}: the product is disabled (kept for orders that name it)."""
-    product, shop = owned_product(session, caller, product_id, lock=True)
-    ensure_manageable(shop)
-    if product.enabled:
+def update_product(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` is the change (the fields given) with the product's id."""
+    with uow:
+        session = uow.session
+        product, shop = owned_product(session, caller, data["product_id"], lock=True)
+        ensure_manageable(shop)
+        change = {key: value for key, value in data.items() if key != "product_id"}
+        merged = _merge(_stored_body(product), change)
+        draft, global_options = _checked(session, shop, merged)
         was_listed = product.listed
-        product.enabled = False
-        signals.refresh(product, shop)
+        _apply(session, product, shop, draft, previous_options=list(product.options))
         product.updated_at = now()
-        _record_change(session, events, product, was_listed)
-    options = global_options_of(session, shop.id, list(product.global_option_ids))
-    return product_payload(product, shop, options, owner=True, now=now())
+        session.flush()
+        _write_characteristics(session, product)
+        _record_change(uow, product, was_listed)
+        return product_payload(product, shop, global_options, owner=True,
+                               now=product.updated_at)
 
 
-def set_labels(session: Session, events: EventRecorder, caller: Caller, product_id: Any,
-               body: Any) -> dict[str, Any]:
+def disable_product(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """DELETE /products/{id}: the product is disabled (kept for orders that name it)."""
+    with uow:
+        session = uow.session
+        product, shop = owned_product(session, caller, data["product_id"], lock=True)
+        ensure_manageable(shop)
+        if product.enabled:
+            was_listed = product.listed
+            product.enabled = False
+            signals.refresh(product, shop)
+            product.updated_at = now()
+            _record_change(uow, product, was_listed)
+        options = global_options_of(session, shop.id, list(product.global_option_ids))
+        return product_payload(product, shop, options, owner=True, now=now())
+
+
+def set_labels(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     caller.require("admin")
-    product, shop = visible_product(session, caller, product_id)
-    data = load(LabelsIn, body, ProductInvalid, "The labels are not valid.")
-    if product.official_reseller != data["official_reseller"]:
-        product.official_reseller = data["official_reseller"]
-        product.updated_at = now()
-        events.record(session, "product.updated", _ref(product), aggregate_id=product.id)
-    options = global_options_of(session, shop.id, list(product.global_option_ids))
-    return product_payload(product, shop, options, owner=False, now=now())
+    with uow:
+        session = uow.session
+        product, shop = visible_product(session, caller, data["product_id"])
+        if product.official_reseller != data["official_reseller"]:
+            product.official_reseller = data["official_reseller"]
+            product.updated_at = now()
+            uow.record("product.updated", _ref(product), aggregate_id=product.id)
+        options = global_options_of(session, shop.id, list(product.global_option_ids))
+        return product_payload(product, shop, options, owner=False, now=now())
 
 
 # Helpers ----------------------------------------------------------------------------------------
-
-
-def _load(schema, body: Any, stored: dict[str, Any], partial: bool = False) -> dict[str, Any]:
-    """The body's field types; when they are wrong, the catalog's rules are still checked on what
-    can be read of it, so one refusal names every broken field."""
-    try:
-        return load(schema, body, ProductInvalid, INVALID, partial=partial)
-    except ProductInvalid as refused:
-        errors = dict(refused.errors)
-    try:
-        validate_product_draft(ProductDraft.from_dict(_merge(stored, body)))
-    except ProductInvalid as broken:
-        errors = {**broken.errors, **errors}
-    except (TypeError, ValueError, AttributeError, KeyError):
-        pass  # too malformed to read further: the type errors say enough
-    raise ProductInvalid(INVALID, errors=errors)
 
 
 def _merge(stored: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
@@ -164,12 +155,11 @@ def _ref(product: Product) -> dict[str, str]:
     return {"product_id": product.id, "shop_id": product.shop_id}
 
 
-def _record_change(session: Session, events: EventRecorder, product: Product,
-                   was_listed: bool) -> None:
-    events.record(session, "product.updated", _ref(product), aggregate_id=product.id)
+def _record_change(uow: UnitOfWork, product: Product, was_listed: bool) -> None:
+    uow.record("product.updated", _ref(product), aggregate_id=product.id)
     if was_listed and not product.listed and not product.enabled:
-        events.record(session, "product.hidden", {**_ref(product), "reason": "disabled_by_seller"},
-                      aggregate_id=product.id)
+        uow.record("product.hidden", {**_ref(product), "reason": "disabled_by_seller"},
+                   aggregate_id=product.id)
 
 
 def _count_view(session: Session, product_id: str) -> None:
@@ -180,7 +170,7 @@ def _count_view(session: Session, product_id: str) -> None:
 def _checked(session: Session, shop: Shop,
              data: dict[str, Any]) -> tuple[ProductDraft, list[GlobalOption]]:
     """The body checked by every domain rule, and the shop's global options it attaches."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     draft = ProductDraft.from_dict(data)
     try:
         draft = validate_product_draft(draft)
@@ -191,7 +181,7 @@ def _checked(session: Session, shop: Shop,
     unknown = [i for i in draft.global_option_ids if i not in known]
     if unknown:
         errors.setdefault("global_option_ids",
-                          f"This shop has no global option {', '.join(unknown)}.")
+                          [f"This shop has no global option {', '.join(unknown)}."])
     if errors:
         raise ProductInvalid(INVALID, errors=errors)
     return draft, global_options

@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from services.catalog.domain.errors import ShopInvalid
 from services.catalog.domain.shops import (
@@ -19,9 +18,9 @@ from services.catalog.domain.shops import (
     validate_vacation,
 )
 from services.catalog.models import Product, Shop
-from services.catalog.schemas import ShopIn, ShopPatch, VacationIn, load
 from services.common.caller import Caller
 from services.common.errors import Conflict, NotFound
+from services.common.uow import UnitOfWork
 
 from .common import ensure_manageable, get_shop, is_owner, new_id, now, owned_shop
 from .views import shop_payload
@@ -48,90 +47,102 @@ def _checked_profile(data: dict[str, Any]) -> tuple[str, ShopRules, list[str]]:
     return name, rules, methods
 
 
-def create_shop(session: Session, caller: Caller, body: Any) -> dict[str, Any]:
+def create_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """A seller's one shop (a command: run once per request id). Records `shop.created`, so other
+    services keep who owns it."""
     caller.require("seller")
-    data = load(ShopIn, body, ShopInvalid, INVALID)
     name, rules, methods = _checked_profile(data)
-    if session.execute(select(Shop.id).where(Shop.owner_id == caller.user_id)).first():
-        raise Conflict("This seller already has a shop.", "shop_exists")
-    moment = now()
-    shop = Shop(
-        id=new_id(), owner_id=caller.user_id, name=name, currency=data["currency"],
-        about=data["about"], delivery_and_payment=data["delivery_and_payment"],
-        logo_url=data["logo_url"], banner_url=data["banner_url"], rules=_rules_dict(rules),
-        contact_methods=methods, legal=data["legal"], vacation=None,
-        status=ShopStatus.ACTIVE.value, reliable_seller=False, online_payment=False,
-        created_at=moment, updated_at=moment,
-    )
-    session.add(shop)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        raise Conflict("This seller already has a shop.", "shop_exists") from None
-    return shop_payload(shop, owner=True, now=moment)
+    with uow:
+        session = uow.session
+        if session.execute(select(Shop.id).where(Shop.owner_id == caller.user_id)).first():
+            raise Conflict("This seller already has a shop.", "shop_exists")
+        moment = now()
+        shop = Shop(
+            id=new_id(), owner_id=caller.user_id, name=name, currency=data["currency"],
+            about=data["about"], delivery_and_payment=data["delivery_and_payment"],
+            logo_url=data["logo_url"], banner_url=data["banner_url"], rules=_rules_dict(rules),
+            contact_methods=methods, legal=data["legal"], vacation=None,
+            status=ShopStatus.ACTIVE.value, reliable_seller=False, online_payment=False,
+            created_at=moment, updated_at=moment,
+        )
+        session.add(shop)
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:
+            raise Conflict("This seller already has a shop.", "shop_exists") from None
+        uow.record("shop.created", {"shop_id": shop.id, "owner_id": shop.owner_id},
+                   aggregate_id=shop.id)
+        return shop_payload(shop, owner=True, now=moment)
 
 
-def get_shop_view(session: Session, caller: Caller, shop_id: Any) -> dict[str, Any]:
-    shop = get_shop(session, shop_id)
-    owner = is_owner(caller, shop)
-    if not (shop_visible(ShopStatus(shop.status), owner) or caller.is_admin):
-        raise NotFound("There is no such shop.", "shop_not_found")
-    return shop_payload(shop, owner=owner, now=now())
+def get_shop_view(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    with uow.reading() as session:
+        shop = get_shop(session, data["shop_id"])
+        owner = is_owner(caller, shop)
+        if not (shop_visible(ShopStatus(shop.status), owner) or caller.is_admin):
+            raise NotFound("There is no such shop.", "shop_not_found")
+        return shop_payload(shop, owner=owner, now=now())
 
 
-def update_shop(session: Session, caller: Caller, shop_id: Any, body: Any) -> dict[str, Any]:
-    shop = owned_shop(session, caller, shop_id, lock=True)
-    ensure_manageable(shop)
-    data = load(ShopPatch, body, ShopInvalid, INVALID)
-    merged = {
-        "name": data.get("name", shop.name),
-        "currency": data.get("currency", shop.currency),
-        "rules": {**shop.rules, **data.get("rules", {})},
-        "contact_methods": data.get("contact_methods", shop.contact_methods),
-    }
-    name, rules, methods = _checked_profile(merged)
-    if merged["currency"] != shop.currency and session.execute(
-        select(exists().where(Product.shop_id == shop.id))
-    ).scalar():
-        raise ShopInvalid(INVALID, errors={
-            "currency": "The currency cannot change once the shop has products."})
-    shop.name, shop.currency, shop.rules, shop.contact_methods = (
-        name, merged["currency"], _rules_dict(rules), methods)
-    for field in ("about", "delivery_and_payment", "logo_url", "banner_url", "legal"):
-        if field in data:
-            setattr(shop, field, data[field])
-    shop.updated_at = now()
-    return shop_payload(shop, owner=True, now=shop.updated_at)
+def update_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    with uow:
+        session = uow.session
+        shop = owned_shop(session, caller, data["shop_id"], lock=True)
+        ensure_manageable(shop)
+        merged = {
+            "name": data.get("name", shop.name),
+            "currency": data.get("currency", shop.currency),
+            "rules": {**shop.rules, **data.get("rules", {})},
+            "contact_methods": data.get("contact_methods", shop.contact_methods),
+        }
+        name, rules, methods = _checked_profile(merged)
+        if merged["currency"] != shop.currency and session.execute(
+            select(exists().where(Product.shop_id == shop.id))
+        ).scalar():
+            raise ShopInvalid(INVALID, errors={
+                "currency": ["The currency cannot change once the shop has products."]})
+        shop.name, shop.currency, shop.rules, shop.contact_methods = (
+            name, merged["currency"], _rules_dict(rules), methods)
+        for field in ("about", "delivery_and_payment", "logo_url", "banner_url", "legal"):
+            if field in data:
+                setattr(shop, field, data[field])
+        shop.updated_at = now()
+        return shop_payload(shop, owner=True, now=shop.updated_at)
 
 
-def set_vacation(session: Session, caller: Caller, shop_id: Any, body: Any) -> dict[str, Any]:
-    shop = owned_shop(session, caller, shop_id, lock=True)
-    data = load(VacationIn, body, ShopInvalid, "The vacation breaks a rule.")
-    moment = now()
-    vacation = validate_vacation(
-        Vacation(data["message"].strip(), data["starts_on"], data["ends_on"], data["allow_cart"]),
-        moment.date(),
-    )
-    shop.vacation = {"message": vacation.message, "starts_on": vacation.starts_on.isoformat(),
-                     "ends_on": vacation.ends_on.isoformat(), "allow_cart": vacation.allow_cart}
-    shop.updated_at = moment
-    return shop_payload(shop, owner=True, now=moment)
+def set_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    with uow:
+        shop = owned_shop(uow.session, caller, data["shop_id"], lock=True)
+        moment = now()
+        vacation = validate_vacation(
+            Vacation(data["message"].strip(), data["starts_on"], data["ends_on"],
+                     data["allow_cart"]),
+            moment.date(),
+        )
+        shop.vacation = {"message": vacation.message,
+                         "starts_on": vacation.starts_on.isoformat(),
+                         "ends_on": vacation.ends_on.isoformat(),
+                         "allow_cart": vacation.allow_cart}
+        shop.updated_at = moment
+        return shop_payload(shop, owner=True, now=moment)
 
 
-def end_vacation(session: Session, caller: Caller, shop_id: Any) -> dict[str, Any]:
-    shop = owned_shop(session, caller, shop_id, lock=True)
-    shop.vacation = None
-    shop.updated_at = now()
-    return shop_payload(shop, owner=True, now=shop.updated_at)
+def end_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    with uow:
+        shop = owned_shop(uow.session, caller, data["shop_id"], lock=True)
+        shop.vacation = None
+        shop.updated_at = now()
+        return shop_payload(shop, owner=True, now=shop.updated_at)
 
 
 # Asked on every seller's `GET /me`: a Core statement built once, run on the session's connection.
 _SHOP_OF_OWNER = select(Shop.__table__.c.id).where(Shop.__table__.c.owner_id == bindparam("owner"))
 
 
-def seller_shop(session: Session, user_id: Any) -> dict[str, Any] | None:
-    shop_id = session.connection().execute(
-        _SHOP_OF_OWNER, {"owner": str(user_id)}
-    ).scalar_one_or_none()
+def seller_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any] | None:
+    with uow.reading() as session:
+        shop_id = session.connection().execute(
+            _SHOP_OF_OWNER, {"owner": str(data["user_id"])}
+        ).scalar_one_or_none()
     return None if shop_id is None else {"shop_id": shop_id}

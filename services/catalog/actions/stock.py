@@ -1,19 +1,27 @@
 """Stock reservations for checkout, idempotent by order id.
 
-    reserve(order_id, lines)  all lines or none; a Conflict (`out_of_stock`) names every product
-                              that falls short: {product_id, requested, available}
-    hold_for_order(...)       checkout's call: the lines priced, the shop's terms and `reserve`,
-                              in one transaction
-    commit(order_id)          the order is placed: the hold is final
-    make_final(order_id)      the same for `order.placed`, in one UPDATE; never refuses
-    release(order_id)         cancelled or expired: the units come back
-    fulfil(order_id)          shipped (`order.shipped`): the units leave the quantity on hand
+    reserve                   {order_id, lines}: all lines or none; a Conflict (`out_of_stock`)
+                              names every product that falls short: {product_id, requested,
+                              available}
+    hold_for_order            {order_id, shop_id, lines}: checkout's call: the lines priced, the
+                              shop's terms and the hold, in one transaction
+    get_reservation           {order_id}: the reservation, or None
+    commit                    {order_id}: the order is placed: the hold is final
+    release                   {order_id}: cancelled or expired: the units come back
+and, inside an event handler's transaction (`effects`):
+    make_final(session, id)   `order.placed`: the hold is final, in one UPDATE; never refuses
+    give_back(session, id)    `order.cancelled` / `order.expired`: as `release`
+    fulfil(session, id)       `order.shipped`: the units leave the quantity on hand
 
 Concurrency: `reserve` locks the products' rows (`SELECT ... FOR UPDATE`, in id order so two
 checkouts never deadlock) before the domain decides and the held counts are written, in one
 transaction; `hold_for_order` decides on rows read without locks and lets the guarded UPDATE of
 each held count take the lock, trying again with the rows locked when another order took the units
-in between. On SQLite the kernel's `BEGIN IMMEDIATE` serialises writers. A repeated reserve with
+in between. On SQLite the kernel's `BEGIN IMMEDIATE` serialises writers. Both actions try again
+themselves, once, in a new transaction: `reserve` answers the reservation a concurrent call with
+the same order id made (the unique order id refused this one's), and `hold_for_order` holds again
+with the products' rows locked when the units moved (`StockMoved`) or the same order was held
+concurrently. A repeated reserve with
 the same order id finds the reservation made the first time and answers it unchanged, whatever
 lines it carries.
 Only tracked stock is counted; untracked and made-to-order lines are recorded and never short.
@@ -26,16 +34,18 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.catalog.domain.errors import QuoteInvalid, ReservationInvalid
+from services.catalog.domain.errors import QuoteInvalid
 from services.catalog.domain.model import StockMode
 from services.catalog.domain.stock import ReservationLine as Line
 from services.catalog.domain.stock import StockLevel
 from services.catalog.domain.stock import reserve as decide
 from services.catalog.models import Product, Reservation, ReservationLine, Shop
-from services.catalog.schemas import HoldIn, ReserveIn, load
+from services.common.caller import Caller
 from services.common.errors import Conflict, NotFound
+from services.common.uow import UnitOfWork
 
 from .common import as_uuid, now
 from .pricing import price_lines
@@ -60,15 +70,25 @@ def _find(session: Session, order_id: str, lock: bool = False) -> Reservation | 
     return session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
 
 
-def reserve(session: Session, order_id: Any, lines: Any) -> dict[str, Any]:
-    data = load(ReserveIn, {"order_id": order_id, "lines": lines}, ReservationInvalid,
-                "The lines cannot be reserved.")
+def reserve(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     key = str(data["order_id"])
+    try:
+        with uow:
+            return _reserve(uow.session, key, data["lines"])
+    except IntegrityError:  # the same order reserved concurrently: answer what was kept
+        with uow.reading() as session:
+            found = _find(session, key)
+            if found is None:
+                raise
+            return payload(session, found)
+
+
+def _reserve(session: Session, key: str, lines: list[dict[str, Any]]) -> dict[str, Any]:
     existing = _find(session, key)
     if existing is not None:
         return payload(session, existing)
     wanted = [Line(as_uuid(line["product_id"]) or line["product_id"], line["quantity"])
-              for line in data["lines"]]
+              for line in lines]
     ids = sorted({line.product_id for line in wanted})
     rows = session.execute(
         select(Product.id, Product.stock_mode, Product.stock_on_hand, Product.stock_reserved,
@@ -122,7 +142,7 @@ def _hold(session: Session, key: str, wanted: list[Line],
                       for line in lines]}
 
 
-def hold_for_order(session: Session, body: Any, *, lock: bool = False) -> dict[str, Any]:
+def hold_for_order(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     """Checkout's one call per shop: `{order_id, shop_id, lines: [{product_id, quantity,
     options}]}` → `{lines: [priced as quote_lines], terms: {...}, reservation: {...}}`.
 
@@ -131,11 +151,21 @@ def hold_for_order(session: Session, body: Any, *, lock: bool = False) -> dict[s
     and a line of another shop (422, `not_this_shop`); nothing is held when one is refused. A
     repeated call for the same order prices again and answers the reservation made the first time.
 
-    The products are read without locks unless `lock`: a popular product's row is then locked only
-    by the guarded UPDATE at the end. `StockMoved` means another order took the units in between:
-    call again with `lock`, in a new transaction.
+    The products are first read without locks: a popular product's row is then locked only by
+    the guarded UPDATE at the end. When another order took the units in between (`StockMoved`), or
+    held this same order concurrently, it is tried once more in a new transaction, the products'
+    rows locked as they are read.
     """
-    data = load(HoldIn, body, QuoteInvalid, "The lines cannot be priced.")
+    try:
+        with uow:
+            return _hold_for_order(uow.session, data)
+    except (StockMoved, IntegrityError):
+        with uow:
+            return _hold_for_order(uow.session, data, lock=True)
+
+
+def _hold_for_order(session: Session, data: dict[str, Any], *, lock: bool = False
+                    ) -> dict[str, Any]:
     key, shop_id, lines = str(data["order_id"]), as_uuid(data["shop_id"]), data["lines"]
     ids = sorted({as_uuid(line["product_id"]) for line in lines} - {None})
     query = (select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
@@ -163,22 +193,29 @@ def hold_for_order(session: Session, body: Any, *, lock: bool = False) -> dict[s
     return {"lines": priced, "terms": terms, "reservation": held}
 
 
-def get_reservation(session: Session, order_id: Any) -> dict[str, Any] | None:
-    key = as_uuid(order_id)
-    reservation = _find(session, key) if key else None
-    return None if reservation is None else payload(session, reservation)
+def get_reservation(uow: UnitOfWork, caller: Caller,
+                    data: dict[str, Any]) -> dict[str, Any] | None:
+    key = as_uuid(data["order_id"])
+    if key is None:
+        return None
+    with uow.reading() as session:
+        reservation = _find(session, key)
+        return None if reservation is None else payload(session, reservation)
 
 
-def commit(session: Session, order_id: Any) -> dict[str, Any]:
-    reservation = _locked(session, order_id)
-    if reservation is None:
-        raise NotFound("This order holds no stock.", "reservation_not_found")
-    if reservation.status == RELEASED:
-        raise Conflict("The reservation was released; reserve again.", "reservation_released")
-    if reservation.status == HELD:
-        reservation.status = COMMITTED
-        reservation.updated_at = now()
-    return payload(session, reservation)
+def commit(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    with uow:
+        session = uow.session
+        reservation = _locked(session, data["order_id"])
+        if reservation is None:
+            raise NotFound("This order holds no stock.", "reservation_not_found")
+        if reservation.status == RELEASED:
+            raise Conflict("The reservation was released; reserve again.",
+                           "reservation_released")
+        if reservation.status == HELD:
+            reservation.status = COMMITTED
+            reservation.updated_at = now()
+        return payload(session, reservation)
 
 
 def make_final(session: Session, order_id: Any) -> str:
@@ -197,8 +234,14 @@ def make_final(session: Session, order_id: Any) -> str:
     return "none" if found is None else found.status
 
 
-def release(session: Session, order_id: Any) -> dict[str, Any]:
+def release(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     """Give the order's units back. An unknown order holds nothing: `{"status": "none"}`."""
+    with uow:
+        return give_back(uow.session, data["order_id"])
+
+
+def give_back(session: Session, order_id: Any) -> dict[str, Any]:
+    """`release` in the caller's transaction."""
     reservation = _locked(session, order_id)
     if reservation is None:
         return {"order_id": as_uuid(order_id) or str(order_id), "status": "none", "lines": []}

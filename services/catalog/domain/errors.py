@@ -1,7 +1,8 @@
 """Typed errors of the catalog rules and their stable codes.
 
 The gateway maps them by kind: `Invalid` → 422, `Conflict` → 409, `NotFound` → 404. `errors` maps a
-field path to one message; paths are dotted and list positions are numbers, as in the
+field path to a list of messages (the rules below may name one message as a string; the error keeps
+it as a list of one); paths are dotted and list positions are numbers, as in the
 other services: `title`, `options.1.variants.0.label`, `wholesale.2.min_quantity`,
 `characteristics.theme`.
 Codes are part of the API; do not rename them.
@@ -15,67 +16,81 @@ from typing import Any
 from services.common.errors import Conflict, Invalid, NotFound
 
 
-class ProductInvalid(Invalid):
+def field_errors(errors: dict[str, Any] | None) -> dict[str, Any]:
+    """`{path: message}` as `{path: [message]}`; lists (of messages, or of shortages) kept."""
+    return {path: [message] if isinstance(message, str) else message
+            for path, message in (errors or {}).items()}
+
+
+class _Refusal:
+    """A catalog error whose per-field errors are lists of messages, however they were given."""
+
+    def __init__(self, detail: str, code: str | None = None,
+                 errors: dict[str, Any] | None = None):
+        super().__init__(detail, code, field_errors(errors))
+
+
+class ProductInvalid(_Refusal, Invalid):
     """A product draft (or a change to one) that breaks a catalog rule."""
 
     code = "invalid_product"
 
 
-class ShopInvalid(Invalid):
+class ShopInvalid(_Refusal, Invalid):
     """A shop profile, its rules, contact methods or vacation that break a rule."""
 
     code = "invalid_shop"
 
 
-class OptionInvalid(Invalid):
+class OptionInvalid(_Refusal, Invalid):
     """A product or global option whose kind, variants or price deltas break a rule."""
 
     code = "invalid_option"
 
 
-class UnknownCategory(Invalid):
+class UnknownCategory(_Refusal, Invalid):
     """A category slug or id that is not in the platform's tree."""
 
     code = "unknown_category"
 
 
-class CharacteristicsInvalid(Invalid):
+class CharacteristicsInvalid(_Refusal, Invalid):
     """Characteristics the product's category does not allow, or malformed values."""
 
     code = "invalid_characteristics"
 
 
-class QuoteInvalid(Invalid):
+class QuoteInvalid(_Refusal, Invalid):
     """A quote request with a bad quantity, unknown options or variants, or a missing choice."""
 
     code = "invalid_quote"
 
 
-class ReservationInvalid(Invalid):
+class ReservationInvalid(_Refusal, Invalid):
     """Reservation lines without a positive whole quantity."""
 
     code = "invalid_reservation"
 
 
-class CategoryNotFound(NotFound):
+class CategoryNotFound(_Refusal, NotFound):
     """A category asked for by its own address (not as a product field) that does not exist."""
 
     code = "category_not_found"
 
 
-class NotForSale(Conflict):
+class NotForSale(_Refusal, Conflict):
     """The product cannot be bought right now: disabled, hidden, the shop's status or vacation."""
 
     code = "not_for_sale"
 
 
-class PriceOnRequest(Conflict):
+class PriceOnRequest(_Refusal, Conflict):
     """An `offer_only` product has no public price: it is bought through an offer."""
 
     code = "offer_only"
 
 
-class OutOfStock(Conflict):
+class OutOfStock(_Refusal, Conflict):
     """A reservation that cannot be had in full; names every product that falls short."""
 
     code = "out_of_stock"
@@ -95,7 +110,7 @@ class ErrorCollector:
     """Collects per-field messages so one refusal names every broken field at once."""
 
     def __init__(self, prefix: str = "") -> None:
-        self.errors: dict[str, str] = {}
+        self.errors: dict[str, Any] = {}
         self.prefix = prefix
 
     def add(self, path: str, message: str) -> None:

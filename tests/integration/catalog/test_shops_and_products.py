@@ -116,9 +116,11 @@ def test_a_product_that_breaks_a_rule_is_refused_per_field_and_nothing_is_writte
     assert anyone.catalog.list_products({"shop_id": shop["id"]})["total"] == 0
 
 
-def test_only_the_owner_adds_products_and_checks_come_before_the_body(seller, other_seller, shop):
+def test_only_the_owner_adds_products_and_checks_come_before_the_rules(seller, other_seller, shop,
+                                                                      anyone):
     with pytest.raises(Forbidden):
-        other_seller.catalog.create_product(shop["id"], {"nonsense": True})
+        other_seller.catalog.create_product(shop["id"], product_body(title="SALE"))
+    assert anyone.catalog.list_products({"shop_id": shop["id"]})["total"] == 0
     with pytest.raises(NotFound):
         seller.catalog.create_product("00000000-0000-4000-8000-000000000000", product_body())
 

@@ -142,7 +142,7 @@ def test_a_characteristic_the_category_does_not_use_is_named():
     assert refused.value.code == "invalid_characteristics"
     assert refused.value.errors == {
         "characteristics.theme": (
-            "Category 'ceramics' does not use 'theme'; it allows: color, material."
+            ["Category 'ceramics' does not use 'theme'; it allows: color, material."]
         )
     }
 
@@ -162,7 +162,7 @@ def test_malformed_values_are_refused(values, message):
     with pytest.raises(CharacteristicsInvalid) as refused:
         validate_characteristics(find_category("toys"), {"color": values})
 
-    assert refused.value.errors == {"characteristics.color": message}
+    assert refused.value.errors == {"characteristics.color": [message]}
 
 
 def test_an_unknown_characteristic_key_is_refused():

@@ -91,5 +91,5 @@ def test_the_sort_parameter_defaults_to_popularity_and_refuses_unknown_orders():
         parse_sort("cheapest")
 
     assert refused.value.errors == {
-        "sort": "One of price_asc, price_desc, discount, popularity, newest."
+        "sort": ["One of price_asc, price_desc, discount, popularity, newest."]
     }

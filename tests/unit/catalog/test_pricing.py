@@ -194,7 +194,7 @@ def test_a_required_option_left_out_is_refused():
 
     assert refused.value.code == "invalid_quote"
     assert refused.value.errors == {
-        "options.colour": "Option 'Colour' is required: choose a variant."
+        "options.colour": ["Option 'Colour' is required: choose a variant."]
     }
 
 
@@ -204,7 +204,7 @@ def test_a_required_text_left_blank_is_refused():
     with pytest.raises(QuoteInvalid) as refused:
         quote_line(product, 1, {"name": "   "})
 
-    assert refused.value.errors == {"options.name": "Option 'Name' is required: write the text."}
+    assert refused.value.errors == {"options.name": ["Option 'Name' is required: write the text."]}
 
 
 def test_unknown_options_and_variants_are_named():
@@ -212,8 +212,8 @@ def test_unknown_options_and_variants_are_named():
         quote_line(item_at_100_rub(), 1, {"colour": "green", "size": "xl"})
 
     assert refused.value.errors == {
-        "options.size": "This product has no such option.",
-        "options.colour": "Option 'Colour' has no variant 'green'.",
+        "options.size": ["This product has no such option."],
+        "options.colour": ["Option 'Colour' has no variant 'green'."],
     }
 
 
@@ -221,7 +221,7 @@ def test_a_single_choice_option_refuses_two_variants():
     with pytest.raises(QuoteInvalid) as refused:
         quote_line(item_at_100_rub(), 1, {"colour": ["red", "white"]})
 
-    assert refused.value.errors == {"options.colour": "Option 'Colour' takes exactly one variant."}
+    assert refused.value.errors == {"options.colour": ["Option 'Colour' takes exactly one variant."]}
 
 
 @pytest.mark.parametrize("quantity", [0, -1, True, 1.5])
@@ -229,7 +229,7 @@ def test_a_quantity_that_is_not_a_positive_whole_number_is_refused(quantity):
     with pytest.raises(QuoteInvalid) as refused:
         quote_line(item_at_1000_rub(), quantity)
 
-    assert refused.value.errors == {"quantity": "Give a whole number of at least 1."}
+    assert refused.value.errors == {"quantity": ["Give a whole number of at least 1."]}
 
 
 def test_the_highest_tier_not_above_the_quantity_is_chosen():

@@ -83,8 +83,8 @@ def test_a_valid_draft_comes_back_cleaned():
 def test_titles_written_in_capitals_are_refused(title):
     assert is_shouting(title)
     assert refusal(title=title) == {
-        "title": "Do not write the title in capitals: use capitals only where the language needs "
-        "them (titles in capitals are left out of search advertising)."
+        "title": ["Do not write the title in capitals: use capitals only where the language needs "
+        "them (titles in capitals are left out of search advertising)."]
     }
 
 
@@ -105,8 +105,8 @@ def test_ordinary_titles_with_acronyms_pass(title):
 
 
 def test_an_empty_or_overlong_title_is_refused():
-    assert refusal(title="   ") == {"title": "Give the product a title."}
-    assert refusal(title="a" * 151) == {"title": "At most 150 characters."}
+    assert refusal(title="   ") == {"title": ["Give the product a title."]}
+    assert refusal(title="a" * 151) == {"title": ["At most 150 characters."]}
 
 
 @pytest.mark.parametrize(
@@ -143,7 +143,7 @@ def test_other_video_links_are_refused(url):
 def test_a_draft_with_a_non_youtube_video_names_the_field():
     assert refusal(video_url="https://vimeo.com/1") == {
         "video_url": (
-            "Only YouTube videos: a youtube.com/watch?v=, youtu.be/ or youtube.com/shorts/ link."
+            ["Only YouTube videos: a youtube.com/watch?v=, youtu.be/ or youtube.com/shorts/ link."]
         )
     }
 
@@ -154,32 +154,32 @@ def test_a_discount_is_a_percent_from_0_to_99(discount, ok):
         validate_product_draft(ProductDraft.from_dict(a_body(discount_percent=discount)))
     else:
         assert refusal(discount_percent=discount) == {
-            "discount_percent": "A discount is a whole percent from 0 to 99."
+            "discount_percent": ["A discount is a whole percent from 0 to 99."]
         }
 
 
 def test_tracked_stock_needs_a_quantity_and_nothing_else():
     assert refusal(stock={"mode": "tracked"}) == {
-        "stock.quantity": "Tracked stock needs the quantity on hand, 0 or more."
+        "stock.quantity": ["Tracked stock needs the quantity on hand, 0 or more."]
     }
     assert refusal(stock={"mode": "tracked", "quantity": 1, "production_days": 3}) == {
-        "stock.production_days": "Only made-to-order products have production days."
+        "stock.production_days": ["Only made-to-order products have production days."]
     }
 
 
 def test_made_to_order_needs_production_days():
     assert refusal(stock={"mode": "made_to_order", "production_days": 0}) == {
-        "stock.production_days": "Made to order needs the production time in days, 1 to 365."
+        "stock.production_days": ["Made to order needs the production time in days, 1 to 365."]
     }
     assert refusal(stock={"mode": "made_to_order", "production_days": 7, "quantity": 2}) == {
-        "stock.quantity": "Only tracked stock has a quantity."
+        "stock.quantity": ["Only tracked stock has a quantity."]
     }
 
 
 def test_untracked_stock_takes_neither_field_and_an_unknown_mode_is_named():
     validate_product_draft(ProductDraft.from_dict(a_body(stock={"mode": "untracked"})))
     assert refusal(stock={"mode": "sometimes"}) == {
-        "stock.mode": "One of tracked, made_to_order, untracked."
+        "stock.mode": ["One of tracked, made_to_order, untracked."]
     }
 
 
@@ -198,8 +198,8 @@ def test_options_with_variants_need_at_least_one_and_text_options_none():
     )
 
     assert errors == {
-        "options.0.variants": "Give 1 to 50 variants.",
-        "options.1.variants": "A text option has no variants: the buyer writes the text.",
+        "options.0.variants": ["Give 1 to 50 variants."],
+        "options.1.variants": ["A text option has no variants: the buyer writes the text."],
     }
 
 
@@ -216,18 +216,18 @@ def test_variant_labels_are_unique_and_price_differences_not_negative():
     )
 
     assert errors == {
-        "options.0.variants.1.label": "Two variants have this label.",
-        "options.0.variants.2.label": "Give the variant a label of 1 to 100 characters.",
+        "options.0.variants.1.label": ["Two variants have this label."],
+        "options.0.variants.2.label": ["Give the variant a label of 1 to 100 characters."],
         "options.0.variants.2.price_delta": (
-            "The price difference is a whole number of minor units, 0 or more."
+            ["The price difference is a whole number of minor units, 0 or more."]
         ),
-        "options.1.name": "Two options have this name.",
+        "options.1.name": ["Two options have this name."],
     }
 
 
 def test_an_unknown_option_kind_is_named():
     assert refusal(options=[{"name": "Size", "kind": "slider", "variants": []}]) == {
-        "options.0.kind": "One of select, checkbox, radio, text."
+        "options.0.kind": ["One of select, checkbox, radio, text."]
     }
 
 
@@ -240,8 +240,8 @@ def test_a_global_option_is_checked_on_its_own():
 
     assert refused.value.code == "invalid_option"
     assert refused.value.errors == {
-        "name": "Give the option a name of 1 to 100 characters.",
-        "variants": "Give 1 to 50 variants.",
+        "name": ["Give the option a name of 1 to 100 characters."],
+        "variants": ["Give 1 to 50 variants."],
     }
 
 
@@ -263,9 +263,9 @@ def test_wholesale_tiers_start_at_two_units_and_give_exactly_one_price():
     )
 
     assert errors == {
-        "wholesale.0.min_quantity": "A wholesale tier starts from 2 units or more.",
-        "wholesale.1": "Give exactly one of percent_off, unit_price, set_price.",
-        "wholesale.2": "Give exactly one of percent_off, unit_price, set_price.",
+        "wholesale.0.min_quantity": ["A wholesale tier starts from 2 units or more."],
+        "wholesale.1": ["Give exactly one of percent_off, unit_price, set_price."],
+        "wholesale.2": ["Give exactly one of percent_off, unit_price, set_price."],
     }
 
 
@@ -280,15 +280,15 @@ def test_wholesale_tiers_increase_and_never_cost_more_per_unit():
     )
 
     assert errors == {
-        "wholesale.1.min_quantity": "Tiers go by increasing min_quantity.",
-        "wholesale.2": "A larger quantity must not cost more per unit than a smaller one.",
+        "wholesale.1.min_quantity": ["Tiers go by increasing min_quantity."],
+        "wholesale.2": ["A larger quantity must not cost more per unit than a smaller one."],
     }
 
 
 def test_a_tier_that_makes_more_units_cheaper_in_total_is_refused():
     assert refusal(price=100000, wholesale=[{"min_quantity": 2, "percent_off": 60}]) == {
         "wholesale.0": (
-            "2 units would cost less in total than 1: a larger order must not cost less."
+            ["2 units would cost less in total than 1: a larger order must not cost less."]
         )
     }
 
@@ -301,32 +301,32 @@ def test_fixed_wholesale_prices_must_be_below_the_list_price():
 
     assert errors == {
         "wholesale.0.unit_price": (
-            "The wholesale unit price must be above 0 and below the product's price."
+            ["The wholesale unit price must be above 0 and below the product's price."]
         ),
         "wholesale.1.set_price": (
-            "The set price must be above 0 and below min_quantity × the price."
+            ["The set price must be above 0 and below min_quantity × the price."]
         ),
     }
 
 
 def test_an_unknown_category_and_foreign_characteristics_are_named_together():
     assert refusal(category="pottery") == {
-        "category": "Unknown category: give the slug or id of a node of GET /categories."
+        "category": ["Unknown category: give the slug or id of a node of GET /categories."]
     }
     assert refusal(category="ceramics", characteristics={"age": ["3+"]}) == {
-        "characteristics.age": "Category 'ceramics' does not use 'age'; it allows: color, material."
+        "characteristics.age": ["Category 'ceramics' does not use 'age'; it allows: color, material."]
     }
 
 
 def test_images_are_web_links_listed_once_and_at_most_twenty():
     assert refusal(images=["https://cdn.example/a.jpg", "file:///etc/passwd"]) == {
-        "images.1": "Give an http(s) link to the image."
+        "images.1": ["Give an http(s) link to the image."]
     }
     assert refusal(images=["https://cdn.example/a.jpg"] * 2) == {
-        "images": "The same image is listed twice."
+        "images": ["The same image is listed twice."]
     }
     many = [f"https://cdn.example/{i}.jpg" for i in range(21)]
-    assert refusal(images=many) == {"images": "At most 20 images."}
+    assert refusal(images=many) == {"images": ["At most 20 images."]}
 
 
 def test_every_broken_field_is_named_at_once():
@@ -347,5 +347,5 @@ def test_an_offer_only_product_shows_no_public_price():
 
 def test_an_unknown_sale_mode_is_named():
     assert refusal(sale_mode="auction") == {
-        "sale_mode": "One of buy_now, buy_now_or_offer, offer_only."
+        "sale_mode": ["One of buy_now, buy_now_or_offer, offer_only."]
     }

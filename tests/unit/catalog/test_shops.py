@@ -64,7 +64,7 @@ def test_a_restricted_list_keeps_at_least_two_contact_methods():
 
     assert refused.value.code == "invalid_shop"
     assert refused.value.errors == {
-        "contact_methods": "Offer at least two contact methods: a main one and a reserve."
+        "contact_methods": ["Offer at least two contact methods: a main one and a reserve."]
     }
 
 
@@ -74,8 +74,8 @@ def test_unknown_or_repeated_contact_methods_are_refused():
     with pytest.raises(ShopInvalid) as repeated:
         contact_methods(["email", "email"])
 
-    assert unknown.value.errors["contact_methods"].startswith("Unknown: pigeon; known: email,")
-    assert repeated.value.errors == {"contact_methods": "Each contact method is listed once."}
+    assert unknown.value.errors["contact_methods"][0].startswith("Unknown: pigeon; known: email,")
+    assert repeated.value.errors == {"contact_methods": ["Each contact method is listed once."]}
 
 
 def test_the_buyer_has_three_days_to_confirm_by_default_and_prepayment_is_a_percent():
@@ -116,14 +116,14 @@ def test_a_vacation_may_last_one_day_but_cannot_end_before_it_starts():
     with pytest.raises(ShopInvalid) as refused:
         validate_vacation(Vacation("", date(2026, 7, 12), date(2026, 7, 11)), TODAY)
 
-    assert refused.value.errors == {"ends_on": "The vacation cannot end before it starts."}
+    assert refused.value.errors == {"ends_on": ["The vacation cannot end before it starts."]}
 
 
 def test_a_vacation_entirely_in_the_past_is_refused():
     with pytest.raises(ShopInvalid) as refused:
         validate_vacation(Vacation("", date(2026, 6, 1), date(2026, 6, 5)), TODAY)
 
-    assert refused.value.errors == {"ends_on": "The vacation is already over."}
+    assert refused.value.errors == {"ends_on": ["The vacation is already over."]}
 
 
 def test_the_vacation_notice_shows_only_between_its_dates_inclusive():

@@ -105,7 +105,7 @@ def test_a_line_without_a_positive_whole_quantity_is_refused(quantity):
     with pytest.raises(ReservationInvalid) as refused:
         reserve("order-5", [ReservationLine("mug", 1), ReservationLine("mug", quantity)], LEVELS)
 
-    assert refused.value.errors == {"lines.1.quantity": "Give a whole number of at least 1."}
+    assert refused.value.errors == {"lines.1.quantity": ["Give a whole number of at least 1."]}
 
 
 def test_an_empty_reservation_is_refused():
