@@ -6,7 +6,7 @@
 What it starts, on this machine, stopped at the end: a RabbitMQ virtual host of its own and the
 catalog service as production runs it (`nameko run --config deploy/nameko.yaml
 services.catalog.service`, `--replicas` processes: DESIGN.md scales by replicas) on the PostgreSQL
-database `atelier_catalog_bench`, seeded with
+database `atelier_catalog_bench` (`ATELIER_BENCH_CATALOG_DATABASE` names another), seeded with
 `atelier.seed.seed` (kept between runs when it already holds the products; `--reseed` rebuilds it).
 
 What it measures, with `--clients` callers at once for `--seconds` each: a category listing
@@ -53,7 +53,8 @@ BROKER = os.environ.get("ATELIER_BENCH_BROKER", "amqp://guest:guest@127.0.0.1:56
 PG_ADMIN = os.environ.get("ATELIER_BENCH_POSTGRES",
                           os.environ.get("ATELIER_TEST_POSTGRES",
                                          "postgresql://postgres@127.0.0.1:5432/postgres"))
-DATABASE = "atelier_catalog_bench"
+# a checkout whose catalog migrations differ from another's names a database of its own
+DATABASE = os.environ.get("ATELIER_BENCH_CATALOG_DATABASE", "atelier_catalog_bench")
 WORDS = ["fox", "mug", "linen", "wooden", "soap", "candle", "blanket", "ring", "lavender", "owl"]
 CATEGORIES = ["ceramics", "jewelry", "toys", "home-decor", "mugs-and-cups", "earrings", "art"]
 
