@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     text,
@@ -111,8 +112,6 @@ class Product(Base):
     hidden_by_moderation: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     official_reseller: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     listed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    # lower-cased title, description and characteristic values: what `q` searches
-    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
     views: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     cart_adds: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     sales: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
@@ -136,11 +135,31 @@ class Product(Base):
         Index("ix_products_listed_discount", "discount_percent",
               postgresql_where=LISTED_PG, sqlite_where=LISTED_SQLITE),
         Index("ix_products_shop_id_created_at", "shop_id", "created_at"),
-        # Text search: a trigram GIN index on PostgreSQL (substring match, any alphabet). SQLite
-        # has no such index and scans with LIKE; `WHERE 0` keeps its copy of this index empty.
-        Index("ix_products_search_trgm", "search_text", postgresql_using="gin",
-              postgresql_ops={"search_text": "gin_trgm_ops"}, sqlite_where=text("0")),
     )
+
+
+class ProductSearchTerm(Base):
+    """A term (stemmed word) a product is found by, and the weight of the fields it occurs in
+    (domain/search.py): written with the product, read by `q` through the primary key."""
+
+    __tablename__ = "product_search_terms"
+
+    term: Mapped[str] = mapped_column(String(60), primary_key=True)
+    product_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    weight: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+
+
+class SearchVariant(Base):
+    """The spelling index of every word and term the catalog has seen: each one-letter deletion
+    of it (and itself) leads to its term, so a misspelt query word finds its neighbours by equality
+    (domain/search.py). Rows are only ever added; a term no product holds any more matches nothing."""
+
+    __tablename__ = "search_variants"
+
+    variant: Mapped[str] = mapped_column(String(60), primary_key=True)
+    term: Mapped[str] = mapped_column(String(60), primary_key=True)
 
 
 class ProductCharacteristic(Base):
