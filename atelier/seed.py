@@ -26,12 +26,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from services.catalog.actions.products import characteristic_rows
 from services.catalog.domain.categories import CATEGORIES, Category
 from services.catalog.domain.popularity import PopularitySignals, popularity_score
 from services.catalog.domain.pricing import effective_price
-from services.catalog.domain.search import index_product, vocabulary_rows
+from services.catalog.domain.search import index_product, product_columns, vocabulary_rows
 from services.catalog.models import (
     Product,
     ProductCharacteristic,
@@ -102,9 +103,11 @@ def seed(products: int, database_url: str | None = None, shops: int | None = Non
             for batch in _batches(rng, products, shop_rows, anchor):
                 rows = [row for row, _ in batch]
                 traits = [t for _, ts in batch for t in ts]
+                terms = _search_terms(rows, words)
                 copy(Product.__table__, rows)
                 copy(ProductCharacteristic.__table__, traits)
-                copy(ProductSearchTerm.__table__, _search_terms(rows, words))
+                if is_sqlite(engine):  # PostgreSQL searches the products' own arrays
+                    copy(ProductSearchTerm.__table__, terms)
                 written += len(rows)
                 characteristics += len(traits)
             known = set(conn.execute(select(SearchVariant.variant, SearchVariant.term)).all())
@@ -217,10 +220,12 @@ def _product(rng: random.Random, shop: dict[str, Any],
 
 
 def _search_terms(rows: list[dict[str, Any]], words: dict[str, str]) -> list[dict[str, Any]]:
-    """The products' search terms (domain/search.py); their words are added to `words`."""
+    """The products' search terms (domain/search.py): set in their rows' search columns and
+    returned as rows of `product_search_terms`; their words are added to `words`."""
     terms = []
     for row in rows:
         index = index_product(row["title"], row["description"], row["characteristics"])
+        row.update(product_columns(index))
         terms.extend({"term": t, "product_id": row["id"], "weight": w}
                      for t, w in index.terms.items())
         words.update(index.words)
@@ -244,16 +249,23 @@ def _copier(conn, engine):
         if not rows:
             return
         columns = [c.name for c in table.columns]
+        arrays = {c.name for c in table.columns if isinstance(c.type, ARRAY)}
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         for row in rows:
-            writer.writerow([_csv(row[c]) for c in columns])
+            writer.writerow([_array(row[c]) if c in arrays else _csv(row[c]) for c in columns])
         buffer.seek(0)
         cursor.copy_expert(
             f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
             buffer,
         )
     return copy_rows
+
+
+def _array(value: list[str]) -> str:
+    """A PostgreSQL array literal of search terms (letters and digits only; quoted, so a term
+    "null" stays a word)."""
+    return "{" + ",".join(f'"{term}"' for term in value) + "}"
 
 
 def _csv(value: Any) -> Any:

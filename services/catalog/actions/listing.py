@@ -13,9 +13,12 @@ Promotions, which the domain puts first in the popularity order, do not exist ye
 
 One statement per page, which also carries the exact `total`: an uncorrelated count subquery for a
 listing (evaluated once, index-only), a window count for a text search (whose matches are scored
-anyway). The search reads `product_search_terms` through its primary key (term, product): one
-range per query term, the terms of misspelt words found in `search_variants` by equality, so
-PostgreSQL and SQLite run the same statement on the same rows and answer alike.
+anyway). A misspelt word's candidate terms are looked up in `search_variants` by equality inside
+that statement. PostgreSQL finds the matching products through the GIN index on their
+`search_terms` and scores each from its own row (`search_title` etc.); SQLite reads
+`product_search_terms` through its primary key (term, product, weight) and scores by grouping. Both
+compute domain/search.py's score from the same terms, so they answer alike (the relevance set in
+the tests runs on both).
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Text,
     and_,
+    cast,
     delete,
+    distinct,
     exists,
     func,
     insert,
@@ -38,6 +44,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
 from services.catalog.domain import search
@@ -61,8 +68,8 @@ CARD_COLUMNS = (
 def list_products(session: Session, query: Any) -> dict[str, Any]:
     params = load(ListQuery, query or {}, detail="The listing query is not valid.")
     page = PageRequest(params["page"], params["per_page"])
-    statement, counted = statements(params, page)
     connection = session.connection()
+    statement, counted = statements(params, page, connection.dialect.name)
     rows = connection.execute(statement).all()
     if rows:
         total = rows[0].total
@@ -74,26 +81,43 @@ def list_products(session: Session, query: Any) -> dict[str, Any]:
     return page.page_of([card_payload(row, moment) for row in rows], total)
 
 
-def statements(params: dict[str, Any], page: PageRequest) -> tuple[Select, Select]:
+def statements(params: dict[str, Any], page: PageRequest,
+               dialect: str = "postgresql") -> tuple[Select, Select]:
     """The page's statement, whose rows each carry the count of every match, and that count
     alone, for a page past the end, which has no row to carry it."""
     conditions = filters(params)
     words = search.parse_query(params.get("q"))
     order = listing_order(params["sort"], searched=bool(words))
+    if words and dialect == "postgresql":
+        matches, score = _matching_rows(words)
+        conditions += matches
+        counted = select(func.count()).select_from(Product).where(*conditions)
+        # The page is chosen on narrow rows (id and order keys: the window count then holds no
+        # more), then its cards are read by primary key.
+        chosen = (select(Product.id, score.label("score"), Product.popularity,
+                         Product.created_at, Product.effective_price, Product.discount_percent,
+                         func.count().over().label("total"))
+                  .where(*conditions).order_by(*_order_by(order, Product, score))
+                  .limit(page.per_page).offset(page.offset).subquery("chosen"))
+        statement = (select(*CARD_COLUMNS, chosen.c.total)
+                     .join_from(chosen, Product, Product.id == chosen.c.id)
+                     .order_by(*_order_by(order, chosen.c, chosen.c.score)))
+        return statement, counted
+    score = None
     if words:
-        matched = _matched(words)
+        matched = _matched_terms(words)
+        score = matched.c.score
         rows = (select(*CARD_COLUMNS, func.count().over().label("total"))
                 .join_from(Product, matched, matched.c.product_id == Product.id)
                 .where(*conditions))
         counted = (select(func.count()).select_from(Product)
                    .join(matched, matched.c.product_id == Product.id).where(*conditions))
-        score = matched.c.score
     else:
         counted = select(func.count()).select_from(
             select(Product.id).where(*conditions).subquery())
         rows = select(*CARD_COLUMNS, counted.scalar_subquery().label("total")).where(*conditions)
-        score = None
-    statement = _ordered(rows, order, score).limit(page.per_page).offset(page.offset)
+    statement = (rows.order_by(*_order_by(order, Product, score))
+                 .limit(page.per_page).offset(page.offset))
     return statement, counted
 
 
@@ -122,22 +146,53 @@ def filters(params: dict[str, Any]) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _matched(words: list[search.QueryWord]):
-    """(product_id, score) of the products holding a term for every query word, the score the
-    sum of each word's best `search.word_score`."""
+def _matching_rows(words: list[search.QueryWord]) -> tuple[list[ColumnElement[bool]],
+                                                          ColumnElement[int]]:
+    """PostgreSQL: a condition per query word on the product's `search_terms` (GIN), and the
+    score computed from the product's row."""
+    conditions, score = [], None
+    for word in words:
+        own = cast(postgresql.array([word.term]), ARRAY(Text))
+        candidates = own
+        if word.variants:
+            known = aliased(Product)
+            neighbours = (select(func.array_agg(distinct(SearchVariant.term)))
+                          .where(SearchVariant.variant.in_(word.variants),
+                                 SearchVariant.term != word.term,
+                                 ~exists().where(known.search_terms.contains(own)))
+                          .scalar_subquery())
+            candidates = own.concat(neighbours)
+        conditions.append(Product.search_terms.overlap(candidates))
+        fields = (search.TITLE * cast(Product.search_title.overlap(candidates), Integer)
+                  + search.CHARACTERISTIC
+                  * cast(Product.search_characteristics.overlap(candidates), Integer)
+                  + search.DESCRIPTION
+                  * cast(Product.search_description.overlap(candidates), Integer))
+        exact = cast(Product.search_terms.contains(own), Integer)
+        word_score = fields * 2 - 1 + exact
+        score = word_score if score is None else score + word_score
+    return conditions, score
+
+
+def _matched_terms(words: list[search.QueryWord]):
+    """SQLite: (product_id, score) of the products holding a candidate term for every query
+    word, from `product_search_terms`."""
     terms = ProductSearchTerm.__table__
     if len(words) == 1 and not words[0].variants:  # one term: one row per product, no grouping
         return (select(terms.c.product_id, (terms.c.weight * 2).label("score"))
                 .where(terms.c.term == words[0].term).subquery("matched"))
-    # (word, term, bonus): each word's own term, and the known neighbours of a misspelt one
+    # (word, term, exact): each word's own term, and the known neighbours of a misspelt one
     wanted = union_all(*(
         part for n, word in enumerate(words) for part in (
             select(literal(n, Integer).label("word"), literal(word.term, String).label("term"),
-                   literal(0, Integer).label("bonus")),
+                   literal(1, Integer).label("exact")),
             *([_neighbours(n, word)] if word.variants else []),
         ))).subquery("wanted")
+    weight = terms.c.weight
+    fields = sum((func.max(weight.op("&")(field)) for field in
+                  (search.TITLE, search.CHARACTERISTIC, search.DESCRIPTION)), literal(0))
     best = (select(terms.c.product_id, wanted.c.word,
-                   func.max(terms.c.weight * 2 + wanted.c.bonus).label("best"))
+                   (fields * 2 - 1 + func.max(wanted.c.exact)).label("best"))
             .join_from(wanted, terms, terms.c.term == wanted.c.term)
             .group_by(terms.c.product_id, wanted.c.word).subquery("best"))
     return (select(best.c.product_id, func.sum(best.c.best).label("score"))
@@ -146,43 +201,55 @@ def _matched(words: list[search.QueryWord]):
 
 
 def _neighbours(n: int, word: search.QueryWord) -> Select:
-    """The known terms one typo away from the query's `n`th word when that word is itself no
-    known term, with the misspelling's bonus (-1: `search.word_score`)."""
+    """SQLite: the known terms one typo away from the query's `n`th word when that word is itself
+    no known term."""
     known = aliased(ProductSearchTerm)
-    return (select(literal(n, Integer), SearchVariant.term, literal(-1, Integer))
+    return (select(literal(n, Integer), SearchVariant.term, literal(0, Integer))
             .where(SearchVariant.variant.in_(word.variants), SearchVariant.term != word.term,
                    ~exists().where(known.term == word.term))
             .distinct())
 
 
-def _ordered(query: Select, order: SortOrder, score: ColumnElement | None) -> Select:
-    newest = (Product.created_at.desc(), Product.id)
+def _order_by(order: SortOrder, keys: Any, score: ColumnElement | None) -> list:
+    """The ORDER BY of `order` over `keys` (the Product entity, or a subquery's columns)."""
+    newest = [keys.created_at.desc(), keys.id]
     if order is SortOrder.RELEVANCE and score is not None:
-        return query.order_by(score.desc(), Product.popularity.desc(), *newest)
+        return [score.desc(), keys.popularity.desc(), *newest]
     if order is SortOrder.NEWEST:
-        return query.order_by(*newest)
+        return newest
     if order is SortOrder.DISCOUNT:
-        return query.order_by(Product.discount_percent.desc(), *newest)
+        return [keys.discount_percent.desc(), *newest]
     if order is SortOrder.PRICE_ASC:
-        return query.order_by(Product.effective_price.asc().nulls_last(), *newest)
+        return [keys.effective_price.asc().nulls_last(), *newest]
     if order is SortOrder.PRICE_DESC:
-        return query.order_by(Product.effective_price.desc().nulls_last(), *newest)
-    return query.order_by(Product.popularity.desc(), *newest)
+        return [keys.effective_price.desc().nulls_last(), *newest]
+    return [keys.popularity.desc(), *newest]
 
 
 # Writing the index ------------------------------------------------------------------------------
 
 
-def write_search_terms(session: Session, product: Product) -> None:
-    """Replace a product's search terms with those of its title, description and characteristics,
-    and add the words the catalog has not seen before to the spelling index."""
+def set_search_columns(product: Product) -> search.ProductIndex:
+    """Set the product's search columns from its title, description and characteristics."""
     index = search.index_product(product.title, product.description,
                                  dict(product.characteristics or {}))
-    session.execute(delete(ProductSearchTerm).where(ProductSearchTerm.product_id == product.id))
-    if index.terms:
-        session.execute(insert(ProductSearchTerm), [
-            {"term": term, "product_id": product.id, "weight": weight}
-            for term, weight in sorted(index.terms.items())])
+    for column, terms in search.product_columns(index).items():
+        setattr(product, column, terms)
+    return index
+
+
+def write_search_terms(session: Session, product: Product) -> None:
+    """After the product's row is written: on SQLite, replace its rows of `product_search_terms`;
+    on both, add the words the catalog has not seen before to the spelling index."""
+    index = search.index_product(product.title, product.description,
+                                 dict(product.characteristics or {}))
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(delete(ProductSearchTerm)
+                        .where(ProductSearchTerm.product_id == product.id))
+        if index.terms:
+            session.execute(insert(ProductSearchTerm), [
+                {"term": term, "product_id": product.id, "weight": weight}
+                for term, weight in sorted(index.terms.items())])
     remember_words(session, index.words)
 
 

@@ -7,7 +7,8 @@ hand (`on_hand_for_available`). Options keep their ids across changes when the b
 options and variants without a known id get new ones.
 
 The product's search terms (domain/search.py) are rewritten in the same transaction whenever its
-title, description or characteristics are written (`listing.write_search_terms`).
+title, description or characteristics are written (`listing.set_search_columns` before the row is
+written, `listing.write_search_terms` after).
 
 Events, in the transaction of the change: `product.created`; `product.updated` for any change
 (labels included); `product.hidden` when the product leaves the storefront because its seller
@@ -49,7 +50,7 @@ from .common import (
     owned_shop,
     visible_product,
 )
-from .listing import write_search_terms
+from .listing import set_search_columns, write_search_terms
 from .views import available_of, product_payload
 
 INVALID = "The product breaks the catalog's rules."
@@ -248,6 +249,7 @@ def _apply(session: Session, product: Product, shop: Shop, draft: ProductDraft,
     product.global_option_ids = list(draft.global_option_ids)
     product.characteristics = {k: list(v) for k, v in draft.characteristics.items()}
     product.enabled = draft.enabled
+    set_search_columns(product)
     signals.refresh(product, shop)
 
 

@@ -1,30 +1,35 @@
 """Text search: which words a product is found by, and what a buyer's query asks for.
 
 A product is indexed when it is written (created or changed), in Python, so PostgreSQL and SQLite
-hold the same index and answer a query alike:
+hold the same terms and answer a query alike:
 - its title, every characteristic value and its whole description are cut into words (runs of
   letters and digits, case-folded, `ё` read as `е`), and each word is reduced to its stem by the
   Snowball stemmer of its alphabet (Russian for a word with Cyrillic letters, English otherwise),
   so "кружка", "кружки", "кружками" are one term, as are "candle" and "candles";
-- each term gets a weight naming the fields it occurs in: title 4, characteristics 2, description
-  1, added up (a term in the title and the description weighs 5). Any title match therefore
-  outweighs any match elsewhere, and a characteristic outweighs the description;
+- each term has a weight naming the fields it occurs in: title 4, characteristics 2, description
+  1, added up (a term of the title and the description weighs 5);
 - the catalog also keeps a vocabulary of every word and term it has seen, each with its one-letter
   deletions (`spelling_variants`): the index that finds a misspelt word's neighbours.
+Where they are kept: on PostgreSQL in arrays on the product (`product_columns`: all its terms,
+under a GIN index, and the terms of each field), so a search reads the matching products' rows
+as the other listings do; on SQLite, which has no inverted index, in a table of (term, product,
+weight) read through its primary key.
 Short words that carry no meaning for search (`STOP_WORDS`: "the", "with", "для", "и", ...) are
 left out of the index and of a query (one of stop words alone finds nothing).
 
-A query (`parse_query`) is cut and stemmed the same way; a product matches when it holds every
-query word's term (at most `MAX_WORDS` words). A word of five letters or more that is not a known
-term of any product is taken as misspelt, once: it then matches the known words and terms that
-are one typo away, i.e. that give the same string as the query word (or its stem) when at most one
-letter is deleted from each: one letter left out, added or changed, or two neighbouring letters
-swapped (the rule also admits one letter moved: "lavednr" finds "lavender"). A correctly spelt word
-is never widened this way, so "plates" does not also find "plate" neighbours such as "pate".
+A query (`parse_query`) is cut and stemmed the same way; a product matches when it holds, for
+every query word (at most `MAX_WORDS`), one of the word's candidate terms. A word's candidates are
+its own term when that is a known term of some product; otherwise, for a word of five letters or
+more, taken as misspelt once, they are the known terms one typo away: those whose word or stem
+gives the same string as the query word (or its stem) when at most one letter is deleted from each
+(one letter left out, added or changed, or two neighbouring letters swapped; the rule also admits
+one letter moved). A correctly spelt word is never widened, so "plates" does not also find
+"plate"'s neighbours.
 
-Relevance (`word_score`) is the sum over the query's words of the best weight a product has for
-that word, doubled for the word's own term and doubled less one for a misspelling's neighbour: a
-title match always comes first, and an exact match before a typo in the same field.
+Relevance (`word_score`): for each query word, the fields in which one of its candidates occurs,
+weighed as above, doubled, less one for a misspelt word; summed over the words. So a title match
+always comes first, then characteristics, then the description, and an exact match before a typo
+in the same fields. Ties go by popularity (domain/listing.py).
 """
 
 from __future__ import annotations
@@ -142,6 +147,18 @@ def parse_query(q: str | None) -> list[QueryWord]:
     return parsed
 
 
-def word_score(weight: int, exact: bool) -> int:
-    """A product's score for one query word from the weight of the term that matched it."""
-    return weight * 2 if exact else weight * 2 - 1
+def word_score(fields: int, exact: bool) -> int:
+    """A product's score for one query word: `fields` is the sum of the weights of the fields in
+    which one of the word's candidate terms occurs; `exact` when the word is itself a known term."""
+    return fields * 2 if exact else fields * 2 - 1
+
+
+def product_columns(index: ProductIndex) -> dict[str, list[str]]:
+    """The product's search columns: all its terms, and those of its title, characteristics and
+    description, each sorted."""
+    def having(weight: int) -> list[str]:
+        return sorted(t for t, w in index.terms.items() if w & weight)
+
+    return {"search_terms": sorted(index.terms), "search_title": having(TITLE),
+            "search_characteristics": having(CHARACTERISTIC),
+            "search_description": having(DESCRIPTION)}
