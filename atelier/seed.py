@@ -6,7 +6,8 @@
 Shops (some verified, some taking card payments, a few sanctioned), products in every category of the
 domain's tree with titles, descriptions, characteristics the category allows, prices with discounts,
 the three stock modes and sale modes, options with variants, and popularity inputs (views, cart adds,
-sales, reviews) with the score the domain computes. Everything is drawn from one `random.Random(seed)`,
+sales, reviews) with the score the domain computes, and the products' search terms and spelling
+index as the catalog writes them. Everything is drawn from one `random.Random(seed)`,
 so a seed always gives the same ids and contents; times are counted back from `as_of` (today at
 midnight UTC by default). The database is migrated first; rows go in by batches (PostgreSQL: COPY),
 so 100,000 products take seconds, not minutes. A seed already in the database is refused.
@@ -25,12 +26,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
-from services.catalog.actions.products import characteristic_rows, search_text
+from services.catalog.actions.products import characteristic_rows
 from services.catalog.domain.categories import CATEGORIES, Category
 from services.catalog.domain.popularity import PopularitySignals, popularity_score
 from services.catalog.domain.pricing import effective_price
-from services.catalog.models import Product, ProductCharacteristic, Shop
+from services.catalog.domain.search import index_product, product_columns, vocabulary_rows
+from services.catalog.models import (
+    Product,
+    ProductCharacteristic,
+    ProductSearchTerm,
+    SearchVariant,
+    Shop,
+)
 from services.common import migrations, settings
 from services.common.db import is_sqlite, make_engine
 from services.common.money import Money
@@ -91,17 +100,25 @@ def seed(products: int, database_url: str | None = None, shops: int | None = Non
             copy = _copier(conn, engine)
             copy(Shop.__table__, shop_rows)
             written = characteristics = 0
+            words: dict[str, str] = {}
             for batch in _batches(rng, products, shop_rows, anchor):
                 rows = [row for row, _ in batch]
                 traits = [t for _, ts in batch for t in ts]
+                terms = _search_terms(rows, words)
                 copy(Product.__table__, rows)
                 copy(ProductCharacteristic.__table__, traits)
+                if is_sqlite(engine):  # PostgreSQL searches the products' own arrays
+                    copy(ProductSearchTerm.__table__, terms)
                 written += len(rows)
                 characteristics += len(traits)
+            known = set(conn.execute(select(SearchVariant.variant, SearchVariant.term)).all())
+            copy(SearchVariant.__table__, [{"variant": v, "term": t}
+                                           for v, t in sorted(vocabulary_rows(words) - known)])
         if not is_sqlite(engine):  # fresh statistics and visibility map: index-only counts
             with engine.connect() as conn:
                 conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-                    "VACUUM ANALYZE shops, products, product_characteristics")
+                    "VACUUM ANALYZE shops, products, product_characteristics, "
+                    "product_search_terms, search_variants")
     finally:
         engine.dispose()
     return {"seed": seed, "shops": len(shop_rows), "products": written,
@@ -196,12 +213,24 @@ def _product(rng: random.Random, shop: dict[str, Any],
         "options": options, "wholesale": [], "global_option_ids": [], "characteristics": traits,
         "enabled": enabled, "hidden_by_moderation": False, "official_reseller": rng.random() < 0.01,
         "listed": enabled and shop["status"] == "active",
-        "search_text": search_text(title, description, traits),
         "views": signals.views, "cart_adds": signals.cart_adds, "sales": sales,
         "review_count": reviews, "rating_sum": round(signals.average_rating * reviews),
         "popularity": popularity_score(signals), "created_at": created, "updated_at": created,
     }
     return row, characteristic_rows(product_id, traits)
+
+
+def _search_terms(rows: list[dict[str, Any]], words: dict[str, str]) -> list[dict[str, Any]]:
+    """The products' search terms (domain/search.py): set in their rows' search columns and
+    returned as rows of `product_search_terms`; their words are added to `words`."""
+    terms = []
+    for row in rows:
+        index = index_product(row["title"], row["description"], row["characteristics"])
+        row.update(product_columns(index))
+        terms.extend({"term": t, "product_id": row["id"], "weight": w}
+                     for t, w in index.terms.items())
+        words.update(index.words)
+    return terms
 
 
 # Writing ----------------------------------------------------------------------------------------
@@ -221,16 +250,23 @@ def _copier(conn, engine):
         if not rows:
             return
         columns = [c.name for c in table.columns]
+        arrays = {c.name for c in table.columns if isinstance(c.type, ARRAY)}
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         for row in rows:
-            writer.writerow([_csv(row[c]) for c in columns])
+            writer.writerow([_array(row[c]) if c in arrays else _csv(row[c]) for c in columns])
         buffer.seek(0)
         cursor.copy_expert(
             f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
             buffer,
         )
     return copy_rows
+
+
+def _array(value: list[str]) -> str:
+    """A PostgreSQL array literal of search terms (letters and digits only; quoted, so a term
+    "null" stays a word)."""
+    return "{" + ",".join(f'"{term}"' for term in value) + "}"
 
 
 def _csv(value: Any) -> Any:

@@ -6,7 +6,7 @@
 What it starts, on this machine, stopped at the end: a RabbitMQ virtual host of its own and the
 catalog service as production runs it (`nameko run --config deploy/nameko.yaml
 services.catalog.service`, `--replicas` processes: DESIGN.md scales by replicas) on the PostgreSQL
-database `atelier_catalog_bench`, seeded with
+database `atelier_catalog_bench` (`ATELIER_BENCH_CATALOG_DATABASE` names another), seeded with
 `atelier.seed.seed` (kept between runs when it already holds the products; `--reseed` rebuilds it).
 
 What it measures, with `--clients` callers at once for `--seconds` each: a category listing
@@ -20,7 +20,9 @@ counts a view, as the page does), twice:
   `GET /api/v1/products/{id}` anonymously: from wrk when it is installed (`apt-get install wrk`),
   else from Python clients in two processes, which take a larger share of the two cores.
 Then EXPLAIN ANALYZE of each listing's statement (the page, with the total as a subquery), showing
-the indexes used. Targets: p99 < 100 ms for listings and < 30 ms for a product page. Last, with
+the indexes used, and the text search's hit rate on the relevance set of the tests
+(tests/integration/catalog/relevance.py) on fresh PostgreSQL and SQLite databases.
+Targets: p99 < 100 ms for listings and < 30 ms for a product page. Last, with
 `--http` and every scenario, the reference example's product GET built from the stack's stock
 parts (bench/reference.py) under the same load, for reading the product page against. Figures are
 printed, never asserted.
@@ -53,7 +55,8 @@ BROKER = os.environ.get("ATELIER_BENCH_BROKER", "amqp://guest:guest@127.0.0.1:56
 PG_ADMIN = os.environ.get("ATELIER_BENCH_POSTGRES",
                           os.environ.get("ATELIER_TEST_POSTGRES",
                                          "postgresql://postgres@127.0.0.1:5432/postgres"))
-DATABASE = "atelier_catalog_bench"
+# a checkout whose catalog migrations differ from another's names a database of its own
+DATABASE = os.environ.get("ATELIER_BENCH_CATALOG_DATABASE", "atelier_catalog_bench")
 WORDS = ["fox", "mug", "linen", "wooden", "soap", "candle", "blanket", "ring", "lavender", "owl"]
 CATEGORIES = ["ceramics", "jewelry", "toys", "home-decor", "mugs-and-cups", "earrings", "art"]
 
@@ -354,6 +357,7 @@ def explain() -> list[tuple[str, str]]:
     cases = [
         ("category listing, popularity", {"category": "ceramics"}),
         ("text search", {"q": "fox"}),
+        ("text search, two words, one misspelt", {"q": "lavendar candle"}),
         ("price range, price_asc", {"min_price": 300_000, "max_price": 450_000,
                                     "sort": "price_asc"}),
     ]
@@ -373,6 +377,63 @@ def explain() -> list[tuple[str, str]]:
         conn.close()
         engine.dispose()
     return plans
+
+
+def relevance() -> list[list[str]]:
+    """The relevance set of the tests (tests/integration/catalog/relevance.py) on a fresh database
+    of each backend, written and searched in this process with the catalog's own actions: per
+    backend, the queries whose products all rank in their first five, and a query's p50 time."""
+    from tests.integration.catalog import relevance as relevance_set
+
+    database = f"atelier_relevance_bench_{uuid.uuid4().hex[:8]}"
+    _admin(f'CREATE DATABASE "{database}"')
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="atelier-relevance-") as work:
+            for backend, url in (("PostgreSQL", f"{PG_ADMIN.rsplit('/', 1)[0]}/{database}"),
+                                 ("SQLite", f"sqlite:///{work}/catalog.db")):
+                hits, queries, times = _relevance_on(url, relevance_set)
+                rows.append([backend, f"{hits}/{queries}", f"{100 * hits / queries:.0f} %",
+                             f"{percentile(times, 50):.1f}", f"{percentile(times, 99):.1f}"])
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    return rows
+
+
+def _relevance_on(url: str, relevance_set) -> tuple[int, int, list[float]]:
+    from sqlalchemy.orm import Session
+
+    from services.catalog.actions import listing, products, shops
+    from services.common import migrations
+    from services.common.caller import Caller
+    from services.common.db import make_engine
+    from services.common.outbox import EventRecorder
+
+    migrations.upgrade("catalog", url)
+    engine = make_engine(url, pool_size=1)
+    seller = Caller(user_id=str(uuid.uuid4()), roles=frozenset({"seller"}))
+    keys: dict[str, str] = {}
+    times: list[float] = []
+    try:
+        with Session(engine) as session, session.begin():
+            shop = shops.create_shop(session, seller, {"name": "Relevance", "currency": "RUB"})
+            for key, fields in relevance_set.catalog():
+                made = products.create_product(session, EventRecorder("catalog"), seller,
+                                               shop["id"], relevance_set.body(fields))
+                keys[made["id"]] = key
+
+        def search(q: str) -> list[str]:
+            with Session(engine) as session:
+                started = time.perf_counter()
+                page = listing.list_products(session, {"q": q, "shop_id": shop["id"],
+                                                       "per_page": relevance_set.TOP})
+                times.append((time.perf_counter() - started) * 1000)
+            return [keys[item["id"]] for item in page["items"]]
+
+        hits, queries = relevance_set.hit_rate(search)
+    finally:
+        engine.dispose()
+    return hits, queries, times
 
 
 CPU_GROUPS = ("catalog", "gateway", "PostgreSQL", "RabbitMQ")
@@ -400,6 +461,7 @@ def _per_request(cpu_ms: dict[str, float], requests: int) -> list[str]:
 
 def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
         reseed: bool = False, replicas: int = 1, http: bool = True, only: str = "") -> str:
+    command = " ".join([".venv/bin/python -m bench.catalog_bench", *sys.argv[1:]])
     from bench.gateway_bench import stop
     from gateway.rpc.client import RpcClient
 
@@ -443,6 +505,7 @@ def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
                          f"< {target}", rpc["errors"] + via["errors"]])
             print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)
         plans = explain()
+        found = relevance()
         if http and not only:
             rows.append(["reference shape: product GET (bench/reference.py)", "–", "–", "–",
                          *_reference_get(amqp_uri, clients, seconds), "–", "–"])
@@ -474,6 +537,17 @@ def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
         "the load generator's own share is left out):",
         "",
         table(["scenario", "way", *CPU_GROUPS, "in all"], cpu),
+        "",
+        "### Text search relevance",
+        "",
+        "The relevance set of the tests (tests/integration/catalog/relevance.py: Russian and "
+        "English queries, word forms",
+        "and typos, over a fixed catalog of targets and distractors), on a fresh database of each "
+        "backend: queries whose",
+        "products all rank in their first five, and the time of one search (in this process, "
+        f"no RPC). Command: `{command}`.",
+        "",
+        table(["backend", "queries hit", "hit rate", "search p50 ms", "search p99 ms"], found),
         "",
         "### Query plans (EXPLAIN ANALYZE)",
     ]

@@ -21,10 +21,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import new_metadata
@@ -33,6 +35,7 @@ from services.common.kernel_tables import SEQ, add_kernel_tables
 ID = String(36)
 LISTED_PG = text("listed")
 LISTED_SQLITE = text("listed = 1")
+TERMS = ARRAY(Text).with_variant(JSON(), "sqlite")
 
 
 class Base(DeclarativeBase):
@@ -111,8 +114,13 @@ class Product(Base):
     hidden_by_moderation: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     official_reseller: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     listed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    # lower-cased title, description and characteristic values: what `q` searches
-    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Text search (domain/search.py): every term of the product, found through a GIN index on
+    # PostgreSQL, and the terms of each field, which rank a match. SQLite keeps them as JSON and
+    # searches `product_search_terms` instead.
+    search_terms: Mapped[list] = mapped_column(TERMS, nullable=False, default=list)
+    search_title: Mapped[list] = mapped_column(TERMS, nullable=False, default=list)
+    search_characteristics: Mapped[list] = mapped_column(TERMS, nullable=False, default=list)
+    search_description: Mapped[list] = mapped_column(TERMS, nullable=False, default=list)
     views: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     cart_adds: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     sales: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
@@ -136,11 +144,37 @@ class Product(Base):
         Index("ix_products_listed_discount", "discount_percent",
               postgresql_where=LISTED_PG, sqlite_where=LISTED_SQLITE),
         Index("ix_products_shop_id_created_at", "shop_id", "created_at"),
-        # Text search: a trigram GIN index on PostgreSQL (substring match, any alphabet). SQLite
-        # has no such index and scans with LIKE; `WHERE 0` keeps its copy of this index empty.
-        Index("ix_products_search_trgm", "search_text", postgresql_using="gin",
-              postgresql_ops={"search_text": "gin_trgm_ops"}, sqlite_where=text("0")),
+        # Text search on PostgreSQL; `WHERE 0` keeps SQLite's copy of this index empty.
+        Index("ix_products_search_terms", "search_terms", postgresql_using="gin",
+              sqlite_where=text("0")),
     )
+
+
+class ProductSearchTerm(Base):
+    """A term (stemmed word) a product is found by, and the weight of the fields it occurs in
+    (domain/search.py): SQLite's inverted index for `q`, written with the product and read through
+    the primary key, which holds the weight too (WITHOUT ROWID). PostgreSQL searches the
+    products' own `search_*` arrays and leaves this table empty."""
+
+    __tablename__ = "product_search_terms"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    term: Mapped[str] = mapped_column(String(60), primary_key=True)
+    product_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    weight: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+
+
+class SearchVariant(Base):
+    """The spelling index of every word and term the catalog has seen: each one-letter deletion
+    of it (and itself) leads to its term, so a misspelt query word finds its neighbours by equality
+    (domain/search.py). Rows are only ever added; a term no product holds any more matches nothing."""
+
+    __tablename__ = "search_variants"
+
+    variant: Mapped[str] = mapped_column(String(60), primary_key=True)
+    term: Mapped[str] = mapped_column(String(60), primary_key=True)
 
 
 class ProductCharacteristic(Base):

@@ -348,7 +348,7 @@ def test_the_storefront_filters_searches_and_sorts(api):
     assert set(ids(category="ceramics")) == {mug["id"], vase["id"], plate["id"]}
     assert ids(category="jewelry") == [ring["id"]]
     assert ids(category="vases") == [vase["id"]]
-    # Text: the title, the description's start, characteristics.
+    # Text: the title, the description, characteristics.
     assert set(ids(q=word)) == {mug["id"], plate["id"]}
     assert ids(q="SILVER") == [ring["id"]]
     # Price bounds compare the effective price: the 1,000 ₽ mug at 50 % costs 500 ₽.

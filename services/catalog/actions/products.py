@@ -6,6 +6,10 @@ body is what can still be sold: the units held by live orders are added to it to
 hand (`on_hand_for_available`). Options keep their ids across changes when the body repeats them;
 options and variants without a known id get new ones.
 
+The product's search terms (domain/search.py) are rewritten in the same transaction whenever its
+title, description or characteristics are written (`listing.set_search_columns` before the row is
+written, `listing.write_search_terms` after).
+
 Events, in the transaction of the change: `product.created`; `product.updated` for any change
 (labels included); `product.hidden` when the product leaves the storefront because its seller
 disabled it (moderation's hiding is recorded by `effects`).
@@ -45,10 +49,10 @@ from .common import (
     owned_shop,
     visible_product,
 )
+from .listing import set_search_columns, write_search_terms
 from .views import available_of, product_payload
 
 INVALID = "The product breaks the catalog's rules."
-SEARCHED_DESCRIPTION = 1_000  # characters of the description that text search reads
 
 
 def create_product(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -69,6 +73,7 @@ def create_product(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dic
         session.add(product)
         session.flush()
         _write_characteristics(session, product)
+        write_search_terms(session, product)
         uow.record("product.created", _ref(product), aggregate_id=product.id)
         return product_payload(product, shop, global_options, owner=True, now=moment)
 
@@ -101,10 +106,13 @@ def update_product(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dic
         merged = _merge(_stored_body(product), change)
         draft, global_options = _checked(session, shop, merged)
         was_listed = product.listed
+        searched = _searched(product)
         _apply(session, product, shop, draft, previous_options=list(product.options))
         product.updated_at = now()
         session.flush()
         _write_characteristics(session, product)
+        if _searched(product) != searched:
+            write_search_terms(session, product)
         _record_change(uow, product, was_listed)
         return product_payload(product, shop, global_options, owner=True,
                                now=product.updated_at)
@@ -231,13 +239,14 @@ def _apply(session: Session, product: Product, shop: Shop, draft: ProductDraft,
     product.global_option_ids = list(draft.global_option_ids)
     product.characteristics = {k: list(v) for k, v in draft.characteristics.items()}
     product.enabled = draft.enabled
-    product.search_text = search_text(draft.title, draft.description, product.characteristics)
+    set_search_columns(product)
     signals.refresh(product, shop)
 
 
-def search_text(title: str, description: str, characteristics: dict[str, list[str]]) -> str:
-    values = [v for vs in characteristics.values() for v in vs]
-    return " ".join([title, description[:SEARCHED_DESCRIPTION], *values]).lower()
+def _searched(product: Product) -> tuple[str, str, dict[str, list[str]]]:
+    """What a product's search terms are made of."""
+    return (product.title, product.description,
+            {k: list(v) for k, v in (product.characteristics or {}).items()})
 
 
 def _write_characteristics(session: Session, product: Product) -> None:

@@ -8,6 +8,8 @@ score of popularity.py), or newest first. Decisions where the seed is silent:
   choice and stays honest;
 - prices compare on the effective price (discount applied); `offer_only` products have no public
   price and go after the priced ones in either price order;
+- a text search with no sort asked for is in relevance order (its score, domain/search.py), ties
+  by popularity; with a sort asked for, the search only filters;
 - ties fall back to newest first, then the product id, so pages never shuffle.
 """
 
@@ -27,6 +29,7 @@ class SortOrder(StrEnum):
     DISCOUNT = "discount"
     POPULARITY = "popularity"
     NEWEST = "newest"
+    RELEVANCE = "relevance"  # a text search's own order; never asked for by name
 
 
 DEFAULT_SORT = SortOrder.POPULARITY
@@ -40,6 +43,7 @@ class ListingEntry:
     popularity: float
     created_at: datetime
     promotion_bid: int | None = None  # the daily bid of a promotion running now
+    relevance: int = 0  # a text search's score
 
 
 def parse_sort(value: str | None) -> SortOrder:
@@ -47,11 +51,22 @@ def parse_sort(value: str | None) -> SortOrder:
     if not value:
         return DEFAULT_SORT
     try:
-        return SortOrder(value)
+        order = SortOrder(value)
     except ValueError:
-        choices = ", ".join(order.value for order in SortOrder)
+        order = SortOrder.RELEVANCE
+    if order is SortOrder.RELEVANCE:
+        choices = ", ".join(o.value for o in SortOrder if o is not SortOrder.RELEVANCE)
         error = ProductInvalid(f"Unknown sort {value!r}.", errors={"sort": f"One of {choices}."})
-        raise error from None
+        raise error
+    return order
+
+
+def listing_order(value: str | None, searched: bool) -> SortOrder:
+    """The listing's order: the one asked for, else relevance for a text search, else the
+    default."""
+    if not value and searched:
+        return SortOrder.RELEVANCE
+    return parse_sort(value)
 
 
 def sort_listing(entries: Iterable[ListingEntry], order: SortOrder) -> list[ListingEntry]:
@@ -63,6 +78,8 @@ def sort_listing(entries: Iterable[ListingEntry], order: SortOrder) -> list[List
         return sorted(ranked, key=lambda e: -e.discount_percent)
     if order is SortOrder.POPULARITY:
         return sorted(ranked, key=lambda e: (-(e.promotion_bid or 0), -e.popularity))
+    if order is SortOrder.RELEVANCE:
+        return sorted(ranked, key=lambda e: (-e.relevance, -e.popularity))
     sign = 1 if order is SortOrder.PRICE_ASC else -1
     return sorted(ranked, key=lambda e: _price_key(e, sign))
 

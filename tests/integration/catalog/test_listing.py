@@ -53,6 +53,46 @@ def test_text_search_needs_every_word_in_any_case(seller, anyone, shop, products
     assert titles(anyone, shop, q="100%_") == []
 
 
+def test_text_search_matches_word_forms_ranks_by_field_and_reads_the_whole_description(
+    seller, anyone, shop
+):
+    def add(title, description="", **characteristics):
+        body = product_body(title=title, description=description,
+                            characteristics=characteristics or {"color": ["Blue"]})
+        return seller.catalog.create_product(shop["id"], body)["id"]
+
+    add("Кружка с лисой")
+    add("Плед", description="Хорошо смотрится рядом с кружками. " + "Шерсть. " * 200
+        + "В подарок к кружке.")
+    add("Мыло", color=["Кружки"])  # a characteristic value
+    add("Beeswax candles")
+
+    # Every form of the word, the title first, then characteristics, then the description,
+    # though the description match is the newest.
+    assert titles(anyone, shop, q="кружками") == ["Кружка с лисой", "Мыло", "Плед"]
+    assert titles(anyone, shop, q="подарок") == ["Плед"]  # past the description's 1,600th letter
+    assert titles(anyone, shop, q="candle") == ["Beeswax candles"]
+    assert titles(anyone, shop, q="candel") == ["Beeswax candles"]  # one typo in a long word
+    assert titles(anyone, shop, q="mugg") == []  # none in a short one
+    # Another sort keeps the search as a filter only.
+    assert titles(anyone, shop, q="кружка", sort="newest") == ["Мыло", "Плед", "Кружка с лисой"]
+    page = anyone.catalog.list_products({"shop_id": shop["id"], "q": "кружка", "per_page": 1,
+                                         "page": 2})
+    assert (page["total"], [i["title"] for i in page["items"]]) == (3, ["Мыло"])
+    assert "total_capped" not in page
+
+
+def test_a_changed_product_is_found_by_its_new_words_only(seller, anyone, shop):
+    product = seller.catalog.create_product(shop["id"], product_body(title="Linen apron"))
+
+    seller.catalog.update_product(product["id"], {"title": "Woollen scarf",
+                                                  "characteristics": {"color": ["Green"]}})
+
+    assert titles(anyone, shop, q="apron") == []
+    assert titles(anyone, shop, q="scarves") == ["Woollen scarf"]
+    assert titles(anyone, shop, q="green") == ["Woollen scarf"]
+
+
 def test_price_bounds_apply_to_the_effective_price_and_leave_out_offer_only(
     anyone, shop, products
 ):

@@ -1,11 +1,17 @@
-"""Storefront order: price, discount, popularity with promotions first, newest."""
+"""Storefront order: price, discount, popularity with promotions first, newest, relevance."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.catalog.domain.errors import ProductInvalid
-from services.catalog.domain.listing import ListingEntry, SortOrder, parse_sort, sort_listing
+from services.catalog.domain.listing import (
+    ListingEntry,
+    SortOrder,
+    listing_order,
+    parse_sort,
+    sort_listing,
+)
 
 DAY_ONE = datetime(2026, 7, 1, tzinfo=UTC)
 
@@ -92,4 +98,26 @@ def test_the_sort_parameter_defaults_to_popularity_and_refuses_unknown_orders():
 
     assert refused.value.errors == {
         "sort": ["One of price_asc, price_desc, discount, popularity, newest."]
+    }
+
+
+def test_a_text_search_without_a_sort_is_in_relevance_order_then_popularity():
+    title_match = ListingEntry("title", 100, 0, 1.0, DAY_ONE, relevance=8)
+    popular_description_match = ListingEntry("description", 100, 0, 9.0, DAY_ONE, relevance=2)
+    popular_title_match = ListingEntry("popular-title", 100, 0, 5.0, DAY_ONE, relevance=8)
+
+    ranked = sort_listing([popular_description_match, title_match, popular_title_match],
+                          listing_order(None, searched=True))
+
+    assert ids(ranked) == ["popular-title", "title", "description"]
+    assert listing_order("price_asc", searched=True) is SortOrder.PRICE_ASC
+    assert listing_order(None, searched=False) is SortOrder.POPULARITY
+
+
+def test_relevance_is_not_a_sort_a_buyer_can_ask_for():
+    with pytest.raises(ProductInvalid) as refused:
+        parse_sort("relevance")
+
+    assert refused.value.errors == {
+        "sort": "One of price_asc, price_desc, discount, popularity, newest."
     }
