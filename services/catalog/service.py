@@ -27,7 +27,7 @@ from services.catalog.domain.errors import (
     ShopInvalid,
 )
 from services.catalog.schemas import load, load_product
-from services.common.runtime import CallerProvider, UnitOfWorkProvider
+from services.common import runtime
 from services.common.runtime.messaging import event_handler
 from services.common.runtime.rpc import rpc
 from services.common.runtime.timers import ConfiguredTimer
@@ -41,15 +41,8 @@ def views_fold_seconds() -> float:
     return env().float("CATALOG_VIEWS_FOLD_SECONDS", 1.0)
 
 
-class CatalogService:
+class CatalogService(runtime.Service):
     name = "catalog"
-
-    uow = UnitOfWorkProvider()
-    caller = CallerProvider()
-
-    @rpc
-    def health(self):
-        return storefront.health(self.uow, self.caller, {"service": self.name})
 
     # Categories ---------------------------------------------------------------------------------
     @rpc

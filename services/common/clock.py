@@ -31,6 +31,15 @@ def _offset_seconds() -> float:
     return offset
 
 
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A stored time as timezone-aware UTC: SQLite hands back the naive UTC it was given."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
 def now() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC) + timedelta(seconds=_offset_seconds())

@@ -2,7 +2,7 @@
 
 Money is an integer of minor units; an order keeps its shop's currency once, beside its totals.
 Ids are UUIDs as text (the same on both backends). Times are UTC; SQLite hands them back naive, so
-code reads them through `utc()`.
+code reads them through `as_utc()`.
 
 An order keeps `next_check_at`, the earliest instant one of its deadlines falls due (recomputed by
 every change), so the deadline timer finds its work through one index instead of scanning orders.
@@ -10,7 +10,7 @@ every change), so the deadline timer finds its work through one index instead of
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -34,13 +34,6 @@ from services.common.kernel_tables import SEQ, add_kernel_tables
 ID = String(36)
 AMOUNT = BigInteger
 WHEN = DateTime(timezone=True)
-
-
-def utc(moment: datetime | None) -> datetime | None:
-    """A stored time as timezone-aware UTC (SQLite returns naive values)."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):

@@ -12,8 +12,8 @@ The RPC methods and their shapes are listed in `services/orders/README.md`.
 
 from __future__ import annotations
 
+from services.common import runtime
 from services.common.runtime import (
-    CallerProvider,
     ConfiguredTimer,
     RpcProxy,
     UnitOfWorkProvider,
@@ -35,18 +35,12 @@ from .actions import (
 from .ports import OrdersPeers
 
 
-class OrdersService:
+class OrdersService(runtime.Service):
     name = "orders"
 
     uow = UnitOfWorkProvider(peers=OrdersPeers)
-    caller = CallerProvider()
     catalog_rpc = RpcProxy("catalog")
     shipping_rpc = RpcProxy("shipping")
-
-    @rpc
-    def health(self):
-        listing.ping(self.uow)
-        return {"service": self.name, "status": "ok"}
 
     # Cart -----------------------------------------------------------------------------------------
     @rpc

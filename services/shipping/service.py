@@ -15,9 +15,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from services.common import clock
+from services.common import clock, runtime
 from services.common.runtime import (
-    CallerProvider,
     ConfiguredTimer,
     RpcProxy,
     UnitOfWorkProvider,
@@ -26,7 +25,7 @@ from services.common.runtime import (
 )
 
 from . import schemas, settings
-from .actions import access, common, deadlines, following, methods, quotes, shipments, tracking
+from .actions import access, deadlines, following, methods, quotes, shipments, tracking
 from .carriers import CarrierTracking
 from .peers import Peers
 
@@ -35,18 +34,13 @@ log = logging.getLogger(__name__)
 every = ConfiguredTimer.decorator
 
 
-class ShippingService:
+class ShippingService(runtime.Service):
     name = "shipping"
 
     uow = UnitOfWorkProvider(peers=Peers.of)
-    caller = CallerProvider()
     carriers = CarrierTracking()
     catalog_rpc = RpcProxy("catalog")
     orders_rpc = RpcProxy("orders")
-
-    @rpc
-    def health(self):
-        return common.health(self.uow, self.name)
 
     # Delivery methods ---------------------------------------------------------------------------
     @rpc

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,11 +22,6 @@ def new_id() -> str:
 
 def now() -> datetime:
     return clock.now()
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; every time we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def as_uuid(value: object) -> str | None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
-
 from services.common.caller import Caller
 from services.common.uow import UnitOfWork
 
@@ -18,8 +16,3 @@ def list_products(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict
         return listing.list_products(session, data["query"])
 
 
-def health(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-    """Alive, and the database answering in a transaction."""
-    with uow:
-        uow.session.execute(text("SELECT 1"))
-    return {"service": data["service"], "status": "ok"}

@@ -16,8 +16,7 @@ from services.catalog.domain.products import dispatch_days
 from services.catalog.domain.shops import Vacation
 from services.catalog.domain.stock import available_quantity
 from services.catalog.models import Collection, GlobalOption, Product, Shop
-
-from .common import aware
+from services.common.clock import as_utc
 
 
 def money(amount: int | None, currency: str) -> dict[str, Any] | None:
@@ -57,7 +56,7 @@ def shop_payload(shop: Shop, *, owner: bool, now: datetime) -> dict[str, Any]:
         "vacation": vacation_payload(shop, now.date()),
         "status": shop.status,
         "online_payment": shop.online_payment,
-        "created_at": aware(shop.created_at).isoformat(),
+        "created_at": as_utc(shop.created_at).isoformat(),
     }
     if owner:
         body["legal"] = shop.legal
@@ -80,7 +79,7 @@ def shop_summary(shop: Shop, now: datetime) -> dict[str, Any]:
 def labels_of(product: Product, now: datetime) -> list[str]:
     return product_labels(
         LabelFacts(
-            created_at=aware(product.created_at),
+            created_at=as_utc(product.created_at),
             purchases=product.sales or 0,
             discount_percent=product.discount_percent,
             free_delivery=product.free_delivery,
@@ -166,8 +165,8 @@ def product_payload(product: Product, shop: Shop, global_options: list[GlobalOpt
         "dispatch_days": dispatch_days(stock_of(product)),
         "online_payment": shop.online_payment,
         "shop": shop_summary(shop, now),
-        "created_at": aware(product.created_at).isoformat(),
-        "updated_at": aware(product.updated_at).isoformat(),
+        "created_at": as_utc(product.created_at).isoformat(),
+        "updated_at": as_utc(product.updated_at).isoformat(),
     }
     if owner:
         body["hidden_by_moderation"] = product.hidden_by_moderation
@@ -193,7 +192,7 @@ def card_payload(row: Any, now: datetime) -> dict[str, Any]:
         "image": row.images[0] if row.images else None,
         "free_delivery": row.free_delivery,
         "labels": labels_of(row, now),
-        "created_at": aware(row.created_at).isoformat(),
+        "created_at": as_utc(row.created_at).isoformat(),
     }
 
 
@@ -203,5 +202,5 @@ def collection_payload(collection: Collection, product_ids: list[str]) -> dict[s
         "shop_id": collection.shop_id,
         "name": collection.name,
         "product_ids": product_ids,
-        "created_at": aware(collection.created_at).isoformat(),
+        "created_at": as_utc(collection.created_at).isoformat(),
     }

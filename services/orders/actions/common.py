@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload
 
 from services.common.caller import Caller
+from services.common.clock import as_utc
 from services.common.errors import NotFound
 from services.common.money import Money
 from services.common.uow import UnitOfWork
@@ -38,7 +39,7 @@ from ..domain import (
     view_for,
 )
 from ..domain.states import TERMINAL
-from ..models import COMMANDS, HistoryRow, Note, Order, utc
+from ..models import COMMANDS, HistoryRow, Note, Order
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -135,8 +136,8 @@ def note_dict(note: Note) -> dict[str, Any]:
         "id": note.id,
         "order_id": note.order_id,
         "text": note.text,
-        "created_at": utc(note.created_at).isoformat(),
-        "updated_at": utc(note.updated_at).isoformat(),
+        "created_at": as_utc(note.created_at).isoformat(),
+        "updated_at": as_utc(note.updated_at).isoformat(),
     }
 
 
@@ -148,10 +149,10 @@ def deadlines_for(order: Order) -> Deadlines:
 def order_state(order: Order) -> OrderState:
     return OrderState(
         Status(order.status),
-        utc(order.placed_at),
-        utc(order.confirmed_at),
-        utc(order.shipped_at),
-        utc(order.production_ends_at),
+        as_utc(order.placed_at),
+        as_utc(order.confirmed_at),
+        as_utc(order.shipped_at),
+        as_utc(order.production_ends_at),
         delivery_fixed=not order.delivery_quoted_by_seller,
     )
 
@@ -280,7 +281,7 @@ def totals_dict(order: Order) -> dict[str, Any]:
 
 
 def iso(moment: datetime | None) -> str | None:
-    return None if moment is None else utc(moment).isoformat()
+    return None if moment is None else as_utc(moment).isoformat()
 
 
 def order_dict(order: Order, *, notes: list[dict] | None = None) -> dict[str, Any]:

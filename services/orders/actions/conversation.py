@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from services.common import clock
 from services.common.caller import Caller
+from services.common.clock import as_utc
 from services.common.errors import NotFound
 from services.common.paging import PageRequest
 from services.common.uow import UnitOfWork
@@ -25,7 +26,7 @@ from ..domain import (
     ensure_can_review,
     ensure_can_view,
 )
-from ..models import Message, Note, OrderLine, Review, utc
+from ..models import Message, Note, OrderLine, Review
 from .common import get_order, note_dict, notes_of, party, viewer_for
 
 
@@ -42,7 +43,7 @@ def message_dict(message: Message) -> dict[str, Any]:
         "sender_role": message.sender_role,
         "text": message.text,
         "attachment_ids": message.attachment_ids,
-        "created_at": utc(message.created_at).isoformat(),
+        "created_at": as_utc(message.created_at).isoformat(),
     }
 
 
@@ -129,7 +130,7 @@ def review_dict(review: Review) -> dict[str, Any]:
         "rating": review.rating,
         "text": review.text,
         "buyer_name": review.buyer_name,
-        "created_at": utc(review.created_at).isoformat(),
+        "created_at": as_utc(review.created_at).isoformat(),
     }
 
 

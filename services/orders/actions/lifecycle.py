@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from services.common import clock
 from services.common.caller import Caller
+from services.common.clock import as_utc
 from services.common.errors import NotFound
 from services.common.money import Money
 from services.common.paging import PageRequest
@@ -31,7 +32,7 @@ from ..domain import (
     with_delivery,
 )
 from ..domain.errors import WrongState
-from ..models import AmountChangeRequest, Order, utc
+from ..models import AmountChangeRequest, Order
 from .common import apply, get_order, note_fact, order_view, party
 
 
@@ -158,8 +159,8 @@ def request_dict(request: AmountChangeRequest, currency: str) -> dict[str, Any]:
         "reason": request.reason,
         "status": request.status,
         "requested_by": request.requested_by,
-        "created_at": utc(request.created_at).isoformat(),
-        "decided_at": utc(request.decided_at).isoformat() if request.decided_at else None,
+        "created_at": as_utc(request.created_at).isoformat(),
+        "decided_at": as_utc(request.decided_at).isoformat() if request.decided_at else None,
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from services.common.caller import Caller
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
@@ -15,12 +15,6 @@ from services.common.uow import UnitOfWork
 from ..domain import Action, Role, Status, can, listing_filter
 from ..models import Order, Review
 from .common import Party, get_order, order_view, party, with_lines
-
-
-def ping(uow: UnitOfWork) -> None:
-    """The database answers (the `health` RPC)."""
-    with uow.reading() as session:
-        session.execute(text("SELECT 1"))
 
 
 def read_order(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):

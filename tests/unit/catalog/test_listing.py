@@ -119,5 +119,5 @@ def test_relevance_is_not_a_sort_a_buyer_can_ask_for():
         parse_sort("relevance")
 
     assert refused.value.errors == {
-        "sort": "One of price_asc, price_desc, discount, popularity, newest."
+        "sort": ["One of price_asc, price_desc, discount, popularity, newest."]
     }

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from services.common import clock
 from services.common.caller import Caller
+from services.common.clock import as_utc
 from services.orders import models
 from services.orders.actions import common, deadlines, fulfilment, lifecycle
 from services.orders.domain import Status
@@ -138,7 +139,7 @@ def test_the_seller_starts_production_of_a_partially_paid_order(uow, now):
     assert kind == "order.in_production" and data["actor_id"] == SELLER.user_id
     with uow.reading() as session:
         order = common.get_order(session, order_id)
-        assert models.utc(order.production_ends_at) == T0 + timedelta(days=10)
+        assert as_utc(order.production_ends_at) == T0 + timedelta(days=10)
 
 
 def test_a_balance_request_records_its_note_and_attachments_in_the_event_and_the_history(uow):
@@ -219,7 +220,7 @@ def test_failing_orders_are_put_off_and_neither_stop_the_timer_nor_the_recovery(
     with uow.reading() as session:
         put_off = session.execute(select(models.Order.check_failures, models.Order.next_check_at)
                                   .where(models.Order.id.in_(broken))).all()
-        assert {(f, models.utc(at)) for f, at in put_off} == {
+        assert {(f, as_utc(at)) for f, at in put_off} == {
             (1, now["now"] + timedelta(minutes=1))}
         assert session.scalar(select(func.count()).select_from(models.CheckoutAttempt)) == 0
 
