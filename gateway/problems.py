@@ -126,7 +126,9 @@ def handle_remote_error(error: RemoteError) -> Response:
         return problem(500, "Internal error; quote the request id when reporting it.")
     headers = ({"Retry-After": str(current_app.config["GATEWAY"].retry_after_seconds)}
                if status == 503 else None)
-    errors = flatten_errors(error.errors) if status in (409, 422) else None
+    # Field errors (422) are flattened to `{path: [messages]}`; a conflict's `errors` carry what
+    # it is about as the service gave it (`lines` short of stock, API.md).
+    errors = {422: flatten_errors(error.errors), 409: error.errors}.get(status)
     return problem(status, error.detail, errors=errors, code=error.code, headers=headers)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from nameko.exceptions import RemoteError
 
 from gateway.rpc.client import RpcClient
 from gateway.rpc.errors import RemoteError as GatewayRemoteError
@@ -31,10 +30,13 @@ def test_stock_cluster_rpc_proxy_calls_an_atelier_service_and_reads_its_typed_er
         assert rpc.moderation.health() == {"service": "moderation", "status": "ok"}
     with rpc_proxy(amqp_uri, context_data=admin) as rpc:
         assert rpc.moderation.customer_stats(customer) == {"complaints_from_sellers": 0}
-    with rpc_proxy(amqp_uri, context_data=seller) as rpc, pytest.raises(RemoteError) as refused:
+    with rpc_proxy(amqp_uri, context_data=seller) as rpc, pytest.raises(Exception) as refused:
         rpc.moderation.customer_stats(customer)
-    assert refused.value.exc_type == "NotFound"
-    assert refused.value.value == "No such customer."
+    # Nameko raises a RemoteError naming the type, or the type itself where a module of the
+    # calling process has registered it with Nameko.
+    error = refused.value
+    assert getattr(error, "exc_type", type(error).__name__) == "NotFound"
+    assert "No such customer." in str(error)
 
 
 def test_the_gateway_client_calls_a_stock_nameko_service(processes, amqp_uri):

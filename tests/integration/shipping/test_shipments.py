@@ -227,14 +227,15 @@ def test_carrier_tracking_becomes_status_changes_until_a_final_status(shipping):
 def test_a_carrier_refusing_our_credentials_holds_up_only_its_own_parcels(shipping):
     tap = shipping.tap("shipment.*")
     cdek, post = shipping.cdek, shipping.russian_post
-    seller, order_id, shop_id = shipping.seller(), new_id(), new_id()
+    seller, shop_id = shipping.open_shop()
+    order_id = shipping.paid_order(seller, shop_id)
     cdek_track, post_track = cdek_number(), russian_post_number()
     right_secret = cdek.client_secret
     cdek.set_credentials(cdek.client_id, "a-secret-rotated-at-cdek")
     cdek.expire_tokens()
     try:
-        by_cdek = seller.add_shipment(order_id, shop_id, "cdek", cdek_track, True)
-        by_post = seller.add_shipment(order_id, shop_id, "russian_post", post_track, True)
+        by_cdek = ship(seller, order_id, "cdek", cdek_track, True)
+        by_post = ship(seller, order_id, "russian_post", post_track, True)
         cdek.add_status(cdek_track, "TAKEN_BY_COURIER", "Выдан на доставку")
         post.add_operation(post_track, 1, 1, "Прием", "Единичный", "Москва 101000")
 
