@@ -59,6 +59,12 @@ class Replayed(Exception):
         self.result = result
 
 
+def _key(command: tuple[str, str, str]):
+    name, caller_id, request_id = command
+    return (_COMMANDS.c.name == name, _COMMANDS.c.caller_id == caller_id,
+            _COMMANDS.c.request_id == request_id)
+
+
 class UnitOfWork:
     def __init__(self, db: Db, recorder: EventRecorder, peers: Any = None):
         self._db = db
@@ -168,10 +174,20 @@ class UnitOfWork:
                 self._finish(commit=False)
             self._command, self._holding_command = None, False
 
+    def earlier_answer(self, name: str, caller: Caller) -> Any:
+        """The answer command `name` gave under the caller's command id, or None, read outside any
+        transaction. For a command that asks another service before it writes: `run_once` finds a
+        repeat only when the command's transaction opens, and by then the question asked would no
+        longer be the same (a first cart add already counts in the cart)."""
+        if not caller.command_id:
+            return None
+        with self.reading() as session:
+            stored = session.execute(select(_COMMANDS.c.result).where(*_key(
+                (name, caller.user_id or "", caller.command_id)))).scalar_one_or_none()
+        return None if stored is None else json.loads(stored)
+
     def _command_key(self):
-        name, caller_id, request_id = self._command
-        return (_COMMANDS.c.name == name, _COMMANDS.c.caller_id == caller_id,
-                _COMMANDS.c.request_id == request_id)
+        return _key(self._command)
 
     def _claim_command(self) -> None:
         if self._holding_command:

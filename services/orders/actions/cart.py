@@ -21,7 +21,6 @@ from services.common.uow import UnitOfWork
 
 from ..models import Cart, CartItem
 from ..ports import Catalog
-from .common import earlier_answer
 
 _LINE_ERROR = re.compile(r"^lines\.(\d+)\.")
 
@@ -120,7 +119,7 @@ def add_item(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str,
     """Put a product in the cart (the same product with the same options adds up). A command
     (`uow.run_once(ADD_ITEM, ...)`): a repeated request id answers as the first time."""
     buyer_id = _buyer(caller)
-    earlier = earlier_answer(uow, caller, ADD_ITEM)
+    earlier = uow.earlier_answer(ADD_ITEM, caller)
     if earlier is not None:
         return earlier
     product_id, options = str(data["product_id"]), data.get("options") or {}

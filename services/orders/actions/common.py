@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,7 +38,7 @@ from ..domain import (
     view_for,
 )
 from ..domain.states import TERMINAL
-from ..models import COMMANDS, HistoryRow, Note, Order
+from ..models import HistoryRow, Note, Order
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -50,22 +49,6 @@ def order_not_found(order_id: Any) -> NotFound:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-# Commands applied once ----------------------------------------------------------------------------
-def earlier_answer(uow: UnitOfWork, caller: Caller, command: str) -> Any | None:
-    """The answer `command` gave when it was applied under the caller's request id, or None.
-
-    For a command that asks another service before it writes (`uow.run_once` finds a repeat only
-    in its transaction): a repeat answers from here without asking again, since the question
-    would no longer be the same (the first add already counts in the cart)."""
-    if not caller.command_id:
-        return None
-    with uow.reading() as session:
-        stored = session.execute(select(COMMANDS.c.result).where(
-            COMMANDS.c.name == command, COMMANDS.c.caller_id == (caller.user_id or ""),
-            COMMANDS.c.request_id == caller.command_id)).scalar_one_or_none()
-    return None if stored is None else json.loads(stored)
 
 
 # Loading ------------------------------------------------------------------------------------------
