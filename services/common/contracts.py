@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from .events import register
 from .fields import MoneySchema, StrictInteger
-from .vocabulary import ACTOR_ROLES
+from .vocabulary import ACTOR_ROLES, ORDER_STATUSES
 
 
 def _money(**kw):
@@ -74,6 +74,13 @@ class OrderBalanceRequested(OrderRef):
     attachment_ids = fields.List(fields.UUID(), load_default=list)
 
 
+class OrderUnshippedAtClose(OrderRef):
+    """The auto-close deadline passed on an order never shipped: the admins look into it."""
+
+    status = fields.String(required=True, validate=validate.OneOf(ORDER_STATUSES))
+    placed_at = fields.DateTime(required=True)
+
+
 for _type in ("order.shipped", "order.received", "order.completed",
               "order.in_production", "order.expired", "order.shipping_overdue"):
     register(_type, OrderTransition)
@@ -84,6 +91,7 @@ register("order.amount_changed", OrderAmountChanged)
 register("order.paid", OrderPaymentProgress)
 register("order.partially_paid", OrderPaymentProgress)
 register("order.balance_requested", OrderBalanceRequested)
+register("order.unshipped_at_close", OrderUnshippedAtClose)
 
 
 # Offers and custom work -------------------------------------------------------------------------
