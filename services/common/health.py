@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from .db import Db
 from .uow import UnitOfWork
 
 
-def report(service: str, unit: UnitOfWork | Db) -> dict:
-    if isinstance(unit, UnitOfWork):
-        with unit.reading() as session:
-            session.execute(text("SELECT 1"))
-    else:
-        with unit.transaction() as session:
-            session.execute(text("SELECT 1"))
+def report(service: str, uow: UnitOfWork) -> dict:
+    with uow.reading() as session:
+        session.execute(text("SELECT 1"))
     return {"service": service, "status": "ok"}

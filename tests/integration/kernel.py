@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from services.common.db import make_engine
+from services.common.db import Db, make_engine
 from services.common.outbox import EventRecorder
+from services.common.uow import UnitOfWork
 from tests.support import probe_services as probes
 
 PRODUCER = "tests.support.probe_services:ProbeProducer"
@@ -53,9 +54,10 @@ class ProbeDatabases:
         """Record notes and their events through the outbox, as a service's action does."""
         engine = make_engine(self.producer_url, pool_size=1)
         try:
-            with sessionmaker(bind=engine).begin() as session:
-                return probes.record_notes(session, EventRecorder("probe_producer"), texts,
-                                           aggregate_id)
+            uow = UnitOfWork(Db(sessionmaker(bind=engine, expire_on_commit=False), engine),
+                             EventRecorder("probe_producer"))
+            with uow:
+                return probes.record_notes(uow, texts, aggregate_id)
         finally:
             engine.dispose()
 

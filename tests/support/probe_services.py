@@ -13,12 +13,12 @@ import uuid
 from marshmallow import Schema, fields
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, text
 
-from services.common import clock, events, health
+from services.common import clock, events, runtime
 from services.common.db import make_engine, new_metadata
 from services.common.kernel_tables import add_kernel_tables
-from services.common.runtime import Database, Outbox
 from services.common.runtime.messaging import event_handler
 from services.common.runtime.rpc import rpc
+from services.common.uow import UnitOfWork
 
 
 class NoteRecorded(Schema):
@@ -52,47 +52,40 @@ def create_tables(metadata: MetaData, url: str) -> None:
     engine.dispose()
 
 
-def record_notes(session, recorder, texts: list[str], aggregate_id: str | None = None) -> list[str]:
+def record_notes(uow: UnitOfWork, texts: list[str], aggregate_id: str | None = None) -> list[str]:
+    """Inside `with uow:`: a note and its event per text."""
     ids = []
     for position, note_text in enumerate(texts):
         note_id = str(uuid.uuid4())
-        session.execute(insert(notes).values(id=note_id, text=note_text))
-        recorder.record(
-            session, "probe.note_recorded",
-            {"note_id": note_id, "text": note_text, "position": position},
-            aggregate_id=aggregate_id or note_id,
-        )
+        uow.session.execute(insert(notes).values(id=note_id, text=note_text))
+        uow.record("probe.note_recorded",
+                   {"note_id": note_id, "text": note_text, "position": position},
+                   aggregate_id=aggregate_id or note_id)
         ids.append(note_id)
     return ids
 
 
-class ProbeProducer:
+class ProbeProducer(runtime.Service):
     name = "probe_producer"
-    db = Database()
-    events = Outbox()
-
-    @rpc
-    def health(self):
-        return health.report(self.name, self.db)
 
     @rpc
     def record(self, texts, fail=False, aggregate_id=None):
-        with self.db.transaction() as session:
-            ids = record_notes(session, self.events, texts, aggregate_id)
+        with self.uow:
+            ids = record_notes(self.uow, texts, aggregate_id)
             if fail:
                 raise RuntimeError("refused after recording")
         return ids
 
     @rpc
     def slow(self, seconds):
-        with self.db.transaction() as session:
-            session.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
+        with self.uow:
+            self.uow.session.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
         return "slow"
 
     @rpc
     def fast(self):
-        with self.db.transaction() as session:
-            session.execute(text("SELECT 1"))
+        with self.uow:
+            self.uow.session.execute(text("SELECT 1"))
         return "fast"
 
     @rpc
@@ -100,22 +93,17 @@ class ProbeProducer:
         return clock.now().isoformat()
 
 
-class ProbeConsumer:
+class ProbeConsumer(runtime.Service):
     name = "probe_consumer"
-    db = Database()
-
-    @rpc
-    def health(self):
-        return health.report(self.name, self.db)
 
     @event_handler("probe.note_recorded")
-    def on_note_recorded(self, session, event):
+    def on_note_recorded(self, uow, event):
         poison_file = os.environ.get("PROBE_POISON_FILE")
         if event.data["text"] == "poison" and poison_file and os.path.exists(poison_file):
             with open(poison_file, "a") as f:
                 f.write(f"{event.id}\n")
             raise RuntimeError("cannot digest this note")
-        session.execute(insert(received).values(
+        uow.session.execute(insert(received).values(
             note_id=str(event.data["note_id"]), event_id=event.id,
             position=event.data["position"], pid=os.getpid(),
         ))

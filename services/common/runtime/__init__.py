@@ -19,13 +19,13 @@ service processes only.
 """
 
 from .base import Service
-from .dependencies import CallerProvider, Database, Outbox, UnitOfWorkProvider
+from .dependencies import CallerProvider, UnitOfWorkProvider
 from .messaging import event_handler
 from .peers import Peer
 from .rpc import RpcProxy, rpc
 from .timers import ConfiguredTimer
 
 __all__ = [
-    "CallerProvider", "ConfiguredTimer", "Database", "Outbox", "Peer", "RpcProxy", "Service",
+    "CallerProvider", "ConfiguredTimer", "Peer", "RpcProxy", "Service",
     "UnitOfWorkProvider", "event_handler", "rpc",
 ]

@@ -49,13 +49,6 @@ def _recorder(container, worker_ctx) -> EventRecorder:
                          correlation_id=worker_ctx.context_data.get("request_id"))
 
 
-class Outbox(DependencyProvider):
-    """`self.events.record(session, "order.placed", data, aggregate_id=...)`."""
-
-    def get_dependency(self, worker_ctx):
-        return _recorder(self.container, worker_ctx)
-
-
 class UnitOfWorkProvider(Database):
     """Each worker gets a `UnitOfWork` on the service's database. `peers`, if given, is called with
     the service instance (after Nameko has injected its RPC proxies) the first time an action asks

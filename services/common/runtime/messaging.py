@@ -7,8 +7,7 @@
 The decorated method runs inside a transaction of the service's unit of work (`with self.uow:`);
 the event id is recorded in the inbox in that same transaction, so a redelivered event is
 acknowledged and does nothing, and the events it records carry the handled event's correlation id.
-(A service not yet on the unit of work gets `(self, session, event)` inside `self.db.transaction()`
-and records with `self.events`.) A handler that raises is retried with exponential back-off
+A handler that raises is retried with exponential back-off
 (`EVENT_MAX_ATTEMPTS`, `EVENT_RETRY_BACKOFF_MS`); after the last attempt, or at once for an event
 that breaks its contract, the message goes to `<service>.dlq`.
 
@@ -198,28 +197,22 @@ def event_handler(*patterns: str, max_attempts: int | None = None):
     """Decorate `method(self, uow, event)` to handle events matching `patterns` exactly once."""
 
     def decorate(fn):
-        def take_effect(self, unit, consumer: str, body) -> None:
+        def take_effect(self, uow, consumer: str, body) -> None:
             event = events.parse(body)
-            session = unit.session if hasattr(unit, "session") else unit
-            if not inbox.claim(session, consumer, event):
+            if not inbox.claim(uow.session, consumer, event):
                 log.info("event %s already handled by %s", event.id, consumer)
                 return
-            if hasattr(unit, "correlate"):
-                unit.correlate(event.correlation_id)
+            uow.correlate(event.correlation_id)
             logs.set_correlation(event.correlation_id)
-            fn(self, unit, event)
-
-        def transaction(self):
-            uow = getattr(self, "uow", None)
-            return uow if uow is not None else self.db.transaction()
+            fn(self, uow, event)
 
         @functools.wraps(fn)
         def handle(self, bodies):
             consumer = f"{type(self).name}.{fn.__name__}"
             try:
-                with transaction(self) as unit:
+                with self.uow as uow:
                     for body in bodies:
-                        take_effect(self, unit, consumer, body)
+                        take_effect(self, uow, consumer, body)
                 return [None] * len(bodies)
             except Exception as exc:
                 if len(bodies) == 1:
@@ -229,8 +222,8 @@ def event_handler(*patterns: str, max_attempts: int | None = None):
             outcomes: list[Exception | None] = []
             for body in bodies:
                 try:
-                    with transaction(self) as unit:
-                        take_effect(self, unit, consumer, body)
+                    with self.uow as uow:
+                        take_effect(self, uow, consumer, body)
                     outcomes.append(None)
                 except Exception as exc:  # noqa: BLE001 - settled per event: retry or dead letter
                     outcomes.append(exc)
