@@ -24,6 +24,10 @@ class NoticeSchema(ma.Schema):
     title = fields.String(required=True)
     body = fields.String(required=True)
     order_id = fields.String(allow_none=True)
+    # What the client needs beyond the text, per type: totals and reason (order.amount_changed),
+    # note and attachment_ids (order.balance_requested), shop_id, status, placed_at
+    # (order.unshipped_at_close); {} for the others.
+    data = fields.Dict(keys=fields.String(), required=True)
     read = fields.Boolean(required=True)
     created_at = fields.String(required=True)
 

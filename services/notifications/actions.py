@@ -49,6 +49,37 @@ def flag_shipping_overdue(uow: UnitOfWork, event: Event) -> None:
     _add(uow, event, domain.shipping_overdue_to_admins(data), audience="admins")
 
 
+def notify_amount_changed(uow: UnitOfWork, event: Event) -> None:
+    """The buyer hears of a quoted delivery or a changed total (a guest is told by e-mail)."""
+    data = event.data
+    buyer_id = _text(data.get("buyer_id"))
+    if buyer_id is None:
+        return
+    _add(uow, event, domain.amount_changed(data), recipient_id=buyer_id, data={
+        "previous_total": dict(data["previous_total"]), "new_total": dict(data["new_total"]),
+        "reason": data["reason"]})
+
+
+def ask_for_balance(uow: UnitOfWork, event: Event) -> None:
+    """The buyer of an order in production is asked for the balance, with the seller's note and
+    photos (attachment ids: the client shows them through the order)."""
+    data = event.data
+    buyer_id = _text(data.get("buyer_id"))
+    if buyer_id is None:
+        return
+    _add(uow, event, domain.balance_requested(data), recipient_id=buyer_id, data={
+        "note": data.get("note"),
+        "attachment_ids": [str(a) for a in data.get("attachment_ids") or ()]})
+
+
+def flag_unshipped_at_close(uow: UnitOfWork, event: Event) -> None:
+    """Every admin hears of an order the auto-close found never shipped."""
+    data = event.data
+    _add(uow, event, domain.unshipped_at_close_to_admins(data), audience="admins", data={
+        "shop_id": str(data["shop_id"]), "status": data["status"],
+        "placed_at": data["placed_at"].isoformat()})
+
+
 def list_notices(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     caller.require(*READERS)
     page = PageRequest(data["page"], data["per_page"])
@@ -70,17 +101,17 @@ def _parties(uow: UnitOfWork, data: dict[str, Any]) -> OrderParties:
 
 
 def _add(uow: UnitOfWork, event: Event, text: domain.Text, *, recipient_id: str | None = None,
-         audience: str = "user") -> None:
+         audience: str = "user", data: dict[str, Any] | None = None) -> None:
     uow.session.add(Notice(
         id=str(uuid.uuid4()), audience=audience, recipient_id=recipient_id, type=event.type,
         title=text.title, body=text.body, order_id=_text(event.data.get("order_id")),
-        event_id=event.id, read=False, created_at=clock.now(),
+        data=data, event_id=event.id, read=False, created_at=clock.now(),
     ))
 
 
 def _view(notice: Notice) -> dict[str, Any]:
     return {"id": notice.id, "type": notice.type, "title": notice.title, "body": notice.body,
-            "order_id": notice.order_id, "read": notice.read,
+            "order_id": notice.order_id, "data": notice.data or {}, "read": notice.read,
             "created_at": notice.created_at.isoformat()}
 
 

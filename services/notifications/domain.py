@@ -1,4 +1,19 @@
-"""What each notice says: pure functions from an event's data to a notice's title and body."""
+"""What each notice says: pure functions from an event's data to a notice's title and body.
+
+The kinds of notice (a notice's `type` is the event it tells of), who gets each, and its `data`:
+
+* `shipment.created`: the buyer; the order is on its way (carrier, track, link).
+* `order.shipping_overdue`: the seller, and every admin; shipping details are overdue.
+* `order.amount_changed`: the buyer; the seller priced a delivery it quotes, or the total changed
+  (new and previous total, reason). Data: `previous_total`, `new_total`, `reason`.
+* `order.balance_requested`: the buyer; the order is in production, please pay the balance (the
+  seller's note, how many photos). Data: `note`, `attachment_ids`.
+* `order.unshipped_at_close`: every admin; the auto-close passed on an order never shipped (its
+  status, the day it was placed). Data: `shop_id`, `status`, `placed_at`.
+
+A guest (an order without `buyer_id`) gets no in-app notice: there is no account to show it in.
+Every notice names its order (`order_id`); `data` is `{}` where the text says it all.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +51,53 @@ def shipping_overdue_to_admins(data: dict[str, Any]) -> Text:
     return Text("A shop is late to ship",
                 f"Order {short(data['order_id'])} of shop {short(data['shop_id'])} has had no "
                 "shipping details since its deadline.")
+
+
+def amount_changed(data: dict[str, Any]) -> Text:
+    """To the buyer: the seller priced a delivery it quotes (reason `delivery_cost`), or the
+    items total changed (applied by the seller before payment, or by an admin)."""
+    order, new, was = short(data["order_id"]), money(data["new_total"]), money(data["previous_total"])
+    if data["reason"] == DELIVERY_COST:
+        return Text("The seller priced your delivery",
+                    f"The delivery of your order {order} is priced. "
+                    f"The order's total is now {new} (was {was}).")
+    return Text("The total of your order has changed",
+                f"The total of your order {order} is now {new} (was {was}).\n"
+                f"Reason: {data['reason']}")
+
+
+def balance_requested(data: dict[str, Any]) -> Text:
+    """To the buyer of a made-to-order order in production: pay the balance."""
+    lines = [f"Your order {short(data['order_id'])} is in production. "
+             "The seller asks you to pay the balance."]
+    if data.get("note"):
+        lines.append(f"The seller's note: {data['note']}")
+    photos = len(data.get("attachment_ids") or ())
+    if photos:
+        lines.append(f"{photos} photo{'s' if photos > 1 else ''} attached.")
+    return Text("Please pay the balance", "\n".join(lines))
+
+
+def unshipped_at_close_to_admins(data: dict[str, Any]) -> Text:
+    placed = data["placed_at"]
+    placed_on = placed.date().isoformat() if hasattr(placed, "date") else str(placed)[:10]
+    return Text("An order was never shipped",
+                f"Order {short(data['order_id'])} of shop {short(data['shop_id'])}, placed on "
+                f"{placed_on}, reached its auto-close deadline still "
+                f"{str(data['status']).replace('_', ' ')}: it was never shipped.")
+
+
+DELIVERY_COST = "delivery_cost"  # the reason the orders service gives for a delivery it priced
+CURRENCY_SIGNS = {"RUB": "₽", "USD": "$", "EUR": "€"}
+
+
+def money(value: dict[str, Any]) -> str:
+    """Minor units as people read them: 135000 RUB → "1,350 ₽", 12550 RUB → "125.50 ₽"."""
+    amount, currency = int(value["amount"]), value["currency"]
+    sign = "-" if amount < 0 else ""
+    major, minor = divmod(abs(amount), 100)
+    figure = f"{major:,}" + (f".{minor:02d}" if minor else "")
+    return f"{sign}{figure} {CURRENCY_SIGNS.get(currency, currency)}"
 
 
 def short(an_id: Any) -> str:

@@ -1,5 +1,11 @@
-"""In-app notices over HTTP: the buyer hears of each shipment with its track; the seller and every
-admin hear of an order whose shipping details are overdue (the clock moved past the 7 days)."""
+"""In-app notices over HTTP: the buyer hears of each shipment with its track, of a delivery the
+seller priced or a changed total, and of a request for the balance; the seller and every admin hear
+of an order whose shipping details are overdue (the clock moved past the 7 days); every admin of an
+order the auto-close found never shipped.
+
+Events no service here can be driven to over HTTP (a payment of the advance, the orders service's
+auto-close finding an order never shipped) are published on the broker through an outbox and the
+relay, as their producers publish them (`tests.support.event_source`)."""
 
 from __future__ import annotations
 
@@ -8,8 +14,17 @@ import uuid
 import pytest
 
 from gateway.identity import create_admin
-from tests.e2e.test_orders_api import ok, place_order
+from tests.e2e.test_orders_api import (
+    add_to_cart,
+    checkout,
+    checkout_body,
+    ok,
+    open_shop,
+    place_order,
+    rub,
+)
 from tests.support.api import Api, User
+from tests.support.event_source import EventSource
 from tests.support.harness import wait_for
 
 pytestmark = pytest.mark.integration
@@ -25,14 +40,19 @@ def clock_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def api(system, clock_file):
+def started(system, clock_file):
+    """The services' processes by name, healthy, with the relay publishing their outboxes."""
     env = {"ATELIER_CLOCK_FILE": str(clock_file), "EVENT_RETRY_BACKOFF_MS": "200",
            "SHIPPING_OVERDUE_CHECK_SECONDS": "0.3"}
-    for service in SERVICES:
-        system.start(service, env=env, wait=False)
-    for proc, service in zip(system.processes, SERVICES, strict=True):
+    processes = {service: system.start(service, env=env, wait=False) for service in SERVICES}
+    for service, proc in processes.items():
         proc.wait_healthy(service)
     system.relay(*SERVICES, env=env)
+    return processes
+
+
+@pytest.fixture(scope="module")
+def api(system, started):
     client = Api(system.gateway())  # the gateway keeps real time: tokens stay valid
     yield client
     client.close()
@@ -93,3 +113,99 @@ def test_the_seller_and_the_admins_are_told_when_shipping_details_are_overdue(
         "order.shipping_overdue", "Shipping details are overdue", order["id"])
     assert [n["title"] for n in admins] == ["A shop is late to ship"]
     assert [n for n in notices(api, buyer) if n["type"] == "order.shipping_overdue"] == []
+
+
+def notice_of(api, user: User, order_id: str, type_: str, count: int = 1) -> list[dict]:
+    """Wait until `user` has `count` notices of this type about this order; newest first."""
+    def arrived():
+        found = [n for n in notices(api, user) if n["order_id"] == order_id and n["type"] == type_]
+        return len(found) >= count and found
+
+    return wait_for(arrived, message=f"{count} {type_} notice(s) of order {order_id}")
+
+
+def test_the_buyer_is_told_of_a_priced_delivery_and_of_a_changed_total(api):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, [mug] = open_shop(api, seller, [{}])
+    methods = ok(api.call("GET", f"/shops/{shop_id}/delivery-methods"))["items"]
+    quoted = next(m["id"] for m in methods if m["universal"] and m["name"] == "Other")
+    add_to_cart(api, buyer, mug["id"], 1)
+    [order] = ok(checkout(api, buyer, checkout_body((shop_id, quoted))), 201)["orders"]
+    path = f"/orders/{order['id']}"
+
+    ok(api.call("POST", f"{path}/delivery-cost", seller, json={"cost": 35000}))
+    [priced] = notice_of(api, buyer, order["id"], "order.amount_changed")
+    assert (priced["title"], priced["read"]) == ("The seller priced your delivery", False)
+    assert priced["body"] == (f"The delivery of your order {order['id'][:8]} is priced. "
+                              "The order's total is now 1,350 ₽ (was 1,000 ₽).")
+    assert priced["data"] == {"previous_total": rub(100000), "new_total": rub(135000),
+                              "reason": "delivery_cost"}
+
+    ok(api.call("POST", f"{path}/confirm", seller))
+    ok(api.call("POST", f"{path}/amount", seller, json={"amount": 90000,
+                                                       "reason": "agreed discount"}))
+    changed, _ = notice_of(api, buyer, order["id"], "order.amount_changed", count=2)
+    assert changed["title"] == "The total of your order has changed"
+    assert changed["body"].splitlines() == [
+        f"The total of your order {order['id'][:8]} is now 1,250 ₽ (was 1,350 ₽).",
+        "Reason: agreed discount"]
+    assert changed["data"] == {"previous_total": rub(135000), "new_total": rub(125000),
+                               "reason": "agreed discount"}
+    assert [n for n in notices(api, seller) if n["order_id"] == order["id"]] == []
+
+
+def test_the_buyer_of_an_order_in_production_is_asked_for_the_balance(system, api):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    order, _ = place_order(api, seller, buyer,
+                           stock={"mode": "made_to_order", "production_days": 5})
+    path = f"/orders/{order['id']}"
+    ok(api.call("POST", f"{path}/confirm", seller))
+    with EventSource(system, producer="payments") as payments:  # the advance, paid online
+        payments.publish("payment.succeeded", {
+            "payment_id": str(uuid.uuid4()), "order_id": order["id"],
+            "shop_id": order["shop_id"], "part": "advance", "amount": rub(39000),
+        }, aggregate_id=order["id"])
+    wait_for(lambda: ok(api.call("GET", path, buyer))["status"] == "partially_paid",
+             message="the order to take the advance")
+    ok(api.call("POST", f"{path}/start-production", seller))
+    photos = [str(uuid.uuid4()), str(uuid.uuid4())]
+
+    ok(api.call("POST", f"{path}/request-balance", seller, json={
+        "note": "The glaze is fired, see the photos.", "attachment_ids": photos}))
+
+    [asked] = notice_of(api, buyer, order["id"], "order.balance_requested")
+    assert (asked["title"], asked["read"]) == ("Please pay the balance", False)
+    assert asked["body"].splitlines() == [
+        f"Your order {order['id'][:8]} is in production. The seller asks you to pay the balance.",
+        "The seller's note: The glaze is fired, see the photos.",
+        "2 photos attached."]
+    assert asked["data"] == {"note": "The glaze is fired, see the photos.",
+                             "attachment_ids": photos}
+    assert [n for n in notices(api, seller) if n["order_id"] == order["id"]] == []
+
+
+def test_every_admin_hears_once_of_an_order_the_auto_close_found_never_shipped(
+    system, api, admin, started
+):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    order, _ = place_order(api, seller, buyer)
+    ok(api.call("POST", f"/orders/{order['id']}/confirm", seller))
+    with EventSource(system, producer="orders") as orders:
+        sent = orders.publish("order.unshipped_at_close", {
+            "order_id": order["id"], "shop_id": order["shop_id"], "buyer_id": buyer.id,
+            "seller_id": seller.id, "status": "confirmed", "placed_at": order["placed_at"],
+        }, aggregate_id=order["id"])
+        [flag] = notice_of(api, admin, order["id"], "order.unshipped_at_close")
+        orders.redeliver(sent)
+        wait_for(lambda: f"event {sent['id']} already handled" in started["notifications"].logs(),
+                 message="the notifications service to acknowledge the repeat")
+
+    assert (flag["title"], flag["read"]) == ("An order was never shipped", False)
+    assert flag["body"] == (
+        f"Order {order['id'][:8]} of shop {order['shop_id'][:8]}, placed on "
+        f"{order['placed_at'][:10]}, reached its auto-close deadline still confirmed: "
+        "it was never shipped.")
+    assert flag["data"] == {"shop_id": order["shop_id"], "status": "confirmed",
+                            "placed_at": order["placed_at"]}
+    assert [n["id"] for n in notices(api, admin) if n["order_id"] == order["id"]] == [flag["id"]]
+    assert notices(api, buyer) == [] and notices(api, seller) == []
