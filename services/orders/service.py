@@ -86,11 +86,6 @@ class OrdersService(runtime.Service):
         return listing.list_orders(self.uow, self.caller, data)
 
     @rpc
-    def shipment_context(self, order_id):
-        data = schemas.load(schemas.OrderRef, order_id=order_id)
-        return listing.shipment_context(self.uow, self.caller, data)
-
-    @rpc
     def customer_stats(self, customer_id):
         data = schemas.load(schemas.CustomerRef, customer_id=customer_id)
         return listing.customer_stats(self.uow, self.caller, data)

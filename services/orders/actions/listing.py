@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from services.common.caller import Caller
-from services.common.errors import Conflict, Forbidden, Invalid, NotFound
+from services.common.errors import Forbidden, Invalid, NotFound
 from services.common.paging import PageRequest
 from services.common.uow import UnitOfWork
 
-from ..domain import Action, Role, Status, can, listing_filter
+from ..domain import Role, Status, listing_filter
 from ..models import Order, Review
 from .common import Party, get_order, order_view, party, with_lines
 
@@ -92,21 +92,3 @@ def customer_stats(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):
             "orders_cancelled": counts.get(Status.CANCELLED.value, 0),
             "reviews_left": reviews,
         }
-
-
-def shipment_context(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):
-    """For the gateway before it asks shipping for a shipment: the caller must be the order's
-    seller, and the transition table must let the seller ship it (paid) or add a further
-    shipment (shipped)."""
-    with uow.reading() as session:
-        order = get_order(session, data["order_id"])
-        who = party(order, caller)
-        if who.role is not Role.SELLER:
-            raise Forbidden("Only the order's seller ships it.", "wrong_role")
-        if not (can(order.status, Action.SHIP, Role.SELLER)
-                or can(order.status, Action.ADD_SHIPMENT, Role.SELLER)):
-            raise Conflict(f"An order is shipped once paid; this one is {order.status}.",
-                           "wrong_state")
-        return {"order_id": order.id, "shop_id": order.shop_id, "buyer_id": order.buyer_id,
-                "status": order.status, "shipping_address": order.shipping_address,
-                "delivery_method_id": order.delivery_method_id}

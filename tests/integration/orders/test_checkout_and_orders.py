@@ -223,7 +223,7 @@ def test_an_order_goes_from_placed_to_completed_with_its_history_and_events(worl
     assert seller.orders.mark_paid(oid)["status"] == "paid"
     later = seller.orders.change_amount(oid, {"amount": 80000, "reason": "chipped glaze"})
     assert later["applied"] is False and later["request"]["status"] == "pending"
-    assert seller.orders.shipment_context(oid)["status"] == "paid"
+    assert seller.orders.get_order(oid)["status"] == "paid"
     world.publish("shipment.created", {"shipment_id": str(uuid.uuid4()), "order_id": oid,
                                        "shop_id": order["shop_id"], "carrier": "cdek",
                                        "tracking_number": "1234567890"})
