@@ -65,6 +65,8 @@ def processes() -> dict[str, str]:
         for name in settings.SERVICES
     }
     procs["relay"] = shlex.join([str(BIN / "atelier"), "relay"])
+    # The sandbox payment provider (SANDBOX_BIND, default 127.0.0.1:8090), for trying payments.
+    procs["sandbox"] = shlex.join([str(BIN / "python"), "-m", "services.payments.sandbox"])
     procs["gateway"] = shlex.join([str(BIN / "gunicorn"), "-c",
                                    str(ROOT / "gateway" / "gunicorn.conf.py"),
                                    "gateway.app:create_app()"])

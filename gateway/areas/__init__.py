@@ -1,7 +1,7 @@
 """One blueprint per area of the API, so each service's routes sit in one obvious place.
 
 Identity's routes live in `gateway.identity.routes`, each other area's in `gateway.<area>.routes`;
-payments, moderation and the remaining admin routes start empty and grow as their services do.
+moderation and the remaining admin routes start empty and grow as their services do.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from ..catalog.routes import blp as catalog
 from ..delivery.routes import blp as delivery
 from ..notifications.routes import blp as notifications
 from ..orders.routes import blp as orders
+from ..payments.routes import blp as payments
 
-payments = Blueprint("payments", __name__, url_prefix=PREFIX,
-                     description="Payment settings, payments, refunds, ledger")
 moderation = Blueprint("moderation", __name__, url_prefix=PREFIX,
                        description="Complaints and verification")
 admin = Blueprint("admin", __name__, url_prefix=f"{PREFIX}/admin",

@@ -47,6 +47,11 @@ class OrderPlaced(OrderRef):
     lines = fields.List(fields.Nested(OrderLine), required=True, validate=validate.Length(min=1))
     grand_total = _money(required=True)
     source = fields.Dict(load_default=None, allow_none=True)
+    # Optional, for payments (a self-employed shop's receipt counts the delivery as a position; an
+    # advance is the shop's prepayment percent at checkout). Absent: payments works them out.
+    delivery = _money(load_default=None, allow_none=True)
+    prepayment_percent = StrictInteger(load_default=None, allow_none=True,
+                                       validate=validate.Range(min=0, max=100))
 
 
 class OrderCancelled(OrderTransition):
@@ -176,8 +181,17 @@ class PaymentRefunded(PaymentEvent):
 
 
 class PaymentSettingsChanged(_Data):
+    """A shop's payment settings as others need them (never its credentials): whether it takes
+    online payment, when the buyer pays, and the surcharge added to its invoices (seed 003)."""
+
     shop_id = fields.UUID(required=True)
     online_payment = fields.Boolean(required=True)
+    provider = fields.String(load_default=None, allow_none=True)
+    timing = fields.String(load_default=None, allow_none=True,
+                           validate=validate.OneOf(("after_confirmation", "at_checkout")))
+    surcharge_percent = fields.Decimal(load_default=None, allow_none=True, as_string=True,
+                                       places=2, validate=validate.Range(min=0, max=100))
+    surcharge_label = fields.String(load_default=None, allow_none=True)
 
 
 register("payment.succeeded", PaymentEvent)

@@ -98,6 +98,8 @@ class Runner:
             **os.environ,
             "AMQP_URI": amqp_uri,
             "GATEWAY_BIND": f"127.0.0.1:{self.port}",
+            "PAYMENTS_WEBHOOK_ADDRESS": f"127.0.0.1:{free_port()}",
+            "SANDBOX_BIND": f"127.0.0.1:{free_port()}",
             **{f"{name.upper()}_DATABASE_URL": f"sqlite:///{tmp_path / name}.db"
                for name in (*SERVICES, "gateway")},
         }
@@ -184,7 +186,7 @@ def test_a_killed_service_is_started_again_and_sigterm_stops_everything(runners)
     assert body["services"] == {name: "ok" for name in SERVICES}
     output = runner.output()
     assert f"{runner.url}/api/v1" in output
-    assert sorted(runner.started()) == sorted([*SERVICES, "relay", "gateway"])
+    assert sorted(runner.started()) == sorted([*SERVICES, "relay", "sandbox", "gateway"])
     assert "Eventlet is deprecated" not in output
 
     health_failures: list[str] = []

@@ -155,7 +155,9 @@ class ServiceProcess(Process):
     def __init__(self, target: str, env: dict[str, str], log_dir: Path, amqp_uri: str):
         name = target.rsplit(".", 1)[-1].replace(":", "-")
         cmd = [str(BIN / "nameko"), "run", "--config", str(NAMEKO_CONFIG), target]
-        super().__init__(name, cmd, {"AMQP_URI": amqp_uri, **env}, log_dir)
+        # The payments service listens for provider notifications: on a port of its own per test.
+        own = {"PAYMENTS_WEBHOOK_ADDRESS": f"127.0.0.1:{free_port()}"}
+        super().__init__(name, cmd, {"AMQP_URI": amqp_uri, **own, **env}, log_dir)
         self.amqp_uri = amqp_uri
 
     def wait_healthy(self, service_name: str, timeout: float = 40) -> None:

@@ -1,0 +1,116 @@
+"""Payment routes, answered by the payments service: a shop's payment settings and plan, paying an
+order, its payments and refunds.
+
+The payments service checks who may act from the caller's identity (a shop's owner, an order's
+buyer or seller, an admin); the gateway asks the owner only when it refuses a body (`ownership`).
+A payment or refund without an `Idempotency-Key` is refused with 428 (a resent request would pay
+or refund twice).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import abort, request
+
+from .. import services
+from ..api import PREFIX, Blueprint
+from ..ownership import order_party_only, shop_owner_only
+from .schemas import (
+    IdempotencyKeySchema,
+    PaymentInSchema,
+    PaymentListSchema,
+    PaymentSchema,
+    PlanInSchema,
+    PlanSchema,
+    RefundInSchema,
+    RefundSchema,
+    SettingsInSchema,
+    SettingsSchema,
+)
+
+blp = Blueprint("payments", __name__, url_prefix=PREFIX,
+                description="Payment settings, plans, payments and refunds (payments service)")
+
+
+def idempotency_key_required(view):
+    """428 without an Idempotency-Key, before the body is read."""
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        if not (request.headers.get("Idempotency-Key") or "").strip():
+            abort(428, description="The Idempotency-Key header is required: a resent request "
+                                   "would otherwise pay or refund twice.")
+        return view(*args, **kwargs)
+
+    return checked
+
+
+@blp.route("/shops/<uuid:shop_id>/payment-settings", methods=["PUT"])
+@blp.secured("seller", "admin")
+@shop_owner_only
+@blp.arguments(SettingsInSchema)
+@blp.response(200, SettingsSchema)
+@blp.problems(404, 409, 413, 415, 503)
+def put_settings(body, shop_id):
+    """The shop's provider and credentials (the secret key is stored encrypted and never shown),
+    timing and surcharge; `enabled: true` needs a plan with online payment and legal details."""
+    if body.get("surcharge_percent") is not None:
+        body["surcharge_percent"] = str(body["surcharge_percent"])
+    return services.call("payments", "put_payment_settings", str(shop_id), body)
+
+
+@blp.route("/shops/<uuid:shop_id>/payment-settings", methods=["GET"])
+@blp.secured("seller", "admin")
+@blp.response(200, SettingsSchema)
+@blp.problems(404, 503)
+def get_settings(shop_id):
+    """The shop's payment settings and plan (never the secret key)."""
+    return services.call("payments", "get_payment_settings", str(shop_id))
+
+
+@blp.route("/admin/shops/<uuid:shop_id>/plan", methods=["PUT"])
+@blp.secured("admin")
+@blp.arguments(PlanInSchema)
+@blp.response(200, PlanSchema)
+@blp.problems(404, 413, 415, 503)
+def set_plan(body, shop_id):
+    """Put the shop on a configured plan (`basic`, `pro`, ...)."""
+    return services.call("payments", "set_plan", str(shop_id), body)
+
+
+@blp.route("/orders/<uuid:order_id>/payments", methods=["POST"])
+@blp.secured("buyer")
+@idempotency_key_required
+@order_party_only
+@blp.arguments(PaymentInSchema)
+@blp.arguments(IdempotencyKeySchema, location="headers")
+@blp.response(201, PaymentSchema)
+@blp.problems(404, 409, 413, 415, 428, 503)
+def create_payment(body, headers, order_id):
+    """Pay a part of the order (`full`, `advance`, `balance`): the buyer goes on to
+    `confirmation_url`; the order moves once the provider's signed notification comes."""
+    return services.call("payments", "create_payment", str(order_id), body,
+                         headers.get("idempotency_key"))
+
+
+@blp.route("/orders/<uuid:order_id>/payments", methods=["GET"])
+@blp.secured("buyer", "seller", "admin")
+@blp.response(200, PaymentListSchema)
+@blp.problems(404, 503)
+def list_payments(order_id):
+    """The order's payments and refunds."""
+    return services.call("payments", "list_payments", str(order_id))
+
+
+@blp.route("/payments/<uuid:payment_id>/refunds", methods=["POST"])
+@blp.secured("seller", "admin")
+@idempotency_key_required
+@blp.arguments(RefundInSchema)
+@blp.arguments(IdempotencyKeySchema, location="headers")
+@blp.response(201, RefundSchema)
+@blp.problems(404, 409, 413, 415, 428, 503)
+def create_refund(body, headers, payment_id):
+    """Refund part or all of a payment; refunds never exceed what was paid (422)."""
+    return services.call("payments", "create_refund", str(payment_id), body,
+                         headers.get("idempotency_key"))

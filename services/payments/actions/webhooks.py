@@ -1,0 +1,162 @@
+"""Provider notifications, applied once; and the reconciliation of payments left pending.
+
+`receive(provider, headers, body)` answers `(HTTP status, body)`:
+- an unknown provider → 404; a body that names no payment → 400; a payment nobody made → 404;
+- a forged, stale or malformed notification (the adapter's check with the shop's secret: the
+  sandbox's HMAC signature, YooKassa's own answer about the payment) → 400; an amount or currency
+  other than the payment's → 400. Each refusal changes nothing and is logged;
+- a genuine one is applied once: the (provider, provider's payment id, event) row is unique, so a
+  repeat (the provider retrying, the notification sent three times) answers 200 and changes
+  nothing. `succeeded` → the payment succeeded and `payment.succeeded` (the orders service moves
+  the order); `failed` → the payment failed and `payment.failed` (the part may be paid again).
+
+`reconcile` asks the provider about payments pending longer than the setting (a notification that
+never came), claiming them with `SKIP LOCKED` so replicas share the work, and applies the answer
+the same way. A payment that never reached its provider (no provider id) is failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from services.common import clock
+from services.common.uow import UnitOfWork
+
+from ..kit import Kit
+from ..models import NotificationRow, PaymentRow, ShopRow
+from ..providers import Account, BadNotification, Outcome, ProviderError
+
+log = logging.getLogger(__name__)
+
+
+def receive(uow: UnitOfWork, kit: Kit, provider_name: str, headers: Mapping[str, str],
+            body: bytes) -> tuple[int, dict]:
+    provider = kit.providers.get(provider_name)
+    if provider is None:
+        return _refused(404, provider_name, None, "unknown provider")
+    try:
+        ref = provider.payment_ref(body)
+    except BadNotification as exc:
+        return _refused(400, provider_name, None, f"malformed: {exc}")
+    with uow.reading() as session:
+        payment = session.scalars(select(PaymentRow).where(
+            PaymentRow.provider == provider_name,
+            PaymentRow.provider_payment_id == ref)).first()
+        shop = None if payment is None else session.get(ShopRow, payment.shop_id)
+    if payment is None or shop is None or shop.secret_encrypted is None:
+        return _refused(404, provider_name, ref, "no such payment")
+    try:
+        outcome = provider.verify(_account(kit, shop), headers, body)
+    except BadNotification as exc:
+        return _refused(400, provider_name, ref, f"not genuine: {exc}")
+    if outcome.provider_payment_id != ref:
+        return _refused(400, provider_name, ref, "names another payment")
+    if outcome.amount is not None and (outcome.amount, outcome.currency) != (
+            payment.amount, payment.currency):
+        return _refused(400, provider_name, ref, "amount does not match the payment")
+    result = apply_outcome(uow, payment.id, outcome, source="notification")
+    return 200, {"status": result}
+
+
+def _refused(status: int, provider: str, ref: str | None, why: str) -> tuple[int, dict]:
+    log.warning("notification refused (%s): provider=%s payment=%s: %s", status, provider, ref,
+                why)
+    return status, {"error": why}
+
+
+def _account(kit: Kit, shop: ShopRow) -> Account:
+    return Account(shop.account_id, kit.box.open(shop.secret_encrypted))
+
+
+def apply_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *, source: str) -> str:
+    """`applied`, `duplicate` (this event of this payment was applied before), `pending` (nothing
+    to do yet) or `ignored` (the payment is final already)."""
+    if outcome.status not in ("succeeded", "failed"):
+        return "pending"
+    with uow:
+        session = uow.session
+        payment = session.get(PaymentRow, payment_id, with_for_update=True)
+        try:
+            with session.begin_nested():
+                session.add(NotificationRow(
+                    provider=payment.provider, provider_payment_id=outcome.provider_payment_id,
+                    event=outcome.status, payment_id=payment.id, received_at=clock.now()))
+        except IntegrityError:
+            log.info("payment %s: %s %s again; nothing changes", payment.id, source,
+                     outcome.status)
+            return "duplicate"
+        if payment.status != "pending":
+            log.warning("payment %s is %s; a %s %s changes nothing", payment.id, payment.status,
+                        source, outcome.status)
+            return "ignored"
+        payment.status, payment.updated_at = outcome.status, clock.now()
+        event = {"payment_id": payment.id, "order_id": payment.order_id,
+                 "shop_id": payment.shop_id, "part": payment.part,
+                 "amount": {"amount": payment.amount, "currency": payment.currency}}
+        if outcome.status == "succeeded":
+            uow.record("payment.succeeded", event, aggregate_id=payment.order_id)
+        else:
+            payment.failure_reason = (outcome.reason or "declined")[:200]
+            uow.record("payment.failed", {**event, "reason": payment.failure_reason},
+                       aggregate_id=payment.order_id)
+        log.info("payment %s %s (%s)", payment.id, outcome.status, source)
+        return "applied"
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    asked: int
+    applied: int
+
+
+def reconcile(uow: UnitOfWork, kit: Kit, now: datetime, *, after: timedelta, every: timedelta,
+              batch: int = 50) -> Reconciled:
+    due = _claim_due(uow, now, after, every, batch)
+    applied = 0
+    for payment_id, provider_name, ref, shop_id in due:
+        if ref is None:
+            applied += _fail_unopened(uow, payment_id)
+            continue
+        with uow.reading() as session:
+            shop = session.get(ShopRow, shop_id)
+        provider = kit.providers.get(provider_name)
+        if provider is None or shop is None or shop.secret_encrypted is None:
+            continue
+        try:
+            outcome = provider.payment_status(_account(kit, shop), ref)
+        except (ProviderError, BadNotification) as exc:
+            log.warning("reconciliation: payment %s: %s", payment_id, exc)
+            continue
+        if apply_outcome(uow, payment_id, outcome, source="reconciliation") == "applied":
+            applied += 1
+    return Reconciled(len(due), applied)
+
+
+def _claim_due(uow: UnitOfWork, now: datetime, after: timedelta, every: timedelta,
+               batch: int) -> list[tuple]:
+    with uow:
+        rows = uow.session.scalars(
+            select(PaymentRow).where(
+                PaymentRow.status == "pending", PaymentRow.created_at <= now - after,
+                or_(PaymentRow.checked_at.is_(None), PaymentRow.checked_at <= now - every))
+            .order_by(PaymentRow.created_at).limit(batch)
+            .with_for_update(skip_locked=True)).all()
+        for row in rows:
+            row.checked_at = now
+        return [(r.id, r.provider, r.provider_payment_id, r.shop_id) for r in rows]
+
+
+def _fail_unopened(uow: UnitOfWork, payment_id: str) -> int:
+    with uow:
+        payment = uow.session.get(PaymentRow, payment_id, with_for_update=True)
+        if payment.status != "pending" or payment.provider_payment_id is not None:
+            return 0
+        payment.status, payment.failure_reason = "failed", "never_reached_provider"
+        payment.updated_at = clock.now()
+        return 1

@@ -1,1 +1,0 @@
-"""Pure rules of the payments service: no I/O, no framework imports."""

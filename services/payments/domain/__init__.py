@@ -1,0 +1,9 @@
+"""Pure rules of the payments service: no I/O, no framework imports.
+
+- `plans`          tariff plans (commission, online payment allowed)
+- `shop_settings`  credentials without stray spaces; when online payment may be switched on
+- `payments`       which part of an order may be paid when, and how much; receipt positions
+- `refunds`        never more than was paid
+- `signatures`     HMAC-signed notifications
+- `errors`         typed refusals
+"""

@@ -1,0 +1,67 @@
+"""One interface for every payment provider; an adapter per provider speaks its protocol.
+
+    provider.create_payment(account, PaymentRequest(...))   -> Created(id, confirmation_url)
+    provider.payment_status(account, provider_payment_id)   -> Outcome (pending / succeeded / failed)
+    provider.refund(account, provider_payment_id, key, amount, currency) -> provider's refund id
+    provider.payment_ref(body)                              -> the provider's payment id named by a
+                                                               notification (BadNotification if none)
+    provider.verify(account, headers, body)                 -> Outcome the notification proves
+                                                               (BadNotification when forged)
+A provider that cannot be reached, or refuses a well-formed call, raises ProviderError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A shop's credentials at its provider. The secret stays out of reprs and logs."""
+
+    account_id: str
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRequest:
+    key: str                 # idempotence key: our payment id (a retried create makes one payment)
+    amount: int              # minor units
+    currency: str
+    description: str
+    return_url: str
+    notification_url: str
+    metadata: dict
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    provider_payment_id: str
+    confirmation_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    provider_payment_id: str
+    status: str                    # pending | succeeded | failed
+    amount: int | None = None      # minor units, when the provider says
+    currency: str | None = None
+    reason: str | None = None
+
+
+class ProviderError(Exception):
+    """The provider did not answer, or refused the call."""
+
+
+class BadNotification(Exception):
+    """A notification that is malformed, forged, stale, or names no payment."""
+
+
+def to_major(amount: int) -> str:
+    """Minor units as the decimal string providers take ("1000.50")."""
+    return str((Decimal(amount) / 100).quantize(Decimal("0.01")))
+
+
+def to_minor(value: str | int | float) -> int:
+    return int((Decimal(str(value)) * 100).to_integral_value())

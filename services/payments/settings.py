@@ -1,0 +1,89 @@
+"""The payments service's settings, read from the environment when a worker sets itself up.
+
+| variable | default | meaning |
+| --- | --- | --- |
+| `PAYMENTS_PLANS` | `basic:10:no,pro:5:yes` | plans: `name:commission percent:online payment allowed` |
+| `PAYMENTS_DEFAULT_PLAN` | `basic` | the plan a shop starts on |
+| `PAYMENTS_ENCRYPTION_KEY` | a development key | Fernet key for the shops' provider secrets; |
+|  |  | required when `ATELIER_ENV=production` |
+| `PAYMENTS_WEBHOOK_ADDRESS` | `127.0.0.1:8081` | where `POST /webhooks/{provider}` listens |
+| `PAYMENTS_WEBHOOK_BASE_URL` | `http://<PAYMENTS_WEBHOOK_ADDRESS>` | the public address providers notify |
+| `PAYMENTS_SANDBOX_URL` | `http://127.0.0.1:8090` | the sandbox provider |
+| `PAYMENTS_YOOKASSA_URL` | `https://api.yookassa.ru/v3` | YooKassa's API |
+| `PAYMENTS_PROVIDER_TIMEOUT_SECONDS` | 10 | connect and read timeout of one call to a provider |
+| `PAYMENTS_SIGNATURE_TOLERANCE_SECONDS` | 600 | how old a signed notification may be |
+| `PAYMENTS_RECONCILE_SECONDS` | 60 | how often pending payments are looked for |
+| `PAYMENTS_RECONCILE_AFTER_MINUTES` | 10 | a payment pending this long is asked of its provider |
+"""
+
+from __future__ import annotations
+
+from services.common import settings
+
+from .domain.plans import DEFAULT_PLAN, DEFAULT_PLANS, Plan, parse_plans
+
+# For development and tests only: refused in production (see `encryption_key`).
+DEVELOPMENT_KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE="
+
+
+def plans() -> dict[str, Plan]:
+    return parse_plans(settings.env().str("PAYMENTS_PLANS", DEFAULT_PLANS))
+
+
+def default_plan() -> str:
+    name = settings.env().str("PAYMENTS_DEFAULT_PLAN", DEFAULT_PLAN)
+    if name not in plans():
+        raise ValueError(f"PAYMENTS_DEFAULT_PLAN {name!r} is not one of PAYMENTS_PLANS")
+    return name
+
+
+def encryption_key() -> str:
+    key = settings.env().str("PAYMENTS_ENCRYPTION_KEY", "").strip()
+    if key:
+        return key
+    if settings.env().str("ATELIER_ENV", "development") == "production":
+        raise RuntimeError("set PAYMENTS_ENCRYPTION_KEY (a Fernet key) to run in production")
+    return DEVELOPMENT_KEY
+
+
+def webhook_address() -> str:
+    return settings.env().str("PAYMENTS_WEBHOOK_ADDRESS", "127.0.0.1:8081")
+
+
+def webhook_base_url() -> str:
+    base = settings.env().str("PAYMENTS_WEBHOOK_BASE_URL", "").strip().rstrip("/")
+    return base or f"http://{webhook_address()}"
+
+
+def sandbox_url() -> str:
+    return settings.env().str("PAYMENTS_SANDBOX_URL", "http://127.0.0.1:8090").rstrip("/")
+
+
+def yookassa_url() -> str:
+    return settings.env().str("PAYMENTS_YOOKASSA_URL", "https://api.yookassa.ru/v3").rstrip("/")
+
+
+def provider_timeout_seconds() -> float:
+    return _positive("PAYMENTS_PROVIDER_TIMEOUT_SECONDS", 10.0)
+
+
+def signature_tolerance_seconds() -> float:
+    return _positive("PAYMENTS_SIGNATURE_TOLERANCE_SECONDS", 600.0)
+
+
+def reconcile_seconds() -> float:
+    return _positive("PAYMENTS_RECONCILE_SECONDS", 60.0)
+
+
+def reconcile_after_minutes() -> float:
+    value = settings.env().float("PAYMENTS_RECONCILE_AFTER_MINUTES", 10.0)
+    if value < 0:
+        raise ValueError("PAYMENTS_RECONCILE_AFTER_MINUTES must not be negative")
+    return value
+
+
+def _positive(name: str, default: float) -> float:
+    value = settings.env().float(name, default)
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive number")
+    return value
