@@ -3,7 +3,7 @@
 Modules, by topic:
   states       Status, Role, Action
   lifecycle    the TRANSITIONS table, transition(), history entries, amount-change decision
-  deadlines    Deadlines config, what is due at `now` (expire, buyer lapse, overdue, auto-close)
+  deadlines    Deadlines config, what is due at `now` (expire, buyer lapse, auto-close)
   totals       order totals, payment parts, delivery quote and amount change recomputation
   tabs         listing tabs as status filters
   visibility   who sees an order, buyer vs seller views
@@ -21,7 +21,6 @@ from .deadlines import (
     buyer_lapse_at,
     confirm_deadline,
     due,
-    shipping_details_due,
 )
 from .lifecycle import (
     BUYER_LAPSE,
@@ -115,7 +114,6 @@ __all__ = [
     "placed_entry",
     "rule_for",
     "seller_view",
-    "shipping_details_due",
     "statuses_for_tab",
     "tab_of",
     "transition",
