@@ -263,6 +263,20 @@ def test_a_buyer_changes_and_empties_the_cart_which_checks_availability(system, 
     problem(api.call("DELETE", f"/cart/items/{item['id']}", buyer), 404)
 
 
+def test_a_product_that_does_not_exist_or_is_disabled_cannot_be_put_in_the_cart(system, api):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, [mug, vase] = open_shop(api, seller, [{}, {"title": "Vase"}])
+    assert api.call("DELETE", f"/products/{vase['id']}", seller).status_code in (200, 204)
+
+    for product_id in (str(uuid.uuid4()), vase["id"]):
+        refused = problem(api.call("POST", "/cart/items", buyer,
+                                   json={"product_id": product_id, "quantity": 1}), 404)
+        assert refused["code"] == "product_not_found"
+
+    assert ok(api.call("GET", "/cart", buyer)) == {"groups": []}
+    add_to_cart(api, buyer, mug["id"], 1)
+
+
 def test_the_seller_prices_a_delivery_it_quotes_after_the_order(system, api):
     seller, buyer = api.register("seller"), api.register("buyer")
     shop_id, [mug] = open_shop(api, seller, [{}])
