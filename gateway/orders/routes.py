@@ -15,7 +15,7 @@ from .. import auth, services
 from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
 from ..identity import actions as identity
 from ..ownership import order_party_only, shop_owner_only
-from .access import buyer_or_guest
+from .access import buyer_or_guest, idempotency_key_required
 from .schemas import (
     AmountRequestPageSchema,
     AmountRequestQuerySchema,
@@ -42,6 +42,7 @@ from .schemas import (
     OrderSchema,
     PageQuerySchema,
     ReasonSchema,
+    RequiredIdempotencyHeaderSchema,
     ReviewCreateSchema,
     ReviewPageSchema,
     ReviewSchema,
@@ -109,16 +110,18 @@ def remove_cart_item(item_id):
 @blp.route("/checkout", methods=["POST"])
 @blp.doc(security=OPTIONAL_BEARER)
 @buyer_or_guest
+@idempotency_key_required
 @blp.arguments(CheckoutSchema)
-@blp.arguments(IdempotencyHeaderSchema, location="headers")
+@blp.arguments(RequiredIdempotencyHeaderSchema, location="headers")
 @blp.response(201, CheckoutResultSchema)
-@blp.problems(401, 403, 404, 409, 413, 415, 503)
+@blp.problems(401, 403, 404, 409, 413, 415, 428, 503)
 def checkout(body, headers):
     """One order per listed shop, made from that shop's cart group (which leaves the cart).
 
     A buyer checks out with a token; a guest without one, giving `guest` and each shop's `items`.
     `accept_rules` must be true. 409 names the lines that cannot be had; stock is never oversold.
-    Replaying an `Idempotency-Key` with the same body returns the same orders."""
+    The `Idempotency-Key` header is required (428 without it): replaying it with the same body
+    returns the same orders; with another body, or while the first still runs, 409."""
     result = services.call("orders", "checkout", services.as_json(body), headers.get("idempotency_key"))
     token = result.get("access_token")
     if token:

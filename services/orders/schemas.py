@@ -123,8 +123,11 @@ class CheckoutIn(Strict):
     accept_rules = fields.Boolean(required=True, truthy={True}, falsy={False})
     source = fields.Nested(SourceIn)
     guest = fields.Nested(GuestIn)
-    idempotency_key = fields.String(load_default=None, allow_none=True,
-                                    validate=validate.Length(min=1, max=200))
+    # Required: without it a resent checkout would order twice (the gateway answers 428 first).
+    idempotency_key = fields.String(
+        required=True, validate=validate.Length(min=1, max=200),
+        error_messages={"required": "An Idempotency-Key is required.",
+                        "null": "An Idempotency-Key is required."})
 
     @validates("accept_rules")
     def _accepted(self, value, **_):

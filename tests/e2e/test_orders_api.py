@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from gateway.identity import create_admin
@@ -213,6 +214,42 @@ def test_a_cart_from_two_shops_checks_out_into_two_orders_and_a_replay_creates_n
         [mug_order["id"], spoon_order["id"]])
     assert (listed["page"], listed["per_page"], listed["total"]) == (1, 20, 2)
     assert ok(api.call("GET", "/orders?tab=complete", buyer))["total"] == 0
+
+
+def test_a_checkout_without_an_idempotency_key_is_refused_with_428_and_writes_nothing(
+    system, api
+):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, [mug] = open_shop(api, seller, [{}])
+    courier = delivery_method(api, seller, shop_id, fixed(30000))
+    add_to_cart(api, buyer, mug["id"], 1)
+    body = checkout_body((shop_id, courier))
+
+    for headers in ({}, {"Idempotency-Key": ""}):
+        refused = problem(api.call("POST", "/checkout", buyer, json=body, headers=headers), 428)
+        assert "Idempotency-Key" in refused["detail"]
+        assert list(refused["errors"]) == ["Idempotency-Key"]
+    # the header is asked for before the body is read
+    assert problem(api.call("POST", "/checkout", buyer, json={"nonsense": 1}), 428)
+    assert order_count(api, buyer) == 0
+    assert [len(g["items"]) for g in ok(api.call("GET", "/cart", buyer))["groups"]] == [1]
+    # the orders service, called directly, refuses the same (otherwise valid) body without a key
+    with rpc_as(system, buyer) as rpc, pytest.raises(RemoteError) as no_key:
+        rpc.orders.checkout(body)
+    assert no_key.value.exc_type == "Invalid"
+    assert order_count(api, buyer) == 0
+
+    # A guest: the same key and body give the same orders (and link), another body a 409
+    guest = {**checkout_body((shop_id, courier)),
+             "guest": {"email": "guest-key@atelier.test", "name": "Ivan", "phone": "+7999"}}
+    guest["shops"][0]["items"] = [{"product_id": mug["id"], "quantity": 1}]
+    problem(api.call("POST", "/checkout", json=guest), 428)
+    first = ok(checkout(api, None, guest, "guest-key-1"), 201)
+    assert ok(checkout(api, None, guest, "guest-key-1"), 201) == first
+    changed = {**guest, "comment": "changed"}
+    assert problem(checkout(api, None, changed, "guest-key-1"), 409)["code"] == \
+        "idempotency_key_reused"
+    assert available(api, seller, mug["id"]) == 4
 
 
 def test_a_line_gone_out_of_stock_refuses_the_checkout_naming_it_and_takes_nothing(system, api):

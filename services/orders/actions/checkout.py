@@ -69,10 +69,10 @@ def _request_hash(body: dict[str, Any]) -> str:
 
 
 def checkout(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-    """`data`: the checkout's body and its `idempotency_key` (None: a checkout of its own)."""
+    """`data`: the checkout's body and its `idempotency_key` (required)."""
     body = {k: v for k, v in data.items() if k != "idempotency_key"}
     owner = _owner(caller, body)
-    key = data.get("idempotency_key") or f"none:{uuid.uuid4()}"
+    key = data["idempotency_key"]
     digest = _request_hash(body)
     _check_listing(caller, body)
     # The attempt's row claims the key: a key seen before is a replay (or a conflict), found when
