@@ -15,7 +15,13 @@ from .. import auth, services
 from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
 from ..identity import actions as identity
 from ..ownership import order_party_only, shop_owner_only
-from .access import buyer_or_guest, idempotency_key_required
+from .access import (
+    buyer_or_guest,
+    idempotency_key_required,
+    link_access,
+    order_party_or_link_only,
+    signed_in_or_order_link,
+)
 from .schemas import (
     AmountRequestPageSchema,
     AmountRequestQuerySchema,
@@ -213,14 +219,17 @@ def complete(order_id):
 
 
 @blp.route(f"{ORDER}/cancel", methods=["POST"])
-@blp.secured("buyer", "seller", "admin")
-@order_party_only
+@blp.doc(security=OPTIONAL_BEARER)
+@signed_in_or_order_link("buyer", "seller", "admin")
+@order_party_or_link_only
 @blp.arguments(ReasonSchema, required=False)
+@blp.arguments(OrderAccessQuerySchema, location="query")
 @blp.response(200, OrderSchema)
-@blp.problems(404, 409, 413, 415, 503)
-def cancel(body, order_id):
-    """Cancel: the buyer before confirmation, the seller (or an admin) before shipping."""
-    return _move("cancel", order_id, body)
+@blp.problems(401, 403, 404, 409, 413, 415, 503)
+def cancel(body, query, order_id):
+    """Cancel: the buyer before confirmation, the seller (or an admin) before shipping. A guest
+    cancels through the order link (`?access=<token>`, no sign-in), before confirmation too."""
+    return _move("cancel", order_id, body, link_access())
 
 
 @blp.route(f"{ORDER}/mark-paid", methods=["POST"])
@@ -233,12 +242,15 @@ def mark_paid(order_id):
 
 
 @blp.route(f"{ORDER}/receive", methods=["POST"])
-@blp.secured("buyer")
+@blp.doc(security=OPTIONAL_BEARER)
+@signed_in_or_order_link("buyer")
+@blp.arguments(OrderAccessQuerySchema, location="query")
 @blp.response(200, OrderSchema)
-@blp.problems(404, 409, 503)
-def receive(order_id):
-    """The buyer accepts the goods: `shipped` → `received`."""
-    return _move("receive", order_id)
+@blp.problems(401, 403, 404, 409, 503)
+def receive(query, order_id):
+    """The buyer accepts the goods: `shipped` → `received`; a guest through the order link
+    (`?access=<token>`, no sign-in)."""
+    return _move("receive", order_id, link_access())
 
 
 @blp.route(f"{ORDER}/amount", methods=["POST"])

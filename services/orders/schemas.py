@@ -143,7 +143,7 @@ class OrderRead(OrderRef):
     access = fields.String(load_default=None, allow_none=True)  # a guest's order-link token
 
 
-class CancelIn(OrderRef):
+class CancelIn(OrderRead):
     reason = fields.String(validate=validate.Length(min=1, max=1000))
 
 

@@ -102,8 +102,8 @@ class OrdersService(runtime.Service):
         return lifecycle.confirm(self.uow, self.caller, data)
 
     @rpc
-    def cancel(self, order_id, body=None):
-        data = schemas.load(schemas.CancelIn, body, order_id=order_id)
+    def cancel(self, order_id, body=None, access=None):
+        data = schemas.load(schemas.CancelIn, body, order_id=order_id, access=access)
         return lifecycle.cancel(self.uow, self.caller, data)
 
     @rpc
@@ -122,8 +122,8 @@ class OrdersService(runtime.Service):
         return lifecycle.request_balance(self.uow, self.caller, data)
 
     @rpc
-    def receive(self, order_id):
-        data = schemas.load(schemas.OrderRef, order_id=order_id)
+    def receive(self, order_id, access=None):
+        data = schemas.load(schemas.OrderRead, order_id=order_id, access=access)
         return lifecycle.receive(self.uow, self.caller, data)
 
     @rpc

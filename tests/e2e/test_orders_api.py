@@ -363,6 +363,57 @@ def test_a_guest_checks_out_without_an_account_and_reads_the_order_by_its_link(s
                             json={"text": "Hello"}), 409)["code"] == "guest_order"
 
 
+def guest_order(api, seller: User, shop_id: str, courier: str, product_id: str) -> tuple[dict, str]:
+    """A guest's order of one unit: the order and its link's token."""
+    body = {**checkout_body((shop_id, courier)),
+            "guest": {"email": "guest@atelier.test", "name": "Ivan", "phone": "+79991112233"}}
+    body["shops"][0]["items"] = [{"product_id": product_id, "quantity": 1}]
+    placed = ok(checkout(api, None, body), 201)
+    [order] = placed["orders"]
+    return order, placed["access_token"]
+
+
+def test_the_guest_s_order_link_cancels_before_confirmation_and_accepts_the_goods(system, api):
+    seller = api.register("seller")
+    shop_id, [mug] = open_shop(api, seller, [{}])
+    courier = delivery_method(api, seller, shop_id, fixed(30000))
+    first, token = guest_order(api, seller, shop_id, courier, mug["id"])
+    second, other_token = guest_order(api, seller, shop_id, courier, mug["id"])
+    path = f"/orders/{first['id']}"
+
+    # a wrong token (or another order's) is a 404; no token at all a 401
+    for access in ("forged", other_token):
+        problem(api.call("POST", f"{path}/cancel", params={"access": access}), 404)
+    problem(api.call("POST", f"{path}/cancel", json={"reason": "x"}), 401)
+    problem(api.call("POST", f"{path}/cancel", params={"access": "forged"},
+                     json={"reason": "x", "refund": 1}), 404)
+    cancelled = ok(api.call("POST", f"{path}/cancel", params={"access": token},
+                            json={"reason": "ordered by mistake"}))
+    assert cancelled["status"] == "cancelled"
+    assert [(h["by"], h["to"]) for h in cancelled["history"]][-1] == ("buyer", "cancelled")
+
+    # once the seller has confirmed, the link no longer cancels; it accepts the goods when shipped
+    path = f"/orders/{second['id']}"
+    link = {"access": other_token}
+    ok(api.call("POST", f"{path}/confirm", seller))
+    assert problem(api.call("POST", f"{path}/cancel", params=link), 403)["code"] == "wrong_role"
+    ok(api.call("POST", f"{path}/mark-paid", seller))
+    problem(api.call("POST", f"{path}/receive", params=link), 409)
+    ok(api.call("POST", f"{path}/shipments", seller, json={
+        "carrier": "russian_post", "tracking_number": "RA123456789RU", "notify_buyer": True}), 201)
+    wait_for(lambda: ok(api.call("GET", path, params=link))["status"] == "shipped",
+             message="the order to be shipped")
+    problem(api.call("POST", f"{path}/receive", params={"access": token}), 404)
+    assert ok(api.call("POST", f"{path}/receive", params=link))["status"] == "received"
+
+    # the link does nothing else: no chat, no review, no seller's moves
+    for method, route, body in (("POST", "/messages", {"text": "Hi"}), ("GET", "/messages", None),
+                                ("POST", "/review", {"rating": 5, "text": "Lovely"}),
+                                ("POST", "/complete", None), ("POST", "/confirm", None)):
+        problem(api.call(method, f"{path}{route}", params=link, json=body), 401)
+    assert ok(api.call("GET", path, params=link))["status"] == "received"
+
+
 # Who sees what ------------------------------------------------------------------------------------
 def test_an_order_is_seen_by_its_buyer_and_its_shop_only_and_notes_stay_the_sellers(system, api):
     seller, buyer = api.register("seller"), api.register("buyer")
