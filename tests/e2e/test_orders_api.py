@@ -56,9 +56,12 @@ def admin(gateway, api) -> User:
 
 
 # Shops and products, through the catalog's routes --------------------------------------------------
-def open_shop(api, seller: User, products: list[dict], **rules) -> tuple[str, list[dict]]:
-    """A shop of `seller` with these products (each body's fields over a 1,000 ₽ tracked mug)."""
-    body = {"name": "Clay and fire", "currency": RUB, **({"rules": rules} if rules else {})}
+def open_shop(api, seller: User, products: list[dict], shop: dict | None = None,
+              **rules) -> tuple[str, list[dict]]:
+    """A shop of `seller` (with `shop`'s fields) with these products (each body's fields over a
+    1,000 ₽ tracked mug)."""
+    body = {"name": "Clay and fire", "currency": RUB, **({"rules": rules} if rules else {}),
+            **(shop or {})}
     shop = ok(api.call("POST", "/shops", seller, json=body), 201)
     made = [ok(api.call("POST", f"/shops/{shop['id']}/products", seller, json={
         "title": "Mug with a fox", "description": "Stoneware, glazed by hand.",
@@ -250,6 +253,40 @@ def test_a_checkout_without_an_idempotency_key_is_refused_with_428_and_writes_no
     assert problem(checkout(api, None, changed, "guest-key-1"), 409)["code"] == \
         "idempotency_key_reused"
     assert available(api, seller, mug["id"]) == 4
+
+
+def test_the_contact_method_is_one_the_shop_offers_and_never_site_chat_for_a_guest(system, api):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, [mug] = open_shop(api, seller, [{}],
+                               shop={"contact_methods": ["email", "phone_call", "site_chat"]})
+    courier = delivery_method(api, seller, shop_id, fixed(30000))
+    add_to_cart(api, buyer, mug["id"], 1)
+
+    refused = problem(checkout(api, buyer, checkout_body((shop_id, courier),
+                                                         contact_method="sms")), 422)
+    assert list(refused["errors"]) == ["contact_method"]
+    assert order_count(api, buyer) == 0 and available(api, seller, mug["id"]) == 5
+    assert [len(g["items"]) for g in ok(api.call("GET", "/cart", buyer))["groups"]] == [1]
+    [order] = ok(checkout(api, buyer, checkout_body((shop_id, courier),
+                                                    contact_method="site_chat")), 201)["orders"]
+    assert order["contact_method"] == "site_chat"
+
+    # A guest has no site chat, even where the shop offers it; the shop's other methods will do
+    guest = {**checkout_body((shop_id, courier), contact_method="site_chat"),
+             "guest": {"email": "guest-chat@atelier.test", "name": "Ivan", "phone": "+7999"}}
+    guest["shops"][0]["items"] = [{"product_id": mug["id"], "quantity": 1}]
+    refused = problem(checkout(api, None, guest), 422)
+    assert list(refused["errors"]) == ["contact_method"]
+    assert available(api, seller, mug["id"]) == 4
+    [order] = ok(checkout(api, None, {**guest, "contact_method": "phone_call"}), 201)["orders"]
+    assert order["contact_method"] == "phone_call"
+
+    # A shop that lists no contact methods offers them all
+    open_id, [bowl] = open_shop(api, seller := api.register("seller"), [{"title": "Bowl"}])
+    courier = delivery_method(api, seller, open_id, fixed(30000))
+    add_to_cart(api, buyer, bowl["id"], 1)
+    ok(checkout(api, buyer, checkout_body((open_id, courier), contact_method="whatsapp_viber")),
+       201)
 
 
 def test_a_line_gone_out_of_stock_refuses_the_checkout_naming_it_and_takes_nothing(system, api):

@@ -2,7 +2,9 @@
 
     1. write a `checkout_attempts` row (state `reserving`, the order ids to be) and commit it; it
        claims the Idempotency-Key, so a replay is found when this row cannot be written
-    2. read the listed shops' cart groups; per shop, ONE catalog call prices every line (never
+    2. read the listed shops' cart groups; each listed shop's terms (`get_shop`) must allow the
+       checkout (the chosen contact method is one it offers); per shop, ONE catalog call prices
+       every line (never
        the client's prices), tells the shop's terms (prepayment, confirm window) and holds the
        stock for its order, all lines or none; shipping prices the chosen delivery method; totals
        by the domain. On any refusal every hold made is released, the attempt deleted, and the
@@ -40,7 +42,7 @@ from services.common.errors import Conflict, Invalid, NotFound, ServiceError
 from services.common.money import Money
 from services.common.uow import UnitOfWork
 
-from ..domain import Role, compute_totals, placed_entry
+from ..domain import Role, compute_totals, contact_method_refusal, placed_entry
 from ..models import Cart, CartItem, CheckoutAttempt, Order, OrderLine
 from .common import (
     Party,
@@ -86,6 +88,7 @@ def checkout(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str,
     held: list[str] = []
     try:
         groups = _groups(uow, caller, body)
+        _check_shops(uow.peers, body)
         plans = [_plan(uow.peers, body, order_id, shop, lines, held)
                  for order_id, (shop, lines) in zip(order_ids, groups, strict=True)]
         failpoints.hit("orders.checkout.after_reserve")
@@ -146,6 +149,26 @@ def _check_listing(caller, body) -> None:
                    for i, s in enumerate(listed) if not s.get("items")}
         if missing:
             raise Invalid("A guest's checkout lists its items per shop.", "invalid", missing)
+        refusal = contact_method_refusal(body.get("contact_method"), None, guest=True)
+        if refusal:
+            raise Invalid(refusal, "contact_method_not_offered", {"contact_method": [refusal]})
+
+
+def _check_shops(peers, body) -> None:
+    """Each listed shop's terms allow this checkout: it offers the chosen contact method."""
+    chosen = body.get("contact_method")
+    for index, listed in enumerate(body["shops"]):
+        if chosen is None:
+            continue
+        shop_id = str(listed["shop_id"])
+        try:
+            terms = peers.catalog.shop_terms(shop_id)
+        except NotFound:
+            raise Invalid("No such shop.", "invalid",
+                          {f"shops.{index}.shop_id": ["No such shop."]}) from None
+        refusal = contact_method_refusal(chosen, terms.get("contact_methods"), guest=False)
+        if refusal:
+            raise Invalid(refusal, "contact_method_not_offered", {"contact_method": [refusal]})
 
 
 def _groups(uow, caller, body) -> list[tuple[dict, list[dict]]]:

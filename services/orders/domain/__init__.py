@@ -8,6 +8,7 @@ Modules, by topic:
   tabs         listing tabs as status filters
   visibility   who sees an order, buyer vs seller views
   permissions  messages, notes, reviews (guest orders have no chat and no reviews)
+  shop_rules   what a shop allows at checkout: its contact methods, a vacation without cart
   errors       typed errors and their codes
 """
 
@@ -43,6 +44,7 @@ from .lifecycle import (
     transition,
 )
 from .permissions import ensure_can_keep_notes, ensure_can_message, ensure_can_review
+from .shop_rules import closed_by_vacation, contact_method_refusal
 from .states import Action, Role, Status
 from .tabs import TAB_STATUSES, Tab, listing_filter, statuses_for_tab, tab_of
 from .totals import (
@@ -100,8 +102,10 @@ __all__ = [
     "can",
     "can_view",
     "change_amount",
+    "closed_by_vacation",
     "compute_totals",
     "confirm_deadline",
+    "contact_method_refusal",
     "decide_amount_change",
     "due",
     "ensure_can_keep_notes",
