@@ -289,6 +289,34 @@ def test_the_contact_method_is_one_the_shop_offers_and_never_site_chat_for_a_gue
        201)
 
 
+def test_a_vacation_without_cart_closes_the_checkout_of_lines_added_before_it(system, api):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, [mug] = open_shop(api, seller, [{}])
+    courier = delivery_method(api, seller, shop_id, fixed(30000))
+    add_to_cart(api, buyer, mug["id"], 1)
+    vacation = {"message": "Back in a week", "starts_on": "2020-01-01", "ends_on": "2099-01-01"}
+    ok(api.call("PUT", f"/shops/{shop_id}/vacation", seller,
+                json={**vacation, "allow_cart": False}))
+    guest = {**checkout_body((shop_id, courier)),
+             "guest": {"email": "guest-away@atelier.test", "name": "Ivan", "phone": "+7999"}}
+    guest["shops"][0]["items"] = [{"product_id": mug["id"], "quantity": 1}]
+
+    for who, body in ((buyer, checkout_body((shop_id, courier))), (None, guest)):
+        refused = problem(checkout(api, who, body), 409)
+        assert refused["code"] == "shop_on_vacation" and shop_id in refused["detail"]
+        assert list(refused["errors"]) == ["shops.0.shop_id"]
+        assert "Back in a week" in refused["errors"]["shops.0.shop_id"][0]
+    assert order_count(api, buyer) == 0 and available(api, seller, mug["id"]) == 5
+    assert [len(g["items"]) for g in ok(api.call("GET", "/cart", buyer))["groups"]] == [1]
+
+    # a vacation that keeps the cart open takes orders; so does the shop once back
+    ok(api.call("PUT", f"/shops/{shop_id}/vacation", seller,
+                json={**vacation, "allow_cart": True}))
+    ok(checkout(api, None, guest), 201)
+    ok(api.call("DELETE", f"/shops/{shop_id}/vacation", seller))
+    ok(checkout(api, buyer, checkout_body((shop_id, courier))), 201)
+
+
 def test_a_line_gone_out_of_stock_refuses_the_checkout_naming_it_and_takes_nothing(system, api):
     seller, buyer, rival = api.register("seller"), api.register("buyer"), api.register("buyer")
     shop_id, [bowl, vase] = open_shop(api, seller, [

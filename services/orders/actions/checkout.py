@@ -3,7 +3,8 @@
     1. write a `checkout_attempts` row (state `reserving`, the order ids to be) and commit it; it
        claims the Idempotency-Key, so a replay is found when this row cannot be written
     2. read the listed shops' cart groups; each listed shop's terms (`get_shop`) must allow the
-       checkout (the chosen contact method is one it offers); per shop, ONE catalog call prices
+       checkout (the chosen contact method is one it offers; no vacation without cart under way:
+       409 naming the shop); per shop, ONE catalog call prices
        every line (never
        the client's prices), tells the shop's terms (prepayment, confirm window) and holds the
        stock for its order, all lines or none; shipping prices the chosen delivery method; totals
@@ -42,7 +43,13 @@ from services.common.errors import Conflict, Invalid, NotFound, ServiceError
 from services.common.money import Money
 from services.common.uow import UnitOfWork
 
-from ..domain import Role, compute_totals, contact_method_refusal, placed_entry
+from ..domain import (
+    Role,
+    closed_by_vacation,
+    compute_totals,
+    contact_method_refusal,
+    placed_entry,
+)
 from ..models import Cart, CartItem, CheckoutAttempt, Order, OrderLine
 from .common import (
     Party,
@@ -155,11 +162,13 @@ def _check_listing(caller, body) -> None:
 
 
 def _check_shops(peers, body) -> None:
-    """Each listed shop's terms allow this checkout: it offers the chosen contact method."""
+    """Each listed shop's terms allow this checkout: it offers the chosen contact method, and no
+    vacation without cart is under way (lines put in the cart before it began wait for its end),
+    before any stock is held."""
     chosen = body.get("contact_method")
+    closed: dict[str, list[str]] = {}
+    away: list[str] = []
     for index, listed in enumerate(body["shops"]):
-        if chosen is None:
-            continue
         shop_id = str(listed["shop_id"])
         try:
             terms = peers.catalog.shop_terms(shop_id)
@@ -169,6 +178,16 @@ def _check_shops(peers, body) -> None:
         refusal = contact_method_refusal(chosen, terms.get("contact_methods"), guest=False)
         if refusal:
             raise Invalid(refusal, "contact_method_not_offered", {"contact_method": [refusal]})
+        vacation = terms.get("vacation")
+        if closed_by_vacation(vacation):
+            message = vacation.get("message") or ""
+            away.append(shop_id)
+            closed[f"shops.{index}.shop_id"] = [
+                f"Shop {shop_id} is on vacation until {vacation.get('ends_on')}"
+                + (f": {message}" if message else "") + "."]
+    if closed:
+        raise Conflict(f"A shop is on vacation and takes no orders now: {', '.join(away)}.",
+                       "shop_on_vacation", closed)
 
 
 def _groups(uow, caller, body) -> list[tuple[dict, list[dict]]]:
