@@ -391,10 +391,13 @@ def product_reviews(query, product_id):
 @blp.response(201, SellerOrderResultSchema)
 @blp.problems(404, 409, 413, 415, 503)
 def create_seller_order(body, headers, shop_id):
-    """An order on a customer's behalf (placed and confirmed at once); the customer reads it
-    through `order_link`."""
+    """An order on a customer's behalf, `placed` like any other (the seller confirms it). When the
+    customer's e-mail is a registered buyer's, the order is theirs (their list, chat, review);
+    otherwise the customer is a guest. Either way the customer reads it through `order_link`."""
+    store = current_app.extensions["gateway_store"]
+    customer_id = identity.buyer_id_by_email(store, body["customer"]["email"])
     result = services.call("orders", "create_seller_order", str(shop_id), services.as_json(body),
-                           headers.get("idempotency_key"))
+                           headers.get("idempotency_key"), customer_id)
     result["order_link"] = _order_link(result["order"]["id"], result["access_token"])
     return result
 

@@ -226,6 +226,8 @@ class SellerOrderIn(Strict):
     shop_id = PathId()
     idempotency_key = fields.String(load_default=None, allow_none=True,
                                     validate=validate.Length(min=1, max=200))
+    # The registered buyer with the customer's e-mail, as the gateway's identity found them.
+    customer_id = Id(load_default=None, allow_none=True)
     customer = fields.Nested(CustomerIn, required=True)
     lines = fields.List(fields.Nested(LineIn), required=True,
                         validate=validate.Length(min=1, max=100))

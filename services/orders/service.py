@@ -69,9 +69,9 @@ class OrdersService(runtime.Service):
         return checkout.checkout(self.uow, self.caller, data)
 
     @rpc
-    def create_seller_order(self, shop_id, body, idempotency_key=None):
+    def create_seller_order(self, shop_id, body, idempotency_key=None, customer_id=None):
         data = schemas.load(schemas.SellerOrderIn, body, shop_id=shop_id,
-                            idempotency_key=idempotency_key)
+                            idempotency_key=idempotency_key, customer_id=customer_id)
         return seller_orders.create_for_customer(self.uow, self.caller, data)
 
     # Reading --------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from gateway.identity import create_admin
 from tests.support.api import Api, User
 from tests.support.harness import wait_for
+from tests.support.tap import EventTap
 
 pytestmark = pytest.mark.integration
 
@@ -623,12 +624,69 @@ def test_a_seller_adds_an_order_for_a_customer_in_its_own_shop_only(system, api)
 
     order = created["order"]
     assert (order["status"], order["created_by"], order["buyer_id"]) == (
-        "confirmed", "seller", None)
+        "placed", "seller", None)
+    assert [(h["by"], h["from"], h["to"]) for h in order["history"]] == [
+        ("seller", None, "placed")]
     assert order["totals"]["items"] == rub(150000)
     assert order["totals"]["grand_total"] == rub(150000)
     read = ok(api.call("GET", created["order_link"].removeprefix("/api/v1")))
     assert read["id"] == order["id"] and "notes" not in read
     assert available(api, seller, mug["id"]) == 3
+    # the seller confirms it like any other order: it waits under the open tab
+    assert order["id"] in [o["id"] for o in ok(api.call(
+        "GET", "/orders?as=seller&tab=open", seller))["items"]]
+    assert ok(api.call("POST", f"/orders/{order['id']}/confirm", seller))["status"] == "confirmed"
+
+
+def test_a_seller_s_order_for_a_registered_buyer_s_e_mail_is_that_buyer_s(system, api, admin):
+    seller, buyer = api.register("seller"), api.register("buyer", name="Olga Smirnova")
+    shop_id, [mug] = open_shop(api, seller, [{}])
+    body = {"customer": {"email": buyer.email.upper(), "name": "Olga", "phone": "+79990001122"},
+            "lines": [{"product_id": mug["id"], "quantity": 1}],
+            "delivery": {"name": "Pickup in the studio", "cost": 0}}
+    tap = EventTap(system.amqp_uri, "order.placed")
+    try:
+        order = ok(api.call("POST", f"/shops/{shop_id}/orders", seller, json=body), 201)["order"]
+        [placed] = wait_for(lambda: [e for e in tap.drain()
+                                     if e["data"]["order_id"] == order["id"]],
+                            message="order.placed")
+    finally:
+        tap.close()
+
+    assert (order["status"], order["buyer_id"]) == ("placed", buyer.id)
+    assert (placed["data"]["buyer_id"], placed["data"]["seller_id"]) == (buyer.id, seller.id)
+    assert [o["id"] for o in ok(api.call("GET", "/orders", buyer))["items"]] == [order["id"]]
+    path = f"/orders/{order['id']}"
+    ok(api.call("POST", f"{path}/messages", buyer, json={"text": "Thank you!"}), 201)
+    ok(api.call("POST", f"{path}/confirm", seller))
+    ok(api.call("POST", f"{path}/mark-paid", seller))
+    ok(api.call("POST", f"{path}/shipments", seller, json={
+        "carrier": "russian_post", "tracking_number": "RA123456789RU", "notify_buyer": True}), 201)
+    wait_for(lambda: ok(api.call("GET", path, buyer))["status"] == "shipped",
+             message="the order to be shipped")
+    ok(api.call("POST", f"{path}/receive", buyer))
+    review = ok(api.call("POST", f"{path}/review", buyer, json={"rating": 5, "text": "Lovely"}),
+                201)
+    assert review["buyer_name"] == "Olga"
+
+    # A seller's or an admin's e-mail is no buyer: that customer stays a guest
+    other = {**body, "customer": {**body["customer"], "email": admin.email}}
+    assert ok(api.call("POST", f"/shops/{shop_id}/orders", seller, json=other),
+              201)["order"]["buyer_id"] is None
+
+
+def test_an_admin_cannot_add_an_order_to_a_shop(system, api, admin):
+    seller = api.register("seller")
+    shop_id, [mug] = open_shop(api, seller, [{}])
+    body = {"customer": {"email": "olga@example.test", "name": "Olga", "phone": "+79990001122"},
+            "lines": [{"product_id": mug["id"], "quantity": 1}]}
+
+    problem(api.call("POST", f"/shops/{shop_id}/orders", admin, json=body), 403)
+    with rpc_as(system, admin) as rpc, pytest.raises(RemoteError) as refused:
+        rpc.orders.create_seller_order(shop_id, body)
+    assert refused.value.exc_type == "Forbidden"
+    assert ok(api.call("GET", "/orders?as=seller", seller))["total"] == 0
+    assert available(api, seller, mug["id"]) == 5
 
 
 def test_the_gateway_passes_on_every_field_the_orders_service_returns(system, api):
