@@ -4,9 +4,8 @@
        claims the Idempotency-Key, so a replay is found when this row cannot be written
     2. read the listed shops' cart groups; each listed shop's terms (`get_shop`) must allow the
        checkout (the chosen contact method is one it offers; no vacation without cart under way:
-       409 naming the shop); per shop, ONE catalog call prices
-       every line (never
-       the client's prices), tells the shop's terms (prepayment, confirm window) and holds the
+       409 naming the shop); per shop, ONE catalog call prices every line (never the client's
+       prices), tells the shop's terms (prepayment, confirm window) and holds the
        stock for its order, all lines or none; shipping prices the chosen delivery method; totals
        by the domain. On any refusal every hold made is released, the attempt deleted, and the
        checkout refused (409 naming the lines short)
