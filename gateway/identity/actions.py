@@ -1,4 +1,4 @@
-"""Identity use cases: register, log in, read a user, create an admin.
+"""Identity use cases: register, log in, read a user, find a buyer by e-mail, create an admin.
 
 They take a `Store` and plain values and raise the kernel's typed errors (or `LoginRefused`,
 `LoginThrottled`); the routes turn those into HTTP. Password hashing (tens of milliseconds) runs
@@ -133,6 +133,17 @@ def get_user(store: Store, user_id: str) -> UserView:
         raise NotFound("No such user.", code="user_not_found")
     return UserView(row.id, row.email, row.name, list(row.roles), row.phone, row.locale,
                     _aware(row.created_at))
+
+
+def buyer_id_by_email(store: Store, email: str) -> str | None:
+    """The id of the registered buyer with this e-mail (compared as stored, lower-cased), or None
+    when nobody is registered with it or its account is not a buyer's."""
+    with store.reading() as conn:
+        row = conn.execute(select(User.__table__.c.id, User.__table__.c.roles)
+                           .where(User.__table__.c.email == normalise_email(email))).first()
+    if row is None or "buyer" not in (row.roles or []):
+        return None
+    return row.id
 
 
 def create_admin(store: Store, *, email: str, password: str, name: str) -> UserView:

@@ -2,6 +2,14 @@
 
 - `buyer_or_guest`: checkout takes a buyer's token or none at all (a guest order); any other role,
   or a token that is present but broken, is refused before the body is looked at.
+- `signed_in_or_order_link(*roles)`: a signed-in caller with one of `roles`, or, with no token at
+  all, a guest holding the order link's `access` token (the orders service checks the token: a
+  wrong one is 404, as for an order that does not exist). Only the moves the order link may make
+  use it (cancel before confirmation, receive); everything else still needs a signed-in party.
+- `order_party_or_link_only`: on a body the gateway refuses (422), first answer the orders
+  service's 404 to a stranger, the order link's token counting as the guest.
+- `idempotency_key_required`: a checkout without an `Idempotency-Key` header is refused with 428
+  naming the header (a resent checkout would otherwise order twice), before the body is read.
 """
 
 from __future__ import annotations
@@ -9,9 +17,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from flask import abort, g
+from flask import abort, g, request
+from werkzeug.exceptions import UnprocessableEntity
 
-from .. import auth
+from .. import auth, services
+from ..problems import problem
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
 
 
 def buyer_or_guest(view: Callable) -> Callable:
@@ -25,5 +37,62 @@ def buyer_or_guest(view: Callable) -> Callable:
         if identity is not None and "buyer" not in identity.roles:
             abort(403, description="Your role may not do this.")
         return view(*args, **kwargs)
+
+    return checked
+
+
+def idempotency_key_required(view: Callable) -> Callable:
+    """Place below the role checks, above `@blp.arguments`."""
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        if not request.headers.get(IDEMPOTENCY_KEY, "").strip():
+            return problem(
+                428, f"Send an {IDEMPOTENCY_KEY} header: the same key with the same body returns "
+                     "the same result, so a resent request does not create anything twice.",
+                errors={IDEMPOTENCY_KEY: ["Required."]}, code="idempotency_key_required")
+        return view(*args, **kwargs)
+
+    return checked
+
+
+def link_access() -> str | None:
+    """The order link's token, for a caller with no token of their own (None otherwise)."""
+    if g.get("identity") is not None or auth.bearer_token() is not None:
+        return None
+    return request.args.get("access") or None
+
+
+def signed_in_or_order_link(*roles: str) -> Callable[[Callable], Callable]:
+    """Place below `@blp.route`, above `@blp.arguments`."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def checked(*args, **kwargs):
+            identity = g.get("identity")
+            if auth.bearer_token() is not None:
+                if identity is None:
+                    abort(401, description="The access token is missing, expired or invalid.")
+                if not identity.has_any(roles):
+                    abort(403, description="Your role may not do this.")
+            elif not request.args.get("access"):
+                abort(401, description="Sign in, or open the order link you were sent.")
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+def order_party_or_link_only(view: Callable) -> Callable:
+    """Place below the role checks, above `@blp.arguments`, on views taking `order_id`."""
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except UnprocessableEntity:
+            services.call("orders", "get_order", str(kwargs["order_id"]), link_access())
+            raise
 
     return checked

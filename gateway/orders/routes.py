@@ -15,7 +15,13 @@ from .. import auth, services
 from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
 from ..identity import actions as identity
 from ..ownership import order_party_only, shop_owner_only
-from .access import buyer_or_guest
+from .access import (
+    buyer_or_guest,
+    idempotency_key_required,
+    link_access,
+    order_party_or_link_only,
+    signed_in_or_order_link,
+)
 from .schemas import (
     AmountRequestPageSchema,
     AmountRequestQuerySchema,
@@ -42,6 +48,7 @@ from .schemas import (
     OrderSchema,
     PageQuerySchema,
     ReasonSchema,
+    RequiredIdempotencyHeaderSchema,
     ReviewCreateSchema,
     ReviewPageSchema,
     ReviewSchema,
@@ -109,16 +116,18 @@ def remove_cart_item(item_id):
 @blp.route("/checkout", methods=["POST"])
 @blp.doc(security=OPTIONAL_BEARER)
 @buyer_or_guest
+@idempotency_key_required
 @blp.arguments(CheckoutSchema)
-@blp.arguments(IdempotencyHeaderSchema, location="headers")
+@blp.arguments(RequiredIdempotencyHeaderSchema, location="headers")
 @blp.response(201, CheckoutResultSchema)
-@blp.problems(401, 403, 404, 409, 413, 415, 503)
+@blp.problems(401, 403, 404, 409, 413, 415, 428, 503)
 def checkout(body, headers):
     """One order per listed shop, made from that shop's cart group (which leaves the cart).
 
     A buyer checks out with a token; a guest without one, giving `guest` and each shop's `items`.
     `accept_rules` must be true. 409 names the lines that cannot be had; stock is never oversold.
-    Replaying an `Idempotency-Key` with the same body returns the same orders."""
+    The `Idempotency-Key` header is required (428 without it): replaying it with the same body
+    returns the same orders; with another body, or while the first still runs, 409."""
     result = services.call("orders", "checkout", services.as_json(body), headers.get("idempotency_key"))
     token = result.get("access_token")
     if token:
@@ -210,14 +219,17 @@ def complete(order_id):
 
 
 @blp.route(f"{ORDER}/cancel", methods=["POST"])
-@blp.secured("buyer", "seller", "admin")
-@order_party_only
+@blp.doc(security=OPTIONAL_BEARER)
+@signed_in_or_order_link("buyer", "seller", "admin")
+@order_party_or_link_only
 @blp.arguments(ReasonSchema, required=False)
+@blp.arguments(OrderAccessQuerySchema, location="query")
 @blp.response(200, OrderSchema)
-@blp.problems(404, 409, 413, 415, 503)
-def cancel(body, order_id):
-    """Cancel: the buyer before confirmation, the seller (or an admin) before shipping."""
-    return _move("cancel", order_id, body)
+@blp.problems(401, 403, 404, 409, 413, 415, 503)
+def cancel(body, query, order_id):
+    """Cancel: the buyer before confirmation, the seller (or an admin) before shipping. A guest
+    cancels through the order link (`?access=<token>`, no sign-in), before confirmation too."""
+    return _move("cancel", order_id, body, link_access())
 
 
 @blp.route(f"{ORDER}/mark-paid", methods=["POST"])
@@ -230,12 +242,15 @@ def mark_paid(order_id):
 
 
 @blp.route(f"{ORDER}/receive", methods=["POST"])
-@blp.secured("buyer")
+@blp.doc(security=OPTIONAL_BEARER)
+@signed_in_or_order_link("buyer")
+@blp.arguments(OrderAccessQuerySchema, location="query")
 @blp.response(200, OrderSchema)
-@blp.problems(404, 409, 503)
-def receive(order_id):
-    """The buyer accepts the goods: `shipped` → `received`."""
-    return _move("receive", order_id)
+@blp.problems(401, 403, 404, 409, 503)
+def receive(query, order_id):
+    """The buyer accepts the goods: `shipped` → `received`; a guest through the order link
+    (`?access=<token>`, no sign-in)."""
+    return _move("receive", order_id, link_access())
 
 
 @blp.route(f"{ORDER}/amount", methods=["POST"])
@@ -376,10 +391,13 @@ def product_reviews(query, product_id):
 @blp.response(201, SellerOrderResultSchema)
 @blp.problems(404, 409, 413, 415, 503)
 def create_seller_order(body, headers, shop_id):
-    """An order on a customer's behalf (placed and confirmed at once); the customer reads it
-    through `order_link`."""
+    """An order on a customer's behalf, `placed` like any other (the seller confirms it). When the
+    customer's e-mail is a registered buyer's, the order is theirs (their list, chat, review);
+    otherwise the customer is a guest. Either way the customer reads it through `order_link`."""
+    store = current_app.extensions["gateway_store"]
+    customer_id = identity.buyer_id_by_email(store, body["customer"]["email"])
     result = services.call("orders", "create_seller_order", str(shop_id), services.as_json(body),
-                           headers.get("idempotency_key"))
+                           headers.get("idempotency_key"), customer_id)
     result["order_link"] = _order_link(result["order"]["id"], result["access_token"])
     return result
 

@@ -134,6 +134,15 @@ class IdempotencyHeaderSchema(ma.Schema):
     )
 
 
+class RequiredIdempotencyHeaderSchema(ma.Schema):
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key", required=True, validate=validate.Length(min=1, max=200),
+        metadata={"description": "Required (428 without it): the same key with the same body "
+                                 "returns the same result and creates nothing new; with another "
+                                 "body, or while the first still runs, 409"},
+    )
+
+
 class ReasonSchema(ma.Schema):
     reason = _text(1000)
 

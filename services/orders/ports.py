@@ -36,7 +36,9 @@ class Catalog:
 
     def shop_terms(self, shop_id: str) -> dict[str, Any]:
         """What an order needs of a shop: `{shop_id, owner_id, currency, status, confirm_days,
-        prepayment_percent, surcharge_percent, surcharge_label}`, from the catalog's `get_shop`."""
+        prepayment_percent, surcharge_percent, surcharge_label, contact_methods, vacation}`, from
+        the catalog's `get_shop` (`vacation`: `{message, starts_on, ends_on, allow_cart, active}`
+        or None); NotFound for a shop that does not exist."""
         shop = self.peer.call("get_shop", str(shop_id))
         rules = shop.get("rules") or {}
         return {
@@ -48,6 +50,8 @@ class Catalog:
             "prepayment_percent": rules.get("prepayment_percent") or 0,
             "surcharge_percent": shop.get("surcharge_percent") or 0,
             "surcharge_label": shop.get("surcharge_label"),
+            "contact_methods": list(shop.get("contact_methods") or []),
+            "vacation": shop.get("vacation"),
         }
 
     def hold(self, order_id: str, shop_id: str, lines: list[dict[str, Any]]) -> dict[str, Any]:

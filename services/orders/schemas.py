@@ -123,8 +123,11 @@ class CheckoutIn(Strict):
     accept_rules = fields.Boolean(required=True, truthy={True}, falsy={False})
     source = fields.Nested(SourceIn)
     guest = fields.Nested(GuestIn)
-    idempotency_key = fields.String(load_default=None, allow_none=True,
-                                    validate=validate.Length(min=1, max=200))
+    # Required: without it a resent checkout would order twice (the gateway answers 428 first).
+    idempotency_key = fields.String(
+        required=True, validate=validate.Length(min=1, max=200),
+        error_messages={"required": "An Idempotency-Key is required.",
+                        "null": "An Idempotency-Key is required."})
 
     @validates("accept_rules")
     def _accepted(self, value, **_):
@@ -140,7 +143,7 @@ class OrderRead(OrderRef):
     access = fields.String(load_default=None, allow_none=True)  # a guest's order-link token
 
 
-class CancelIn(OrderRef):
+class CancelIn(OrderRead):
     reason = fields.String(validate=validate.Length(min=1, max=1000))
 
 
@@ -223,6 +226,8 @@ class SellerOrderIn(Strict):
     shop_id = PathId()
     idempotency_key = fields.String(load_default=None, allow_none=True,
                                     validate=validate.Length(min=1, max=200))
+    # The registered buyer with the customer's e-mail, as the gateway's identity found them.
+    customer_id = Id(load_default=None, allow_none=True)
     customer = fields.Nested(CustomerIn, required=True)
     lines = fields.List(fields.Nested(LineIn), required=True,
                         validate=validate.Length(min=1, max=100))

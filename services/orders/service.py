@@ -69,9 +69,9 @@ class OrdersService(runtime.Service):
         return checkout.checkout(self.uow, self.caller, data)
 
     @rpc
-    def create_seller_order(self, shop_id, body, idempotency_key=None):
+    def create_seller_order(self, shop_id, body, idempotency_key=None, customer_id=None):
         data = schemas.load(schemas.SellerOrderIn, body, shop_id=shop_id,
-                            idempotency_key=idempotency_key)
+                            idempotency_key=idempotency_key, customer_id=customer_id)
         return seller_orders.create_for_customer(self.uow, self.caller, data)
 
     # Reading --------------------------------------------------------------------------------------
@@ -97,8 +97,8 @@ class OrdersService(runtime.Service):
         return lifecycle.confirm(self.uow, self.caller, data)
 
     @rpc
-    def cancel(self, order_id, body=None):
-        data = schemas.load(schemas.CancelIn, body, order_id=order_id)
+    def cancel(self, order_id, body=None, access=None):
+        data = schemas.load(schemas.CancelIn, body, order_id=order_id, access=access)
         return lifecycle.cancel(self.uow, self.caller, data)
 
     @rpc
@@ -117,8 +117,8 @@ class OrdersService(runtime.Service):
         return lifecycle.request_balance(self.uow, self.caller, data)
 
     @rpc
-    def receive(self, order_id):
-        data = schemas.load(schemas.OrderRef, order_id=order_id)
+    def receive(self, order_id, access=None):
+        data = schemas.load(schemas.OrderRead, order_id=order_id, access=access)
         return lifecycle.receive(self.uow, self.caller, data)
 
     @rpc

@@ -32,6 +32,5 @@ def deadlines() -> Deadlines:
     return Deadlines(
         confirm_hours=env.int("ORDERS_CONFIRM_HOURS", 72),
         confirm_days=env.int("ORDERS_BUYER_CONFIRM_DAYS", 3),
-        shipping_details_days=env.int("ORDERS_SHIPPING_DETAILS_DAYS", 7),
         auto_close_days=env.int("ORDERS_AUTO_CLOSE_DAYS", 14),
     )

@@ -1,6 +1,7 @@
 """In-app notices over HTTP: the buyer hears of each shipment with its track, of a delivery the
 seller priced or a changed total, and of a request for the balance; the seller and every admin hear
-of an order whose shipping details are overdue (the clock moved past the 7 days); every admin of an
+of an order whose shipping details are overdue (the clock moved past the 7 days), which is announced
+once, by the shipping service alone, though the orders service's timer runs too; every admin of an
 order the auto-close found never shipped.
 
 Events no service here can be driven to over HTTP (a payment of the advance, the orders service's
@@ -9,6 +10,8 @@ relay, as their producers publish them (`tests.support.event_source`)."""
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 
 import pytest
@@ -26,6 +29,7 @@ from tests.e2e.test_orders_api import (
 from tests.support.api import Api, User
 from tests.support.event_source import EventSource
 from tests.support.harness import wait_for
+from tests.support.tap import EventTap
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +47,7 @@ def clock_file(tmp_path_factory):
 def started(system, clock_file):
     """The services' processes by name, healthy, with the relay publishing their outboxes."""
     env = {"ATELIER_CLOCK_FILE": str(clock_file), "EVENT_RETRY_BACKOFF_MS": "200",
-           "SHIPPING_OVERDUE_CHECK_SECONDS": "0.3"}
+           "SHIPPING_OVERDUE_CHECK_SECONDS": "0.3", "ORDERS_DEADLINE_POLL_SECONDS": "0.3"}
     processes = {service: system.start(service, env=env, wait=False) for service in SERVICES}
     for service, proc in processes.items():
         proc.wait_healthy(service)
@@ -71,6 +75,25 @@ def notices(api, user: User) -> list[dict]:
     return ok(api.call("GET", "/notifications", user))["items"]
 
 
+GRACE_SECONDS = 3.0  # ten runs of each timer (0.3 s): a second announcement would come within it
+
+
+def overdue_events(tap: EventTap, order_id: str) -> list[dict]:
+    return [e for e in tap.drain()
+            if e["type"] == "order.shipping_overdue" and e["data"]["order_id"] == order_id]
+
+
+def still_one_after_grace(tap: EventTap, order_id: str) -> list[dict]:
+    """The one announcement, checked again and again over the grace window: none may follow it."""
+    deadline, pause = time.monotonic() + GRACE_SECONDS, threading.Event()
+    while True:
+        seen = overdue_events(tap, order_id)
+        assert len(seen) == 1, seen
+        if time.monotonic() > deadline:
+            return seen
+        pause.wait(0.1)
+
+
 def test_the_buyer_is_told_of_each_shipment_with_its_track(api):
     seller, buyer = api.register("seller"), api.register("buyer")
     order, _ = place_order(api, seller, buyer)
@@ -94,12 +117,13 @@ def test_the_buyer_is_told_of_each_shipment_with_its_track(api):
     assert notices(api, seller) == []
 
 
-def test_the_seller_and_the_admins_are_told_when_shipping_details_are_overdue(
-    api, admin, clock_file
+def test_the_seller_and_the_admins_are_told_once_when_shipping_details_are_overdue(
+    system, api, admin, clock_file
 ):
     seller, buyer = api.register("seller"), api.register("buyer")
     order, _ = place_order(api, seller, buyer)
     ok(api.call("POST", f"/orders/{order['id']}/confirm", seller))
+    tap = EventTap(system.amqp_uri, "order.shipping_overdue")
     clock_file.write_text(str(8 * 24 * 3600))
     try:
         [flag] = wait_for(lambda: notices(api, seller), timeout=60,
@@ -107,8 +131,13 @@ def test_the_seller_and_the_admins_are_told_when_shipping_details_are_overdue(
         admins = wait_for(lambda: [n for n in notices(api, admin)
                                    if n["order_id"] == order["id"]],
                           message="the admins' overdue notice")
+        wait_for(lambda: overdue_events(tap, order["id"]), message="order.shipping_overdue")
+        [event] = still_one_after_grace(tap, order["id"])
     finally:
         clock_file.write_text("0")
+        tap.close()
+    assert event["producer"] == "shipping"
+    assert event["data"]["seller_id"] == seller.id
     assert (flag["type"], flag["title"], flag["order_id"]) == (
         "order.shipping_overdue", "Shipping details are overdue", order["id"])
     assert [n["title"] for n in admins] == ["A shop is late to ship"]

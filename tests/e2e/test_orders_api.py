@@ -8,11 +8,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from gateway.identity import create_admin
 from tests.support.api import Api, User
 from tests.support.harness import wait_for
+from tests.support.tap import EventTap
 
 pytestmark = pytest.mark.integration
 
@@ -55,9 +57,12 @@ def admin(gateway, api) -> User:
 
 
 # Shops and products, through the catalog's routes --------------------------------------------------
-def open_shop(api, seller: User, products: list[dict], **rules) -> tuple[str, list[dict]]:
-    """A shop of `seller` with these products (each body's fields over a 1,000 ₽ tracked mug)."""
-    body = {"name": "Clay and fire", "currency": RUB, **({"rules": rules} if rules else {})}
+def open_shop(api, seller: User, products: list[dict], shop: dict | None = None,
+              **rules) -> tuple[str, list[dict]]:
+    """A shop of `seller` (with `shop`'s fields) with these products (each body's fields over a
+    1,000 ₽ tracked mug)."""
+    body = {"name": "Clay and fire", "currency": RUB, **({"rules": rules} if rules else {}),
+            **(shop or {})}
     shop = ok(api.call("POST", "/shops", seller, json=body), 201)
     made = [ok(api.call("POST", f"/shops/{shop['id']}/products", seller, json={
         "title": "Mug with a fox", "description": "Stoneware, glazed by hand.",
@@ -215,6 +220,104 @@ def test_a_cart_from_two_shops_checks_out_into_two_orders_and_a_replay_creates_n
     assert ok(api.call("GET", "/orders?tab=complete", buyer))["total"] == 0
 
 
+def test_a_checkout_without_an_idempotency_key_is_refused_with_428_and_writes_nothing(
+    system, api
+):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, [mug] = open_shop(api, seller, [{}])
+    courier = delivery_method(api, seller, shop_id, fixed(30000))
+    add_to_cart(api, buyer, mug["id"], 1)
+    body = checkout_body((shop_id, courier))
+
+    for headers in ({}, {"Idempotency-Key": ""}):
+        refused = problem(api.call("POST", "/checkout", buyer, json=body, headers=headers), 428)
+        assert "Idempotency-Key" in refused["detail"]
+        assert list(refused["errors"]) == ["Idempotency-Key"]
+    # the header is asked for before the body is read
+    assert problem(api.call("POST", "/checkout", buyer, json={"nonsense": 1}), 428)
+    assert order_count(api, buyer) == 0
+    assert [len(g["items"]) for g in ok(api.call("GET", "/cart", buyer))["groups"]] == [1]
+    # the orders service, called directly, refuses the same (otherwise valid) body without a key
+    with rpc_as(system, buyer) as rpc, pytest.raises(RemoteError) as no_key:
+        rpc.orders.checkout(body)
+    assert no_key.value.exc_type == "Invalid"
+    assert order_count(api, buyer) == 0
+
+    # A guest: the same key and body give the same orders (and link), another body a 409
+    guest = {**checkout_body((shop_id, courier)),
+             "guest": {"email": "guest-key@atelier.test", "name": "Ivan", "phone": "+7999"}}
+    guest["shops"][0]["items"] = [{"product_id": mug["id"], "quantity": 1}]
+    problem(api.call("POST", "/checkout", json=guest), 428)
+    first = ok(checkout(api, None, guest, "guest-key-1"), 201)
+    assert ok(checkout(api, None, guest, "guest-key-1"), 201) == first
+    changed = {**guest, "comment": "changed"}
+    assert problem(checkout(api, None, changed, "guest-key-1"), 409)["code"] == \
+        "idempotency_key_reused"
+    assert available(api, seller, mug["id"]) == 4
+
+
+def test_the_contact_method_is_one_the_shop_offers_and_never_site_chat_for_a_guest(system, api):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, [mug] = open_shop(api, seller, [{}],
+                               shop={"contact_methods": ["email", "phone_call", "site_chat"]})
+    courier = delivery_method(api, seller, shop_id, fixed(30000))
+    add_to_cart(api, buyer, mug["id"], 1)
+
+    refused = problem(checkout(api, buyer, checkout_body((shop_id, courier),
+                                                         contact_method="sms")), 422)
+    assert list(refused["errors"]) == ["contact_method"]
+    assert order_count(api, buyer) == 0 and available(api, seller, mug["id"]) == 5
+    assert [len(g["items"]) for g in ok(api.call("GET", "/cart", buyer))["groups"]] == [1]
+    [order] = ok(checkout(api, buyer, checkout_body((shop_id, courier),
+                                                    contact_method="site_chat")), 201)["orders"]
+    assert order["contact_method"] == "site_chat"
+
+    # A guest has no site chat, even where the shop offers it; the shop's other methods will do
+    guest = {**checkout_body((shop_id, courier), contact_method="site_chat"),
+             "guest": {"email": "guest-chat@atelier.test", "name": "Ivan", "phone": "+7999"}}
+    guest["shops"][0]["items"] = [{"product_id": mug["id"], "quantity": 1}]
+    refused = problem(checkout(api, None, guest), 422)
+    assert list(refused["errors"]) == ["contact_method"]
+    assert available(api, seller, mug["id"]) == 4
+    [order] = ok(checkout(api, None, {**guest, "contact_method": "phone_call"}), 201)["orders"]
+    assert order["contact_method"] == "phone_call"
+
+    # A shop that lists no contact methods offers them all
+    open_id, [bowl] = open_shop(api, seller := api.register("seller"), [{"title": "Bowl"}])
+    courier = delivery_method(api, seller, open_id, fixed(30000))
+    add_to_cart(api, buyer, bowl["id"], 1)
+    ok(checkout(api, buyer, checkout_body((open_id, courier), contact_method="whatsapp_viber")),
+       201)
+
+
+def test_a_vacation_without_cart_closes_the_checkout_of_lines_added_before_it(system, api):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, [mug] = open_shop(api, seller, [{}])
+    courier = delivery_method(api, seller, shop_id, fixed(30000))
+    add_to_cart(api, buyer, mug["id"], 1)
+    vacation = {"message": "Back in a week", "starts_on": "2020-01-01", "ends_on": "2099-01-01"}
+    ok(api.call("PUT", f"/shops/{shop_id}/vacation", seller,
+                json={**vacation, "allow_cart": False}))
+    guest = {**checkout_body((shop_id, courier)),
+             "guest": {"email": "guest-away@atelier.test", "name": "Ivan", "phone": "+7999"}}
+    guest["shops"][0]["items"] = [{"product_id": mug["id"], "quantity": 1}]
+
+    for who, body in ((buyer, checkout_body((shop_id, courier))), (None, guest)):
+        refused = problem(checkout(api, who, body), 409)
+        assert refused["code"] == "shop_on_vacation" and shop_id in refused["detail"]
+        assert list(refused["errors"]) == ["shops.0.shop_id"]
+        assert "Back in a week" in refused["errors"]["shops.0.shop_id"][0]
+    assert order_count(api, buyer) == 0 and available(api, seller, mug["id"]) == 5
+    assert [len(g["items"]) for g in ok(api.call("GET", "/cart", buyer))["groups"]] == [1]
+
+    # a vacation that keeps the cart open takes orders; so does the shop once back
+    ok(api.call("PUT", f"/shops/{shop_id}/vacation", seller,
+                json={**vacation, "allow_cart": True}))
+    ok(checkout(api, None, guest), 201)
+    ok(api.call("DELETE", f"/shops/{shop_id}/vacation", seller))
+    ok(checkout(api, buyer, checkout_body((shop_id, courier))), 201)
+
+
 def test_a_line_gone_out_of_stock_refuses_the_checkout_naming_it_and_takes_nothing(system, api):
     seller, buyer, rival = api.register("seller"), api.register("buyer"), api.register("buyer")
     shop_id, [bowl, vase] = open_shop(api, seller, [
@@ -261,6 +364,20 @@ def test_a_buyer_changes_and_empties_the_cart_which_checks_availability(system, 
     assert removed.status_code == 204 and removed.content == b""
     assert ok(api.call("GET", "/cart", buyer)) == {"groups": []}
     problem(api.call("DELETE", f"/cart/items/{item['id']}", buyer), 404)
+
+
+def test_a_product_that_does_not_exist_or_is_disabled_cannot_be_put_in_the_cart(system, api):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, [mug, vase] = open_shop(api, seller, [{}, {"title": "Vase"}])
+    assert api.call("DELETE", f"/products/{vase['id']}", seller).status_code in (200, 204)
+
+    for product_id in (str(uuid.uuid4()), vase["id"]):
+        refused = problem(api.call("POST", "/cart/items", buyer,
+                                   json={"product_id": product_id, "quantity": 1}), 404)
+        assert refused["code"] == "product_not_found"
+
+    assert ok(api.call("GET", "/cart", buyer)) == {"groups": []}
+    add_to_cart(api, buyer, mug["id"], 1)
 
 
 def test_the_seller_prices_a_delivery_it_quotes_after_the_order(system, api):
@@ -310,6 +427,57 @@ def test_a_guest_checks_out_without_an_account_and_reads_the_order_by_its_link(s
         "+79991112233"
     assert problem(api.call("POST", f"/orders/{order['id']}/messages", seller,
                             json={"text": "Hello"}), 409)["code"] == "guest_order"
+
+
+def guest_order(api, seller: User, shop_id: str, courier: str, product_id: str) -> tuple[dict, str]:
+    """A guest's order of one unit: the order and its link's token."""
+    body = {**checkout_body((shop_id, courier)),
+            "guest": {"email": "guest@atelier.test", "name": "Ivan", "phone": "+79991112233"}}
+    body["shops"][0]["items"] = [{"product_id": product_id, "quantity": 1}]
+    placed = ok(checkout(api, None, body), 201)
+    [order] = placed["orders"]
+    return order, placed["access_token"]
+
+
+def test_the_guest_s_order_link_cancels_before_confirmation_and_accepts_the_goods(system, api):
+    seller = api.register("seller")
+    shop_id, [mug] = open_shop(api, seller, [{}])
+    courier = delivery_method(api, seller, shop_id, fixed(30000))
+    first, token = guest_order(api, seller, shop_id, courier, mug["id"])
+    second, other_token = guest_order(api, seller, shop_id, courier, mug["id"])
+    path = f"/orders/{first['id']}"
+
+    # a wrong token (or another order's) is a 404; no token at all a 401
+    for access in ("forged", other_token):
+        problem(api.call("POST", f"{path}/cancel", params={"access": access}), 404)
+    problem(api.call("POST", f"{path}/cancel", json={"reason": "x"}), 401)
+    problem(api.call("POST", f"{path}/cancel", params={"access": "forged"},
+                     json={"reason": "x", "refund": 1}), 404)
+    cancelled = ok(api.call("POST", f"{path}/cancel", params={"access": token},
+                            json={"reason": "ordered by mistake"}))
+    assert cancelled["status"] == "cancelled"
+    assert [(h["by"], h["to"]) for h in cancelled["history"]][-1] == ("buyer", "cancelled")
+
+    # once the seller has confirmed, the link no longer cancels; it accepts the goods when shipped
+    path = f"/orders/{second['id']}"
+    link = {"access": other_token}
+    ok(api.call("POST", f"{path}/confirm", seller))
+    assert problem(api.call("POST", f"{path}/cancel", params=link), 403)["code"] == "wrong_role"
+    ok(api.call("POST", f"{path}/mark-paid", seller))
+    problem(api.call("POST", f"{path}/receive", params=link), 409)
+    ok(api.call("POST", f"{path}/shipments", seller, json={
+        "carrier": "russian_post", "tracking_number": "RA123456789RU", "notify_buyer": True}), 201)
+    wait_for(lambda: ok(api.call("GET", path, params=link))["status"] == "shipped",
+             message="the order to be shipped")
+    problem(api.call("POST", f"{path}/receive", params={"access": token}), 404)
+    assert ok(api.call("POST", f"{path}/receive", params=link))["status"] == "received"
+
+    # the link does nothing else: no chat, no review, no seller's moves
+    for method, route, body in (("POST", "/messages", {"text": "Hi"}), ("GET", "/messages", None),
+                                ("POST", "/review", {"rating": 5, "text": "Lovely"}),
+                                ("POST", "/complete", None), ("POST", "/confirm", None)):
+        problem(api.call(method, f"{path}{route}", params=link, json=body), 401)
+    assert ok(api.call("GET", path, params=link))["status"] == "received"
 
 
 # Who sees what ------------------------------------------------------------------------------------
@@ -456,12 +624,69 @@ def test_a_seller_adds_an_order_for_a_customer_in_its_own_shop_only(system, api)
 
     order = created["order"]
     assert (order["status"], order["created_by"], order["buyer_id"]) == (
-        "confirmed", "seller", None)
+        "placed", "seller", None)
+    assert [(h["by"], h["from"], h["to"]) for h in order["history"]] == [
+        ("seller", None, "placed")]
     assert order["totals"]["items"] == rub(150000)
     assert order["totals"]["grand_total"] == rub(150000)
     read = ok(api.call("GET", created["order_link"].removeprefix("/api/v1")))
     assert read["id"] == order["id"] and "notes" not in read
     assert available(api, seller, mug["id"]) == 3
+    # the seller confirms it like any other order: it waits under the open tab
+    assert order["id"] in [o["id"] for o in ok(api.call(
+        "GET", "/orders?as=seller&tab=open", seller))["items"]]
+    assert ok(api.call("POST", f"/orders/{order['id']}/confirm", seller))["status"] == "confirmed"
+
+
+def test_a_seller_s_order_for_a_registered_buyer_s_e_mail_is_that_buyer_s(system, api, admin):
+    seller, buyer = api.register("seller"), api.register("buyer", name="Olga Smirnova")
+    shop_id, [mug] = open_shop(api, seller, [{}])
+    body = {"customer": {"email": buyer.email.upper(), "name": "Olga", "phone": "+79990001122"},
+            "lines": [{"product_id": mug["id"], "quantity": 1}],
+            "delivery": {"name": "Pickup in the studio", "cost": 0}}
+    tap = EventTap(system.amqp_uri, "order.placed")
+    try:
+        order = ok(api.call("POST", f"/shops/{shop_id}/orders", seller, json=body), 201)["order"]
+        [placed] = wait_for(lambda: [e for e in tap.drain()
+                                     if e["data"]["order_id"] == order["id"]],
+                            message="order.placed")
+    finally:
+        tap.close()
+
+    assert (order["status"], order["buyer_id"]) == ("placed", buyer.id)
+    assert (placed["data"]["buyer_id"], placed["data"]["seller_id"]) == (buyer.id, seller.id)
+    assert [o["id"] for o in ok(api.call("GET", "/orders", buyer))["items"]] == [order["id"]]
+    path = f"/orders/{order['id']}"
+    ok(api.call("POST", f"{path}/messages", buyer, json={"text": "Thank you!"}), 201)
+    ok(api.call("POST", f"{path}/confirm", seller))
+    ok(api.call("POST", f"{path}/mark-paid", seller))
+    ok(api.call("POST", f"{path}/shipments", seller, json={
+        "carrier": "russian_post", "tracking_number": "RA123456789RU", "notify_buyer": True}), 201)
+    wait_for(lambda: ok(api.call("GET", path, buyer))["status"] == "shipped",
+             message="the order to be shipped")
+    ok(api.call("POST", f"{path}/receive", buyer))
+    review = ok(api.call("POST", f"{path}/review", buyer, json={"rating": 5, "text": "Lovely"}),
+                201)
+    assert review["buyer_name"] == "Olga"
+
+    # A seller's or an admin's e-mail is no buyer: that customer stays a guest
+    other = {**body, "customer": {**body["customer"], "email": admin.email}}
+    assert ok(api.call("POST", f"/shops/{shop_id}/orders", seller, json=other),
+              201)["order"]["buyer_id"] is None
+
+
+def test_an_admin_cannot_add_an_order_to_a_shop(system, api, admin):
+    seller = api.register("seller")
+    shop_id, [mug] = open_shop(api, seller, [{}])
+    body = {"customer": {"email": "olga@example.test", "name": "Olga", "phone": "+79990001122"},
+            "lines": [{"product_id": mug["id"], "quantity": 1}]}
+
+    problem(api.call("POST", f"/shops/{shop_id}/orders", admin, json=body), 403)
+    with rpc_as(system, admin) as rpc, pytest.raises(RemoteError) as refused:
+        rpc.orders.create_seller_order(shop_id, body)
+    assert refused.value.exc_type == "Forbidden"
+    assert ok(api.call("GET", "/orders?as=seller", seller))["total"] == 0
+    assert available(api, seller, mug["id"]) == 5
 
 
 def test_the_gateway_passes_on_every_field_the_orders_service_returns(system, api):

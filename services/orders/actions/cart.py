@@ -113,6 +113,7 @@ def get_cart(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str,
 
 
 ADD_ITEM = "add_cart_item"  # the command's name in the command log
+NOT_AVAILABLE = "not_available"  # the catalog's refusal of a product it does not show
 
 
 def add_item(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -131,7 +132,12 @@ def add_item(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str,
                    CartItem.options_key == key)) or 0
     wanted = {"product_id": product_id, "quantity": already + data["quantity"],
               "options": options}
-    [quote] = uow.peers.catalog.quote([wanted], for_cart=True)
+    try:
+        [quote] = uow.peers.catalog.quote([wanted], for_cart=True)
+    except Conflict as refusal:
+        if refusal.code == NOT_AVAILABLE:  # no such product, or one nobody may see (disabled)
+            raise NotFound(f"Product {product_id} not found.", "product_not_found") from None
+        raise
     now = clock.now()
     with uow:
         session = uow.session

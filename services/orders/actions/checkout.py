@@ -2,8 +2,10 @@
 
     1. write a `checkout_attempts` row (state `reserving`, the order ids to be) and commit it; it
        claims the Idempotency-Key, so a replay is found when this row cannot be written
-    2. read the listed shops' cart groups; per shop, ONE catalog call prices every line (never
-       the client's prices), tells the shop's terms (prepayment, confirm window) and holds the
+    2. read the listed shops' cart groups; each listed shop's terms (`get_shop`) must allow the
+       checkout (the chosen contact method is one it offers; no vacation without cart under way:
+       409 naming the shop); per shop, ONE catalog call prices every line (never the client's
+       prices), tells the shop's terms (prepayment, confirm window) and holds the
        stock for its order, all lines or none; shipping prices the chosen delivery method; totals
        by the domain. On any refusal every hold made is released, the attempt deleted, and the
        checkout refused (409 naming the lines short)
@@ -40,7 +42,13 @@ from services.common.errors import Conflict, Invalid, NotFound, ServiceError
 from services.common.money import Money
 from services.common.uow import UnitOfWork
 
-from ..domain import Role, compute_totals, placed_entry
+from ..domain import (
+    Role,
+    closed_by_vacation,
+    compute_totals,
+    contact_method_refusal,
+    placed_entry,
+)
 from ..models import Cart, CartItem, CheckoutAttempt, Order, OrderLine
 from .common import (
     Party,
@@ -69,10 +77,10 @@ def _request_hash(body: dict[str, Any]) -> str:
 
 
 def checkout(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-    """`data`: the checkout's body and its `idempotency_key` (None: a checkout of its own)."""
+    """`data`: the checkout's body and its `idempotency_key` (required)."""
     body = {k: v for k, v in data.items() if k != "idempotency_key"}
     owner = _owner(caller, body)
-    key = data.get("idempotency_key") or f"none:{uuid.uuid4()}"
+    key = data["idempotency_key"]
     digest = _request_hash(body)
     _check_listing(caller, body)
     # The attempt's row claims the key: a key seen before is a replay (or a conflict), found when
@@ -86,6 +94,7 @@ def checkout(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str,
     held: list[str] = []
     try:
         groups = _groups(uow, caller, body)
+        _check_shops(uow.peers, body)
         plans = [_plan(uow.peers, body, order_id, shop, lines, held)
                  for order_id, (shop, lines) in zip(order_ids, groups, strict=True)]
         failpoints.hit("orders.checkout.after_reserve")
@@ -146,6 +155,38 @@ def _check_listing(caller, body) -> None:
                    for i, s in enumerate(listed) if not s.get("items")}
         if missing:
             raise Invalid("A guest's checkout lists its items per shop.", "invalid", missing)
+        refusal = contact_method_refusal(body.get("contact_method"), None, guest=True)
+        if refusal:
+            raise Invalid(refusal, "contact_method_not_offered", {"contact_method": [refusal]})
+
+
+def _check_shops(peers, body) -> None:
+    """Each listed shop's terms allow this checkout: it offers the chosen contact method, and no
+    vacation without cart is under way (lines put in the cart before it began wait for its end),
+    before any stock is held."""
+    chosen = body.get("contact_method")
+    closed: dict[str, list[str]] = {}
+    away: list[str] = []
+    for index, listed in enumerate(body["shops"]):
+        shop_id = str(listed["shop_id"])
+        try:
+            terms = peers.catalog.shop_terms(shop_id)
+        except NotFound:
+            raise Invalid("No such shop.", "invalid",
+                          {f"shops.{index}.shop_id": ["No such shop."]}) from None
+        refusal = contact_method_refusal(chosen, terms.get("contact_methods"), guest=False)
+        if refusal:
+            raise Invalid(refusal, "contact_method_not_offered", {"contact_method": [refusal]})
+        vacation = terms.get("vacation")
+        if closed_by_vacation(vacation):
+            message = vacation.get("message") or ""
+            away.append(shop_id)
+            closed[f"shops.{index}.shop_id"] = [
+                f"Shop {shop_id} is on vacation until {vacation.get('ends_on')}"
+                + (f": {message}" if message else "") + "."]
+    if closed:
+        raise Conflict(f"A shop is on vacation and takes no orders now: {', '.join(away)}.",
+                       "shop_on_vacation", closed)
 
 
 def _groups(uow, caller, body) -> list[tuple[dict, list[dict]]]:

@@ -1,5 +1,6 @@
 """The deadline timer's work: what the domain's `deadlines.due` says is due, done once, by one
-replica; then the recovery of abandoned checkouts.
+replica; then the recovery of abandoned checkouts. The shipping-details deadline is not here: the
+shipping service owns it and alone publishes `order.shipping_overdue`.
 
 Each order keeps `next_check_at` (see models). A run takes a batch of due orders with
 `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite has one writer at a time anyway), so replicas running
@@ -16,9 +17,8 @@ whatever happened.
     expire            placed past the confirm deadline → expired, `order.expired` (the catalog's
                       handler releases the stock)
     auto_complete     shipped/received at the auto-close date → completed, `order.completed`
-    shipping_overdue  `order.shipping_overdue` once
-    flag_to_admin     an order still before shipping at the auto-close date: a history entry once
-                      (there is no event for it in the contracts yet)
+    flag_to_admin     an order still before shipping at the auto-close date: a history entry and
+                      `order.unshipped_at_close` (to the admins), once
     buyer_lapse_cancellable  the seller may now cancel with `buyer_lapse`: a history entry once
 """
 
@@ -38,7 +38,15 @@ from ..domain import DueKind, Role, Status, due
 from ..domain.states import TERMINAL
 from ..models import Order
 from . import recovery
-from .common import apply, deadlines_for, event_ref, note_fact, order_times, refresh_next_check
+from .common import (
+    apply,
+    deadlines_for,
+    event_ref,
+    iso,
+    note_fact,
+    order_times,
+    refresh_next_check,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +55,6 @@ MAX_BATCHES = 20  # per tick: what is left waits for the next one
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=1)
 NOTICE_REASONS = {
-    DueKind.SHIPPING_OVERDUE: "shipping_overdue",
     DueKind.FLAG_TO_ADMIN: "flagged_to_admin: not shipped by the auto-close date",
     DueKind.BUYER_LAPSE_CANCELLABLE: "buyer_lapse: the buyer's window to pay has passed",
 }
@@ -139,9 +146,10 @@ def handle_due(uow: UnitOfWork, order: Order, now) -> None:
         if item.action is not None:
             apply(uow, order, item.action, Role.SYSTEM, now, expected=item.expected_status)
             continue
-        if item.kind is DueKind.SHIPPING_OVERDUE:
-            uow.record("order.shipping_overdue", {**event_ref(order), "by": Role.SYSTEM.value},
-                       aggregate_id=order.id)
+        if item.kind is DueKind.FLAG_TO_ADMIN:
+            uow.record("order.unshipped_at_close", {
+                **event_ref(order), "status": order.status, "placed_at": iso(order.placed_at),
+            }, aggregate_id=order.id)
         note_fact(order, now, Role.SYSTEM, NOTICE_REASONS[item.kind])
         order.notices_done = [*(order.notices_done or []), item.kind.value]
     refresh_next_check(order)

@@ -38,10 +38,11 @@ from .common import apply, get_order, note_fact, order_view, party
 
 def _move(uow: UnitOfWork, caller: Caller, order_id, action: Action, *,
           reason: str | None = None, event_data: dict[str, Any] | None = None,
-          details: dict[str, Any] | None = None) -> dict[str, Any]:
+          details: dict[str, Any] | None = None, access: str | None = None) -> dict[str, Any]:
+    """`access`: a guest's order-link token, which acts as the order's buyer (cancel, receive)."""
     with uow:
         order = get_order(uow.session, order_id, lock=True)
-        who = party(order, caller)
+        who = party(order, caller, access)
         apply(uow, order, action, who.role, clock.now(), actor_id=who.actor_id, reason=reason,
               event_data=event_data, details=details)
         return order_view(order, who)
@@ -52,7 +53,10 @@ def confirm(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):
 
 
 def cancel(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):
-    return _move(uow, caller, data["order_id"], Action.CANCEL, reason=data.get("reason"))
+    """The buyer (or the guest's order link) before confirmation; the seller or an admin before
+    shipping (the transition table decides)."""
+    return _move(uow, caller, data["order_id"], Action.CANCEL, reason=data.get("reason"),
+                 access=data.get("access"))
 
 
 def mark_paid(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):
@@ -72,7 +76,8 @@ def request_balance(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):
 
 
 def receive(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):
-    return _move(uow, caller, data["order_id"], Action.RECEIVE)
+    """The buyer, or the guest's order link, accepts the goods."""
+    return _move(uow, caller, data["order_id"], Action.RECEIVE, access=data.get("access"))
 
 
 def complete(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):

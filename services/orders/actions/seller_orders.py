@@ -1,15 +1,19 @@
 """An order the seller adds on a customer's behalf (seed 001): `POST /shops/{shop_id}/orders`.
 
 Decisions where the spec is silent:
-* Only the shop's owner; prices come from the catalog, unless the seller gives `amount`, the agreed
-  items total (delivery and surcharge are added again, as for an amount change).
+* Only the shop's owner, as a seller (an admin is refused too); prices come from the catalog,
+  unless the seller gives `amount`, the agreed items total (delivery and surcharge are added
+  again, as for an amount change).
 * Delivery: a `cost` the seller sets (with an optional `name`), or a `method_id` priced by
   shipping when the order carries an address; neither means the seller will quote it.
-* The customer is a guest of the shop (contacts, no account): the order has no buyer id, the
-  response carries the customer's order-link token, as a guest checkout does.
+* The customer: when the gateway found a registered buyer with the customer's e-mail it passes
+  their id (`customer_id`), and the order is theirs: in their list, with chat and review, and
+  `order.placed` carries their `buyer_id` (the customer card counts it). Otherwise the customer is
+  a guest of the shop (contacts, no account, no buyer id). Either way the response carries the
+  customer's order-link token, as a guest checkout does.
 * Stock is reserved as at checkout, with the same attempt/recovery protocol.
-* The seller agreed to the order by making it: it is placed and confirmed at once (two history
-  entries, `order.placed` then `order.confirmed`), so the 72 h seller lapse never applies to it.
+* It starts `placed`, like any other order: it shows under the seller's `open` tab, the seller
+  confirms it, and the 72 h seller lapse applies to it.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from services.common.errors import Conflict, Forbidden
 from services.common.money import Money
 from services.common.uow import UnitOfWork
 
-from ..domain import Action, Role, change_amount, compute_totals
+from ..domain import Role, change_amount, compute_totals
 from ..models import CheckoutAttempt, Order
 from ..ports import Shipping
 from .checkout import (
@@ -36,14 +40,17 @@ from .checkout import (
     _request_hash,
     _start,
 )
-from .common import Party, add_history, apply, order_view, refresh_next_check, token_hash
+from .common import Party, add_history, order_view, refresh_next_check, token_hash
 
 
 def create_for_customer(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-    """`data`: the order's body, its `shop_id` and `idempotency_key` (None: an order of its own)."""
-    caller.require("seller", "admin")
-    body = {k: v for k, v in data.items() if k not in ("shop_id", "idempotency_key")}
+    """`data`: the order's body, its `shop_id`, `idempotency_key` (None: an order of its own) and
+    `customer_id` (the registered buyer with the customer's e-mail, None for a guest)."""
+    caller.require("seller")
+    body = {k: v for k, v in data.items()
+            if k not in ("shop_id", "idempotency_key", "customer_id")}
     shop_id, idempotency_key = data["shop_id"], data.get("idempotency_key")
+    customer_id = data.get("customer_id")
     catalog = uow.peers.catalog
     terms = catalog.shop_terms(shop_id)
     if terms.get("owner_id") != caller.user_id:
@@ -70,7 +77,8 @@ def create_for_customer(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -
     owner = f"seller:{caller.user_id}"
     key = idempotency_key or f"none:{uuid.uuid4()}"
     token = secrets.token_urlsafe(24)
-    attempt_id = _start(uow, owner, key, _request_hash({**body, "shop": str(shop_id)}),
+    attempt_id = _start(uow, owner, key, _request_hash({**body, "shop": str(shop_id),
+                                                        "customer_id": customer_id}),
                         [plan["order_id"]], token)
     if attempt_id is None:
         return _replay(uow, caller, owner, key)
@@ -78,7 +86,7 @@ def create_for_customer(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -
     try:
         catalog.reserve(plan["order_id"], plan["lines"])
         failpoints.hit("orders.seller_order.after_reserve")
-        result = _write(uow, caller, body, attempt_id, plan, token)
+        result = _write(uow, caller, body, attempt_id, plan, token, customer_id)
     except BaseException:
         _abandon(uow, attempt_id, reserved)
         raise
@@ -99,7 +107,8 @@ def _delivery(shipping: Shipping, shop_id, body, quotes, currency) -> dict[str, 
     return {"id": delivery.get("method_id"), "name": delivery.get("name"), "cost": None}
 
 
-def _write(uow: UnitOfWork, caller: Caller, body, attempt_id, plan, token) -> dict[str, Any]:
+def _write(uow: UnitOfWork, caller: Caller, body, attempt_id, plan, token,
+           customer_id: str | None) -> dict[str, Any]:
     now = clock.now()
     customer = body["customer"]
     shaped = {"shipping_address": body.get("shipping_address"), "comment": body.get("comment"),
@@ -110,8 +119,8 @@ def _write(uow: UnitOfWork, caller: Caller, body, attempt_id, plan, token) -> di
         if attempt is None or attempt.state != "reserving":
             raise Conflict("The order took too long and was undone; try again.",
                            "checkout_timed_out")
-        anonymous = Caller(user_id=None)
-        order = _new_order(anonymous, shaped, customer, plan, None, now)
+        customer_caller = Caller(user_id=customer_id)  # None: a guest of the shop
+        order = _new_order(customer_caller, shaped, customer, plan, None, now)
         order.created_by = "seller"
         order.access_token_hash = token_hash(token)
         order.delivery_method_id = plan["method"]["id"]
@@ -119,7 +128,7 @@ def _write(uow: UnitOfWork, caller: Caller, body, attempt_id, plan, token) -> di
                     to_status="placed", reason="placed_by_seller", actor_id=caller.user_id)
         session.add(order)
         uow.record("order.placed", {
-            "order_id": order.id, "shop_id": order.shop_id, "buyer_id": None,
+            "order_id": order.id, "shop_id": order.shop_id, "buyer_id": order.buyer_id,
             "seller_id": order.seller_id,
             "lines": [{"product_id": line.product_id, "quantity": line.quantity,
                        "unit_price": {"amount": line.unit_price, "currency": order.currency}}
@@ -128,7 +137,6 @@ def _write(uow: UnitOfWork, caller: Caller, body, attempt_id, plan, token) -> di
             "source": None,
         }, aggregate_id=order.id)
         refresh_next_check(order)
-        apply(uow, order, Action.CONFIRM, Role.SELLER, now, actor_id=caller.user_id)
         attempt.state = "done"
         session.flush()
         return {"order": order_view(order, Party(Role.SELLER, caller.user_id)),

@@ -3,11 +3,12 @@
 Modules, by topic:
   states       Status, Role, Action
   lifecycle    the TRANSITIONS table, transition(), history entries, amount-change decision
-  deadlines    Deadlines config, what is due at `now` (expire, buyer lapse, overdue, auto-close)
+  deadlines    Deadlines config, what is due at `now` (expire, buyer lapse, auto-close)
   totals       order totals, payment parts, delivery quote and amount change recomputation
   tabs         listing tabs as status filters
   visibility   who sees an order, buyer vs seller views
   permissions  messages, notes, reviews (guest orders have no chat and no reviews)
+  shop_rules   what a shop allows at checkout: its contact methods, a vacation without cart
   errors       typed errors and their codes
 """
 
@@ -21,7 +22,6 @@ from .deadlines import (
     buyer_lapse_at,
     confirm_deadline,
     due,
-    shipping_details_due,
 )
 from .lifecycle import (
     BUYER_LAPSE,
@@ -44,6 +44,7 @@ from .lifecycle import (
     transition,
 )
 from .permissions import ensure_can_keep_notes, ensure_can_message, ensure_can_review
+from .shop_rules import closed_by_vacation, contact_method_refusal
 from .states import Action, Role, Status
 from .tabs import TAB_STATUSES, Tab, listing_filter, statuses_for_tab, tab_of
 from .totals import (
@@ -101,8 +102,10 @@ __all__ = [
     "can",
     "can_view",
     "change_amount",
+    "closed_by_vacation",
     "compute_totals",
     "confirm_deadline",
+    "contact_method_refusal",
     "decide_amount_change",
     "due",
     "ensure_can_keep_notes",
@@ -115,7 +118,6 @@ __all__ = [
     "placed_entry",
     "rule_for",
     "seller_view",
-    "shipping_details_due",
     "statuses_for_tab",
     "tab_of",
     "transition",

@@ -15,8 +15,8 @@ functions below, so a timer and a guard never disagree):
 * confirm_days (3, working days, seed 003 "three working days"): the buyer's window to confirm or
   pay after the seller's confirmation; past it an unpaid (`confirmed`) order may be cancelled by the
   seller with the reason `buyer_lapse`. Set `confirm_days_working=False` for calendar days.
-* shipping_details_days (7, seed 002): from confirmation, or from the end of production when that is
-  later (made-to-order), the seller adds shipping details or `order.shipping_overdue` is published.
+* The 7-day shipping-details deadline (seed 002) is not here: the shipping service, which knows the
+  shipments, owns it and alone publishes `order.shipping_overdue` (DESIGN.md: one owner per deadline).
 * auto_close_days (14, seed 001): from placement, or from the end of production when that is later:
   a shipped or received order becomes completed; an order still earlier than shipped is flagged to
   the admin.
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from .states import AWAITING_SHIPMENT, BEFORE_SHIPPED, Action, Status, as_status
+from .states import BEFORE_SHIPPED, Action, Status, as_status
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,6 @@ class Deadlines:
     confirm_days: int = 3
     confirm_days_working: bool = True
     holidays: frozenset[date] = field(default_factory=frozenset)
-    shipping_details_days: int = 7
     auto_close_days: int = 14
 
     def for_shop(self, confirm_days: int | None) -> Deadlines:
@@ -85,14 +84,6 @@ def buyer_lapse_at(times: OrderTimes, cfg: Deadlines) -> datetime | None:
     return times.confirmed_at + timedelta(days=cfg.confirm_days)
 
 
-def shipping_details_due(times: OrderTimes, cfg: Deadlines) -> datetime | None:
-    """When shipping details become overdue; None before confirmation."""
-    if times.confirmed_at is None:
-        return None
-    start = _later(times.confirmed_at, times.production_ends_at)
-    return start + timedelta(days=cfg.shipping_details_days)
-
-
 def auto_close_at(times: OrderTimes, cfg: Deadlines) -> datetime:
     """The auto-close date: placement (or end of production, if later) + auto_close_days."""
     return _later(times.placed_at, times.production_ends_at) + timedelta(days=cfg.auto_close_days)
@@ -105,9 +96,11 @@ def _later(first: datetime, second: datetime | None) -> datetime:
 class DueKind(StrEnum):
     EXPIRE = "expire"  # run Action.EXPIRE
     BUYER_LAPSE_CANCELLABLE = "buyer_lapse_cancellable"  # tell the seller they may cancel
-    SHIPPING_OVERDUE = "shipping_overdue"  # publish order.shipping_overdue (once)
     AUTO_COMPLETE = "auto_complete"  # run Action.AUTO_COMPLETE
     FLAG_TO_ADMIN = "flag_to_admin"  # an order still before shipping at the auto-close date (once)
+
+
+_KINDS = frozenset(kind.value for kind in DueKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,12 +121,13 @@ def due(
 ) -> list[DueItem]:
     """Everything due on this order at `now`, in a stable order.
 
-    `done` lists the one-time notices already given (shipping_overdue, flag_to_admin,
-    buyer_lapse_cancellable), so a timer running every minute does not repeat them.
+    `done` lists the one-time notices already given (flag_to_admin, buyer_lapse_cancellable), so
+    a timer running every minute does not repeat them; a kind no longer known (an order's record of
+    a notice the service gave in an earlier version) is ignored.
     """
     cfg = cfg or Deadlines()
     status = as_status(status)
-    skip = {DueKind(kind) for kind in done}
+    skip = {DueKind(kind) for kind in done if kind in _KINDS}
     items: list[DueItem] = []
 
     def add(kind, at, action=None, event_type=None):
@@ -144,13 +138,6 @@ def due(
         add(DueKind.EXPIRE, confirm_deadline(times, cfg), Action.EXPIRE, "order.expired")
     if status is Status.CONFIRMED:
         add(DueKind.BUYER_LAPSE_CANCELLABLE, buyer_lapse_at(times, cfg))
-    if status in AWAITING_SHIPMENT:
-        add(
-            DueKind.SHIPPING_OVERDUE,
-            shipping_details_due(times, cfg),
-            None,
-            "order.shipping_overdue",
-        )
     if status in (Status.SHIPPED, Status.RECEIVED):
         add(
             DueKind.AUTO_COMPLETE,

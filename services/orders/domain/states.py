@@ -42,10 +42,6 @@ TERMINAL = frozenset({Status.COMPLETED, Status.CANCELLED, Status.EXPIRED})
 BEFORE_SHIPPED = frozenset(
     {Status.PLACED, Status.CONFIRMED, Status.PARTIALLY_PAID, Status.IN_PRODUCTION, Status.PAID}
 )
-# Confirmed and waiting to be shipped: the 7-day shipping-details deadline runs.
-AWAITING_SHIPMENT = frozenset(
-    {Status.CONFIRMED, Status.PARTIALLY_PAID, Status.IN_PRODUCTION, Status.PAID}
-)
 
 
 class Role(StrEnum):

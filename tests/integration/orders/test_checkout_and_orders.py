@@ -157,7 +157,8 @@ def test_a_line_out_of_stock_refuses_the_checkout_naming_it_and_holds_nothing(wo
     assert world.available(last["id"], seller) == 1
     assert len(buyer.orders.get_cart()["groups"][0]["items"]) == 2  # the cart is kept
     with pytest.raises(RemoteError) as validation:
-        buyer.orders.checkout({**checkout_body((shop["id"], courier)), "accept_rules": False})
+        buyer.orders.checkout({**checkout_body((shop["id"], courier)), "accept_rules": False},
+                              idempotency_key=str(uuid.uuid4()))
     assert validation.value.kind == "invalid" and "accept_rules" in validation.value.errors
 
 

@@ -18,7 +18,6 @@ from services.orders.domain.deadlines import (
     buyer_lapse_at,
     confirm_deadline,
     due,
-    shipping_details_due,
 )
 from services.orders.domain.lifecycle import BUYER_LAPSE, Context, OrderState, Outcome, transition
 from services.orders.domain.states import Action, Status
@@ -75,7 +74,6 @@ def test_the_deadline_instants_follow_the_config():
     ) == at(10)
     assert buyer_lapse_at(times, CFG.for_shop(5)) == at(10, 11)
     assert CFG.for_shop(None) is CFG
-    assert shipping_details_due(times, CFG) == MON + HOUR + 7 * DAY
     assert auto_close_at(times, CFG) == MON + 14 * DAY
 
 
@@ -83,17 +81,14 @@ def test_made_to_order_counts_from_the_end_of_production_when_it_is_later():
     end = MON + 30 * DAY
     times = OrderTimes(placed_at=MON, confirmed_at=MON + HOUR, production_ends_at=end)
     assert auto_close_at(times, CFG) == end + 14 * DAY
-    assert shipping_details_due(times, CFG) == end + 7 * DAY
-    half = HOUR / 2  # production ended before the confirmation: shipping counts from the latter
+    half = HOUR / 2  # production ended after the placement: the auto-close counts from its end
     early = OrderTimes(placed_at=MON, confirmed_at=MON + HOUR, production_ends_at=MON + half)
     assert auto_close_at(early, CFG) == MON + half + 14 * DAY
-    assert shipping_details_due(early, CFG) == MON + HOUR + 7 * DAY
 
 
 def test_nothing_counts_from_a_confirmation_that_has_not_happened():
     times = OrderTimes(placed_at=MON)
     assert buyer_lapse_at(times, CFG) is None
-    assert shipping_details_due(times, CFG) is None
 
 
 # What is due --------------------------------------------------------------------------------------
@@ -122,14 +117,15 @@ def test_the_buyer_lapse_becomes_cancellable_after_three_working_days():
 
 
 @pytest.mark.parametrize("status", ["confirmed", "partially_paid", "in_production", "paid"])
-def test_shipping_details_are_overdue_seven_days_after_confirmation(status):
+def test_late_shipping_details_are_not_the_orders_deadline(status):
+    """The shipping service owns the 7-day deadline and alone announces it; orders has nothing
+    due in between, and an order's record of the notice an earlier version gave is ignored."""
     times = OrderTimes(placed_at=MON, confirmed_at=MON)
-    now = MON + 7 * DAY
-    assert DueKind.SHIPPING_OVERDUE not in kinds(status, times, now - TICK)
-    [item] = [i for i in due(status, times, now) if i.kind is DueKind.SHIPPING_OVERDUE]
-    assert item.event_type == "order.shipping_overdue" and item.action is None
-    assert item.expected_status is Status(status)
-    assert DueKind.SHIPPING_OVERDUE not in kinds(status, times, now, done={"shipping_overdue"})
+    assert all(item.event_type != "order.shipping_overdue"
+               for item in due(status, times, MON + 13 * DAY))
+    assert kinds("paid", times, MON + 13 * DAY) == []
+    assert kinds("paid", times, MON + 14 * DAY, done={"shipping_overdue"}) == [
+        DueKind.FLAG_TO_ADMIN]
 
 
 @pytest.mark.parametrize("status", ["shipped", "received"])
@@ -148,7 +144,7 @@ def test_a_shipped_or_received_order_auto_completes_on_the_fourteenth_day(status
 @pytest.mark.parametrize("status", ["confirmed", "partially_paid", "in_production", "paid"])
 def test_an_order_still_before_shipping_at_the_auto_close_is_flagged_to_the_admin_once(status):
     times = OrderTimes(placed_at=MON, confirmed_at=MON)
-    done = {DueKind.SHIPPING_OVERDUE, DueKind.BUYER_LAPSE_CANCELLABLE}
+    done = {DueKind.BUYER_LAPSE_CANCELLABLE}
     assert kinds(status, times, MON + 14 * DAY - TICK, done=done) == []
     assert kinds(status, times, MON + 14 * DAY, done=done) == [DueKind.FLAG_TO_ADMIN]
     assert kinds(status, times, MON + 14 * DAY, done=done | {DueKind.FLAG_TO_ADMIN}) == []
@@ -158,7 +154,6 @@ def test_everything_due_on_a_long_forgotten_order_comes_in_a_stable_order():
     times = OrderTimes(placed_at=MON, confirmed_at=MON)
     assert kinds("confirmed", times, MON + 60 * DAY) == [
         DueKind.BUYER_LAPSE_CANCELLABLE,
-        DueKind.SHIPPING_OVERDUE,
         DueKind.FLAG_TO_ADMIN,
     ]
 

@@ -37,3 +37,18 @@ def test_amount_requests_list_pending_by_default_all_with_null_and_refuse_other_
     with pytest.raises(Invalid) as refused:
         schemas.load(schemas.AmountRequestQuery, {"status": "maybe"})
     assert list(refused.value.errors) == ["status"]
+
+
+CHECKOUT = {"shipping_address": {"full_name": "Anna", "phone": "+7999", "country": "RU",
+                                 "city": "Moscow", "line1": "Tverskaya 1"},
+            "shops": [{"shop_id": "6f1c2b1e-8a7e-4a56-9c1d-2f9a4c3e1b70",
+                       "delivery_method_id": "m-1"}], "accept_rules": True}
+
+
+@pytest.mark.parametrize("key", [None, ""])
+def test_a_checkout_needs_an_idempotency_key(key):
+    with pytest.raises(Invalid) as refused:
+        schemas.load(schemas.CheckoutIn, CHECKOUT, idempotency_key=key)
+    assert list(refused.value.errors) == ["idempotency_key"]
+    assert schemas.load(schemas.CheckoutIn, CHECKOUT, idempotency_key="k-1")[
+        "idempotency_key"] == "k-1"

@@ -193,6 +193,35 @@ def test_an_order_not_yet_at_its_auto_close_date_stays_shipped(uow, now):
     assert events(uow) == []
 
 
+@pytest.mark.parametrize("status", [Status.CONFIRMED, Status.PAID, Status.IN_PRODUCTION])
+def test_an_order_never_shipped_by_its_auto_close_date_is_flagged_to_the_admins_once(
+        uow, now, status):
+    order_id = given_order(uow, status)
+    now["now"] = T0 + timedelta(days=14)
+
+    deadlines.tick(uow)
+    now["now"] += timedelta(days=1)
+    deadlines.tick(uow)
+
+    order = the_order(uow, order_id)
+    assert order["status"] == status.value
+    flagged = [e for e in events(uow) if e[0] == "order.unshipped_at_close"]
+    assert flagged == [("order.unshipped_at_close", {
+        "order_id": order_id, "shop_id": flagged[0][1]["shop_id"], "buyer_id": BUYER_ID,
+        "seller_id": SELLER.user_id, "status": status.value, "placed_at": T0.isoformat()})]
+    assert [h[3] for h in order["history"]].count(
+        "flagged_to_admin: not shipped by the auto-close date") == 1
+
+
+def test_a_shipped_order_at_its_auto_close_date_is_not_flagged(uow, now):
+    given_order(uow, Status.SHIPPED, shipped_at=T0 + timedelta(days=2))
+    now["now"] = T0 + timedelta(days=14)
+
+    deadlines.tick(uow)
+
+    assert "order.unshipped_at_close" not in [kind for kind, _ in events(uow)]
+
+
 def test_failing_orders_are_put_off_and_neither_stop_the_timer_nor_the_recovery(
         uow, now, peers, monkeypatch):
     broken = {given_order(uow, Status.PLACED) for _ in range(60)}
