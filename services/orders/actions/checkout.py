@@ -54,6 +54,7 @@ from .common import (
     Party,
     add_history,
     order_view,
+    placed_event,
     refresh_next_check,
     token_hash,
     with_lines,
@@ -304,15 +305,7 @@ def _write_orders(uow, caller, body, attempt_id, plans, token) -> dict[str, Any]
                         to_status=entry.to_status.value, reason=None, actor_id=caller.user_id)
             refresh_next_check(order)
             session.add(order)
-            uow.record("order.placed", {
-                "order_id": order.id, "shop_id": order.shop_id, "buyer_id": order.buyer_id,
-                "seller_id": order.seller_id,
-                "lines": [{"product_id": line.product_id, "quantity": line.quantity,
-                           "unit_price": {"amount": line.unit_price, "currency": order.currency}}
-                          for line in order.lines],
-                "grand_total": {"amount": order.grand_total, "currency": order.currency},
-                "source": order.source,
-            }, aggregate_id=order.id)
+            uow.record("order.placed", placed_event(order), aggregate_id=order.id)
             taken += [line["cart_item_id"] for line in plan["lines"] if line["cart_item_id"]]
         session.flush()
         if taken:

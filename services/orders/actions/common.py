@@ -160,6 +160,23 @@ def event_ref(order: Order) -> dict[str, Any]:
             "seller_id": order.seller_id}
 
 
+def placed_event(order: Order) -> dict[str, Any]:
+    """`order.placed`: who, what and for how much, as the catalog, payments, shipping and the
+    notices need it (the delivery is None while the seller has still to quote it)."""
+    def money(amount: int) -> dict[str, Any]:
+        return {"amount": amount, "currency": order.currency}
+
+    return {
+        **event_ref(order),
+        "lines": [{"product_id": line.product_id, "quantity": line.quantity,
+                   "unit_price": money(line.unit_price)} for line in order.lines],
+        "grand_total": money(order.grand_total),
+        "delivery": None if order.delivery_cost is None else money(order.delivery_cost),
+        "prepayment_percent": order.prepayment_percent,
+        "source": order.source,
+    }
+
+
 # Events that carry the order's reference and what came with the move, not who made it.
 _REFERENCE_ONLY = frozenset({"order.balance_requested"})
 

@@ -40,7 +40,7 @@ from .checkout import (
     _request_hash,
     _start,
 )
-from .common import Party, add_history, order_view, refresh_next_check, token_hash
+from .common import Party, add_history, order_view, placed_event, refresh_next_check, token_hash
 
 
 def create_for_customer(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -127,15 +127,7 @@ def _write(uow: UnitOfWork, caller: Caller, body, attempt_id, plan, token,
         add_history(order, at=now, by=Role.SELLER, from_status=None,
                     to_status="placed", reason="placed_by_seller", actor_id=caller.user_id)
         session.add(order)
-        uow.record("order.placed", {
-            "order_id": order.id, "shop_id": order.shop_id, "buyer_id": order.buyer_id,
-            "seller_id": order.seller_id,
-            "lines": [{"product_id": line.product_id, "quantity": line.quantity,
-                       "unit_price": {"amount": line.unit_price, "currency": order.currency}}
-                      for line in order.lines],
-            "grand_total": {"amount": order.grand_total, "currency": order.currency},
-            "source": None,
-        }, aggregate_id=order.id)
+        uow.record("order.placed", placed_event(order), aggregate_id=order.id)
         refresh_next_check(order)
         attempt.state = "done"
         session.flush()

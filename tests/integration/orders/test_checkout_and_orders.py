@@ -84,9 +84,16 @@ def test_a_cart_from_two_shops_checks_out_into_two_orders_with_their_totals(worl
     assert buyer.orders.get_cart() == {"groups": []}
     assert world.available(mug["id"], clay) == 3
 
-    wait_for(lambda: sorted(e["data"]["order_id"] for e in tap.drain()
-                            if e["data"]["buyer_id"] == buyer.user_id)
-             == sorted([mug_order["id"], spoon_order["id"]]), message="both order.placed")
+    announced: dict[str, dict] = {}
+    wait_for(lambda: announced.update({e["data"]["order_id"]: e["data"] for e in tap.drain()
+                                       if e["data"]["buyer_id"] == buyer.user_id})
+             or sorted(announced) == sorted([mug_order["id"], spoon_order["id"]]),
+             message="both order.placed")
+    # what payments needs: the delivery (None while the seller has to quote it), the advance
+    placed = announced[mug_order["id"]]
+    assert (placed["grand_total"], placed["delivery"], placed["prepayment_percent"]) == (
+        rub(213600), rub(30000), 30)
+    assert announced[spoon_order["id"]]["delivery"] is None
 
     # the seller quotes the delivery: totals recomputed, history records it
     quoted = wood.orders.set_delivery_cost(spoon_order["id"], {"cost": 35000})
