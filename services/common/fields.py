@@ -26,6 +26,17 @@ class StrictInteger(fields.Integer):
         return super()._validated(value)
 
 
+class StrictBoolean(fields.Boolean):
+    """A JSON `true` or `false` and nothing else: refuses 1, 0, "true" and null."""
+
+    default_error_messages = {"invalid": "Must be a boolean."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def MinorUnits(**kwargs) -> StrictInteger:  # noqa: N802 - reads as a field type
     """A money amount in a request body: a non-negative JSON integer of minor units."""
     kwargs.setdefault("validate", validate.Range(min=0))

@@ -1,6 +1,6 @@
 """Loading what enters a service: one function, one error shape.
 
-    data = load(schemas.NoteIn, {**body, "order_id": order_id})
+    data = load(schemas.NoteIn, body, order_id=order_id)
 
 Refused input is `Invalid` (422) whose `errors` map each field, by its dotted path
 (`lines.0.quantity`; `_schema` for the object as a whole), to a list of messages: the one shape of
@@ -17,18 +17,21 @@ from .errors import Invalid
 from .fields import shared
 
 
-def load(schema: type[Schema], data: Any, *, partial: bool = False,
-         detail: str = "The request has invalid fields.") -> dict[str, Any]:
-    """`data` checked and converted by `schema`, or `Invalid` naming each field at fault."""
+def load(schema: type[Schema], data: Any = None, *, partial: bool = False,
+         detail: str = "The request has invalid fields.", error: type[Invalid] = Invalid,
+         **ids: Any) -> dict[str, Any]:
+    """`data` (a JSON object; None reads as `{}`) with the path's `ids` (`order_id=...`) merged
+    in, checked and converted by `schema`, or `error` (`Invalid` or a subclass) naming each field
+    at fault."""
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise Invalid("The body must be a JSON object.", "validation_failed",
-                      {"_schema": ["Must be a JSON object."]})
+        raise error("The body must be a JSON object.", "validation_failed",
+                    {"_schema": ["Must be a JSON object."]})
     try:
-        return shared(schema).load(data, partial=partial)
+        return shared(schema).load({**data, **ids} if ids else data, partial=partial)
     except ValidationError as exc:
-        raise Invalid(detail, "validation_failed", field_errors(exc.messages)) from None
+        raise error(detail, "validation_failed", field_errors(exc.messages)) from None
 
 
 def field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:

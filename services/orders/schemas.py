@@ -7,12 +7,9 @@ names nothing is the action's 404, as for one that does not exist."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
-from services.common.errors import Invalid
-from services.common.fields import MinorUnits, StrictInteger, shared
+from services.common.fields import MinorUnits, StrictBoolean, StrictInteger
 
 from .domain import AmountRequestStatus
 
@@ -120,7 +117,7 @@ class CheckoutIn(Strict):
     promo_code = fields.String(validate=validate.Length(min=1, max=50))
     comment = fields.String(validate=validate.Length(max=2000))
     contact_method = fields.String(validate=validate.OneOf(CONTACT_METHODS))
-    accept_rules = fields.Boolean(required=True, truthy={True}, falsy={False})
+    accept_rules = StrictBoolean(required=True)
     source = fields.Nested(SourceIn)
     guest = fields.Nested(GuestIn)
     # Required: without it a resent checkout would order twice (the gateway answers 428 first).
@@ -165,8 +162,7 @@ class AmountRequestQuery(Paged):
 
 class AmountDecisionIn(Strict):
     request_id = PathId()
-    approve = fields.Boolean(required=True, truthy={True}, falsy={False},
-                             error_messages={"invalid": "Must be a boolean."})
+    approve = StrictBoolean(required=True)
 
 
 class BalanceRequestIn(OrderRef):
@@ -242,20 +238,3 @@ class ListQuery(Paged):
                         validate=validate.OneOf(("buyer", "seller")))
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     tab = fields.String(load_default=None, validate=validate.OneOf(TABS))
-
-
-def load(schema: type[Schema], data: Any = None, **path: Any) -> dict[str, Any]:
-    """The input checked by `schema`, with the path's values (`order_id=...`) merged in, or
-    `Invalid` (422) with the messages per field."""
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise Invalid("The body must be a JSON object.", "validation_failed",
-                      {"_schema": ["Must be a JSON object."]})
-    data = {**data, **{key: value if value is None or isinstance(value, bool) else str(value)
-                       for key, value in path.items()}}
-    try:
-        return shared(schema).load(data)
-    except ValidationError as exc:
-        raise Invalid("The request has invalid fields.", "validation_failed",
-                      exc.normalized_messages()) from None

@@ -20,6 +20,7 @@ from services.common.runtime import (
     event_handler,
     rpc,
 )
+from services.common.schemas import load
 
 from . import schemas, settings
 from .actions import (
@@ -45,146 +46,146 @@ class OrdersService(runtime.Service):
     # Cart -----------------------------------------------------------------------------------------
     @rpc
     def get_cart(self):
-        return cart.get_cart(self.uow, self.caller, schemas.load(schemas.Nothing))
+        return cart.get_cart(self.uow, self.caller, load(schemas.Nothing))
 
     @rpc
     def add_cart_item(self, body):
-        data = schemas.load(schemas.CartItemIn, body)
+        data = load(schemas.CartItemIn, body)
         return self.uow.run_once(cart.ADD_ITEM, self.caller, cart.add_item, data)
 
     @rpc
     def update_cart_item(self, item_id, body):
-        data = schemas.load(schemas.CartItemPatch, body, item_id=item_id)
+        data = load(schemas.CartItemPatch, body, item_id=item_id)
         return cart.update_item(self.uow, self.caller, data)
 
     @rpc
     def remove_cart_item(self, item_id):
-        data = schemas.load(schemas.CartItemRef, item_id=item_id)
+        data = load(schemas.CartItemRef, item_id=item_id)
         cart.remove_item(self.uow, self.caller, data)
 
     # Checkout -------------------------------------------------------------------------------------
     @rpc
     def checkout(self, body, idempotency_key=None):
-        data = schemas.load(schemas.CheckoutIn, body, idempotency_key=idempotency_key)
+        data = load(schemas.CheckoutIn, body, idempotency_key=idempotency_key)
         return checkout.checkout(self.uow, self.caller, data)
 
     @rpc
     def create_seller_order(self, shop_id, body, idempotency_key=None, customer_id=None):
-        data = schemas.load(schemas.SellerOrderIn, body, shop_id=shop_id,
+        data = load(schemas.SellerOrderIn, body, shop_id=shop_id,
                             idempotency_key=idempotency_key, customer_id=customer_id)
         return seller_orders.create_for_customer(self.uow, self.caller, data)
 
     # Reading --------------------------------------------------------------------------------------
     @rpc
     def get_order(self, order_id, access=None):
-        data = schemas.load(schemas.OrderRead, order_id=order_id, access=access)
+        data = load(schemas.OrderRead, order_id=order_id, access=access)
         return listing.read_order(self.uow, self.caller, data)
 
     @rpc
     def list_orders(self, query=None):
-        data = schemas.load(schemas.ListQuery, query)
+        data = load(schemas.ListQuery, query)
         return listing.list_orders(self.uow, self.caller, data)
 
     @rpc
     def customer_stats(self, customer_id):
-        data = schemas.load(schemas.CustomerRef, customer_id=customer_id)
+        data = load(schemas.CustomerRef, customer_id=customer_id)
         return listing.customer_stats(self.uow, self.caller, data)
 
     # Moves ----------------------------------------------------------------------------------------
     @rpc
     def confirm(self, order_id):
-        data = schemas.load(schemas.OrderRef, order_id=order_id)
+        data = load(schemas.OrderRef, order_id=order_id)
         return lifecycle.confirm(self.uow, self.caller, data)
 
     @rpc
     def cancel(self, order_id, body=None, access=None):
-        data = schemas.load(schemas.CancelIn, body, order_id=order_id, access=access)
+        data = load(schemas.CancelIn, body, order_id=order_id, access=access)
         return lifecycle.cancel(self.uow, self.caller, data)
 
     @rpc
     def mark_paid(self, order_id):
-        data = schemas.load(schemas.OrderRef, order_id=order_id)
+        data = load(schemas.OrderRef, order_id=order_id)
         return lifecycle.mark_paid(self.uow, self.caller, data)
 
     @rpc
     def start_production(self, order_id):
-        data = schemas.load(schemas.OrderRef, order_id=order_id)
+        data = load(schemas.OrderRef, order_id=order_id)
         return lifecycle.start_production(self.uow, self.caller, data)
 
     @rpc
     def request_balance(self, order_id, body=None):
-        data = schemas.load(schemas.BalanceRequestIn, body, order_id=order_id)
+        data = load(schemas.BalanceRequestIn, body, order_id=order_id)
         return lifecycle.request_balance(self.uow, self.caller, data)
 
     @rpc
     def receive(self, order_id, access=None):
-        data = schemas.load(schemas.OrderRead, order_id=order_id, access=access)
+        data = load(schemas.OrderRead, order_id=order_id, access=access)
         return lifecycle.receive(self.uow, self.caller, data)
 
     @rpc
     def complete(self, order_id):
-        data = schemas.load(schemas.OrderRef, order_id=order_id)
+        data = load(schemas.OrderRef, order_id=order_id)
         return lifecycle.complete(self.uow, self.caller, data)
 
     @rpc
     def set_delivery_cost(self, order_id, body):
-        data = schemas.load(schemas.DeliveryCostIn, body, order_id=order_id)
+        data = load(schemas.DeliveryCostIn, body, order_id=order_id)
         return lifecycle.set_delivery_cost(self.uow, self.caller, data)
 
     @rpc
     def change_amount(self, order_id, body):
-        data = schemas.load(schemas.AmountIn, body, order_id=order_id)
+        data = load(schemas.AmountIn, body, order_id=order_id)
         return lifecycle.change_order_amount(self.uow, self.caller, data)
 
     @rpc
     def list_amount_requests(self, query=None):
-        data = schemas.load(schemas.AmountRequestQuery, query)
+        data = load(schemas.AmountRequestQuery, query)
         return lifecycle.list_amount_requests(self.uow, self.caller, data)
 
     @rpc
     def decide_amount_request(self, request_id, approve):
-        data = schemas.load(schemas.AmountDecisionIn, request_id=request_id, approve=approve)
+        data = load(schemas.AmountDecisionIn, request_id=request_id, approve=approve)
         return lifecycle.decide_amount_request(self.uow, self.caller, data)
 
     # Conversation, notes, reviews -----------------------------------------------------------------
     @rpc
     def list_messages(self, order_id, query=None):
-        data = schemas.load(schemas.MessagesQuery, query, order_id=order_id)
+        data = load(schemas.MessagesQuery, query, order_id=order_id)
         return conversation.list_messages(self.uow, self.caller, data)
 
     @rpc
     def post_message(self, order_id, body):
-        data = schemas.load(schemas.MessageIn, body, order_id=order_id)
+        data = load(schemas.MessageIn, body, order_id=order_id)
         return self.uow.run_once("post_message", self.caller, conversation.post_message, data)
 
     @rpc
     def list_notes(self, order_id):
-        data = schemas.load(schemas.OrderRef, order_id=order_id)
+        data = load(schemas.OrderRef, order_id=order_id)
         return conversation.list_notes(self.uow, self.caller, data)
 
     @rpc
     def add_note(self, order_id, body):
-        data = schemas.load(schemas.NoteIn, body, order_id=order_id)
+        data = load(schemas.NoteIn, body, order_id=order_id)
         return self.uow.run_once("add_note", self.caller, conversation.add_note, data)
 
     @rpc
     def update_note(self, order_id, note_id, body):
-        data = schemas.load(schemas.NoteEdit, body, order_id=order_id, note_id=note_id)
+        data = load(schemas.NoteEdit, body, order_id=order_id, note_id=note_id)
         return conversation.update_note(self.uow, self.caller, data)
 
     @rpc
     def post_review(self, order_id, body, display_name=None):
-        data = schemas.load(schemas.ReviewIn, body, order_id=order_id, display_name=display_name)
+        data = load(schemas.ReviewIn, body, order_id=order_id, display_name=display_name)
         return self.uow.run_once("post_review", self.caller, conversation.post_review, data)
 
     @rpc
     def shop_reviews(self, shop_id, query=None):
-        data = schemas.load(schemas.ShopReviewsQuery, query, shop_id=shop_id)
+        data = load(schemas.ShopReviewsQuery, query, shop_id=shop_id)
         return conversation.list_reviews(self.uow, self.caller, data)
 
     @rpc
     def product_reviews(self, product_id, query=None):
-        data = schemas.load(schemas.ProductReviewsQuery, query, product_id=product_id)
+        data = load(schemas.ProductReviewsQuery, query, product_id=product_id)
         return conversation.list_reviews(self.uow, self.caller, data)
 
     # What other services tell us (every subscription of the service) ------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from services.common.fields import StrictInteger
+from services.common.fields import StrictBoolean, StrictInteger
 from services.common.schemas import load
 
 from .domain.shop_settings import PROVIDERS, TIMINGS
@@ -48,7 +48,7 @@ class SettingsBody(Schema):
     account_id = fields.String(required=True, validate=validate.Length(max=200))
     # Optional once a key is stored: the seller cannot read it back to send it again.
     secret_key = fields.String(load_default=None, validate=validate.Length(max=500))
-    enabled = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    enabled = StrictBoolean(load_default=False)
     surcharge_percent = fields.Decimal(load_default=None, allow_none=True, places=2,
                                        validate=validate.Range(min=0, max=100))
     surcharge_label = fields.String(load_default=None, allow_none=True,
