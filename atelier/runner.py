@@ -65,6 +65,8 @@ def processes() -> dict[str, str]:
         for name in settings.SERVICES
     }
     procs["relay"] = shlex.join([str(BIN / "atelier"), "relay"])
+    # The SMTP sink and the fake SMS and Telegram APIs the notifications service sends to locally.
+    procs["sinks"] = shlex.join([str(BIN / "atelier"), "sinks"])
     procs["gateway"] = shlex.join([str(BIN / "gunicorn"), "-c",
                                    str(ROOT / "gateway" / "gunicorn.conf.py"),
                                    "gateway.app:create_app()"])
@@ -79,7 +81,7 @@ def migrate_all(echo=print, names: Iterable[str] = ()) -> None:
         if service in names or "relay" in names:
             migrations.upgrade(service)
             echo(f"migrated {service} ({settings.database_url(service)})")
-    if "gateway" in names:
+    if "gateway" in names or "relay" in names:
         from gateway import migrations_upgrade
 
         migrations_upgrade()
