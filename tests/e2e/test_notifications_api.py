@@ -110,7 +110,7 @@ def test_the_seller_and_the_admins_are_told_when_shipping_details_are_overdue(
     try:
         [flag] = wait_for(lambda: notices(api, seller, "order.shipping_overdue"), timeout=60,
                           message="the seller's overdue notice")
-        admins = wait_for(lambda: [n for n in notices(api, admin)
+        admins = wait_for(lambda: [n for n in notices(api, admin, "order.shipping_overdue")
                                    if n["order_id"] == order["id"]],
                           message="the admins' overdue notice")
     finally:
