@@ -50,15 +50,26 @@ def migrate(services: tuple[str, ...]) -> None:
 
 
 @main.command()
+@click.argument("kinds", nargs=-1, type=click.Choice(["mail", "sms", "telegram"]))
+def sinks(kinds: tuple[str, ...]) -> None:
+    """Run the SMTP sink and the fake SMS gateway and Telegram Bot API (default: all three) until
+    stopped; addresses in `atelier.sinks`."""
+    from . import sinks as fakes
+
+    fakes.serve(kinds or fakes.KINDS, echo=lambda line: click.echo(line))
+
+
+@main.command()
 @click.argument("services", nargs=-1)
 @click.option("--batch-size", default=200, show_default=True)
 def relay(services: tuple[str, ...], batch_size: int) -> None:
-    """Publish the outboxes of SERVICES (default: all) to RabbitMQ until stopped."""
+    """Publish the outboxes of SERVICES (default: every service's and the gateway's) to RabbitMQ
+    until stopped."""
     from services.common.runtime.relay import relay_for
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings.refuse_test_hooks_in_production()
-    relays = [relay_for(s, batch_size=batch_size) for s in services or settings.SERVICES]
+    relays = [relay_for(s, batch_size=batch_size) for s in services or settings.OUTBOXES]
     threads = [threading.Thread(target=r.run, name=f"relay-{r.service}") for r in relays]
 
     def stop(*_):

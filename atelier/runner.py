@@ -67,6 +67,8 @@ def processes() -> dict[str, str]:
     procs["relay"] = shlex.join([str(BIN / "atelier"), "relay"])
     # The sandbox payment provider (SANDBOX_BIND, default 127.0.0.1:8090), for trying payments.
     procs["sandbox"] = shlex.join([str(BIN / "python"), "-m", "services.payments.sandbox"])
+    # The SMTP sink and the fake SMS and Telegram APIs the notifications service sends to locally.
+    procs["sinks"] = shlex.join([str(BIN / "atelier"), "sinks"])
     procs["gateway"] = shlex.join([str(BIN / "gunicorn"), "-c",
                                    str(ROOT / "gateway" / "gunicorn.conf.py"),
                                    "gateway.app:create_app()"])
@@ -81,7 +83,7 @@ def migrate_all(echo=print, names: Iterable[str] = ()) -> None:
         if service in names or "relay" in names:
             migrations.upgrade(service)
             echo(f"migrated {service} ({settings.database_url(service)})")
-    if "gateway" in names:
+    if "gateway" in names or "relay" in names:
         from gateway import migrations_upgrade
 
         migrations_upgrade()

@@ -8,10 +8,18 @@ from sqlalchemy import JSON, DateTime, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import new_metadata
+from services.common.kernel_tables import inbox_table, outbox_table
 
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
+
+
+# The gateway's outbox: identity announces new accounts (`user.registered`) through it, in the
+# registering transaction; the relay publishes it as it does the services'. (The inbox is the
+# kernel's pair to it; nothing consumes into it yet.)
+OUTBOX = outbox_table(Base.metadata)
+INBOX = inbox_table(Base.metadata)
 
 
 class User(Base):

@@ -36,10 +36,24 @@ class OrderTransition(OrderRef):
     actor_id = fields.UUID(load_default=None, allow_none=True)
 
 
+def _optional_text(**kw):
+    return fields.String(load_default=None, allow_none=True, **kw)
+
+
+class ChosenOption(_Data):
+    """An option as the invoice shows it: its name and the variant (or text) chosen."""
+
+    name = fields.String(required=True)
+    value = fields.String(required=True)
+
+
 class OrderLine(_Data):
     product_id = fields.UUID(required=True)
     quantity = StrictInteger(required=True, validate=validate.Range(min=1))
     unit_price = _money(required=True)
+    # For the invoice (seed 003), optional: the product's title and the options chosen.
+    title = _optional_text()
+    options = fields.List(fields.Nested(ChosenOption), load_default=None, allow_none=True)
 
 
 class OrderPlaced(OrderRef):
@@ -47,8 +61,22 @@ class OrderPlaced(OrderRef):
     lines = fields.List(fields.Nested(OrderLine), required=True, validate=validate.Length(min=1))
     grand_total = _money(required=True)
     source = fields.Dict(load_default=None, allow_none=True)
-    # Optional, for payments (a self-employed shop's receipt counts the delivery as a position; an
-    # advance is the shop's prepayment percent at checkout). Absent: payments works them out.
+    # What the invoice and the order e-mails need (seed 003), all optional: the buyer's contacts
+    # (`buyer_email` for a guest; a registered buyer's comes from `user.registered`), the full
+    # address (the checkout's `shipping_address` object), the delivery method's name,
+    # the contact method chosen, the buyer's comment, and a guest's order-link token (`access`
+    # of `GET /api/v1/orders/{id}`), without which a guest's e-mail carries no link.
+    buyer_name = _optional_text()
+    buyer_phone = _optional_text()
+    buyer_email = _optional_text()
+    shipping_address = fields.Dict(load_default=None, allow_none=True)
+    delivery_method = _optional_text()
+    contact_method = _optional_text()
+    comment = _optional_text()
+    access_token = _optional_text()
+    # The delivery's cost (None: the seller will quote it), for the invoice and for payments (a
+    # self-employed shop's receipt counts it as a position); the shop's prepayment percent at
+    # checkout (an advance). Absent: payments works them out.
     delivery = _money(load_default=None, allow_none=True)
     prepayment_percent = StrictInteger(load_default=None, allow_none=True,
                                        validate=validate.Range(min=0, max=100))
@@ -249,6 +277,21 @@ class ShopCreated(_Data):
 
 
 register("shop.created", ShopCreated)
+
+
+# Identity (the gateway) -------------------------------------------------------------------------
+class UserRegistered(_Data):
+    """A new account, with what notifications needs to reach its holder."""
+
+    user_id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    phone = _optional_text()
+    name = _optional_text()
+    locale = fields.String(load_default="en")
+    roles = fields.List(fields.String(), required=True)
+
+
+register("user.registered", UserRegistered)
 register("product.created", ProductEvent)
 register("product.updated", ProductEvent)
 register("product.hidden", ProductHidden)

@@ -11,6 +11,9 @@ from pathlib import Path
 from environs import Env
 
 SERVICES = ("catalog", "orders", "shipping", "payments", "notifications", "moderation")
+# The databases with an outbox the relay publishes: every service's, and the gateway's (identity
+# announces new accounts).
+OUTBOXES = (*SERVICES, "gateway")
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 EVENTS_EXCHANGE = "atelier.events"

@@ -1,49 +1,125 @@
 """Nameko entrypoints of the notifications service: thin, each loads input, calls an action, dumps the result.
 
-In-app notices for now: the buyer hears of each shipment (with its track), of a delivery the seller
-priced or a changed total, and of a request for the balance; the seller and every admin of an order
-whose shipping details are overdue; every admin of an order the auto-close found never shipped (the
-kinds are listed in `domain`). E-mail and SMS come with their own gateways.
-Who an order concerns is kept from `order.placed`; nothing here asks another service.
+Every change of an order's status reaches its buyer, its seller and the admins: in the app, by
+e-mail (the buyer, each of the shop's order addresses), by SMS and Telegram (the seller, when the
+shop's settings name a phone or a chat); see `domain.audience`. The buyer also hears of each
+shipment, of a priced delivery or changed total and of a request for the balance; the seller and
+the admins of overdue shipping; the admins of an order the auto-close found never shipped.
+E-mail, SMS and Telegram messages are written as deliveries with the event's effect and sent after
+the commit by `send_due` (`actions.sending`). Who an order concerns is kept from `order.placed`,
+users' contacts from `user.registered`, shops' owners from `shop.created`: nothing here asks
+another service.
+
+Subscriptions: order.placed, the other order status events (`ORDER_CHANGES`), shipment.created,
+order.shipping_overdue, order.amount_changed, order.balance_requested, order.unshipped_at_close,
+user.registered, shop.created.
 """
 
 from __future__ import annotations
 
-from services.common import runtime
-from services.common.runtime import event_handler, rpc
+import logging
+
+from services.common import clock, runtime
+from services.common.runtime import ConfiguredTimer, event_handler, rpc
 from services.common.schemas import load
 
-from . import actions, schemas
+from . import schemas, settings
+from .actions import feed, notices, orders, people, sending
+from .channels import ChannelsProvider
+
+log = logging.getLogger(__name__)
+
+ORDER_CHANGES = ("order.confirmed", "order.partially_paid", "order.in_production", "order.paid",
+                 "order.shipped", "order.received", "order.completed", "order.cancelled",
+                 "order.expired")
 
 
 class NotificationsService(runtime.Service):
     name = "notifications"
 
+    channels = ChannelsProvider()
+
+    # The in-app feed ----------------------------------------------------------------------------
     @rpc
     def list_notices(self, page=1, per_page=20):
         data = load(schemas.PageIn, {"page": page, "per_page": per_page})
-        return actions.list_notices(self.uow, self.caller, data)
+        return feed.list_notices(self.uow, self.caller, data)
 
+    @rpc
+    def unread_count(self):
+        return feed.unread_count(self.uow, self.caller)
+
+    @rpc
+    def mark_read(self, notice_id):
+        feed.mark_read(self.uow, self.caller, load(schemas.NoticeRef, {"notice_id": notice_id}))
+
+    @rpc
+    def mark_all_read(self):
+        feed.mark_all_read(self.uow, self.caller)
+
+    # Shops' settings and users' preferences -----------------------------------------------------
+    @rpc
+    def get_shop_settings(self, shop_id):
+        data = load(schemas.ShopRef, {"shop_id": shop_id})
+        return people.get_shop_settings(self.uow, self.caller, data)
+
+    @rpc
+    def put_shop_settings(self, shop_id, body):
+        data = load(schemas.ShopRef, {"shop_id": shop_id, "body": body})
+        return people.put_shop_settings(self.uow, self.caller, data)
+
+    @rpc
+    def get_preferences(self):
+        return people.get_preferences(self.uow, self.caller)
+
+    @rpc
+    def put_preferences(self, body):
+        self.caller.require("buyer", "seller", "admin")
+        return people.put_preferences(self.uow, self.caller, load(schemas.PreferencesIn, body))
+
+    # Events -------------------------------------------------------------------------------------
     @event_handler("order.placed")
     def on_order_placed(self, uow, event):
-        actions.remember_parties(uow, event)
+        orders.order_placed(uow, event)
+
+    @event_handler(*ORDER_CHANGES)
+    def on_order_changed(self, uow, event):
+        orders.order_changed(uow, event)
 
     @event_handler("shipment.created")
     def on_shipment_created(self, uow, event):
-        actions.notify_shipped(uow, event)
+        notices.notify_shipped(uow, event)
 
     @event_handler("order.shipping_overdue")
     def on_shipping_overdue(self, uow, event):
-        actions.flag_shipping_overdue(uow, event)
+        notices.flag_shipping_overdue(uow, event)
 
     @event_handler("order.amount_changed")
     def on_amount_changed(self, uow, event):
-        actions.notify_amount_changed(uow, event)
+        notices.notify_amount_changed(uow, event)
 
     @event_handler("order.balance_requested")
     def on_balance_requested(self, uow, event):
-        actions.ask_for_balance(uow, event)
+        notices.ask_for_balance(uow, event)
 
     @event_handler("order.unshipped_at_close")
     def on_unshipped_at_close(self, uow, event):
-        actions.flag_unshipped_at_close(uow, event)
+        notices.flag_unshipped_at_close(uow, event)
+
+    @event_handler("user.registered")
+    def on_user_registered(self, uow, event):
+        people.user_registered(uow, event)
+
+    @event_handler("shop.created")
+    def on_shop_created(self, uow, event):
+        people.shop_created(uow, event)
+
+    # The sender ---------------------------------------------------------------------------------
+    @ConfiguredTimer.decorator(read_interval=settings.send_poll_seconds)
+    def send_due(self):
+        result = sending.send_due(self.uow, self.channels, clock.now,
+                                  batch=settings.send_batch(), lease=settings.send_lease(),
+                                  policy=settings.retry_policy())
+        if result.sent or result.failed or result.dead:
+            log.info("sender: %d sent, %d failed, %d dead, %d waiting for their channel",
+                     result.sent, result.failed, result.dead, result.deferred)

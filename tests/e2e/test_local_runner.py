@@ -102,6 +102,9 @@ class Runner:
             "SANDBOX_BIND": f"127.0.0.1:{free_port()}",
             **{f"{name.upper()}_DATABASE_URL": f"sqlite:///{tmp_path / name}.db"
                for name in (*SERVICES, "gateway")},
+            # the SMTP sink and the fake SMS and Telegram APIs, on ports of the test's own
+            **{name: f"127.0.0.1:{free_port()}" for name in (
+                "MAIL_SINK_SMTP", "MAIL_SINK_WEB", "SMS_FAKE_BIND", "TELEGRAM_FAKE_BIND")},
         }
         self.log = tmp_path / f"run-{len(list(tmp_path.glob('run-*.log')))}.log"
         self.proc: subprocess.Popen | None = None
@@ -186,7 +189,7 @@ def test_a_killed_service_is_started_again_and_sigterm_stops_everything(runners)
     assert body["services"] == {name: "ok" for name in SERVICES}
     output = runner.output()
     assert f"{runner.url}/api/v1" in output
-    assert sorted(runner.started()) == sorted([*SERVICES, "relay", "sandbox", "gateway"])
+    assert sorted(runner.started()) == sorted([*SERVICES, "relay", "sandbox", "sinks", "gateway"])
     assert "Eventlet is deprecated" not in output
 
     health_failures: list[str] = []

@@ -46,8 +46,11 @@ def clock_file(tmp_path_factory):
 @pytest.fixture(scope="module")
 def started(system, clock_file):
     """The services' processes by name, healthy, with the relay publishing their outboxes."""
+    nowhere = "http://127.0.0.1:9"  # e-mail, SMS and Telegram are another module's subject
     env = {"ATELIER_CLOCK_FILE": str(clock_file), "EVENT_RETRY_BACKOFF_MS": "200",
-           "SHIPPING_OVERDUE_CHECK_SECONDS": "0.3", "ORDERS_DEADLINE_POLL_SECONDS": "0.3"}
+           "SHIPPING_OVERDUE_CHECK_SECONDS": "0.3", "ORDERS_DEADLINE_POLL_SECONDS": "0.3",
+           "NOTIFICATIONS_SMTP_PORT": "9", "NOTIFICATIONS_SMS_URL": nowhere,
+           "NOTIFICATIONS_TELEGRAM_URL": nowhere}
     processes = {service: system.start(service, env=env, wait=False) for service in SERVICES}
     for service, proc in processes.items():
         proc.wait_healthy(service)
@@ -71,8 +74,11 @@ def admin(api) -> User:
     return User(created["id"], email, token["access_token"], created["roles"])
 
 
-def notices(api, user: User) -> list[dict]:
-    return ok(api.call("GET", "/notifications", user))["items"]
+def notices(api, user: User, type_: str | None = None) -> list[dict]:
+    """The user's notices (of this type), newest first; every order's status changes make their
+    own, told of in `test_notification_channels_api`."""
+    items = ok(api.call("GET", "/notifications?per_page=100", user))["items"]
+    return [n for n in items if type_ is None or n["type"] == type_]
 
 
 GRACE_SECONDS = 3.0  # ten runs of each timer (0.3 s): a second announcement would come within it
@@ -100,21 +106,22 @@ def test_the_buyer_is_told_of_each_shipment_with_its_track(api):
     path = f"/orders/{order['id']}"
     ok(api.call("POST", f"{path}/confirm", seller))
     ok(api.call("POST", f"{path}/mark-paid", seller))
-    assert notices(api, buyer) == []
+    assert notices(api, buyer, "shipment.created") == []
 
     first = ok(api.call("POST", f"{path}/shipments", seller, json={
         "carrier": "russian_post", "tracking_number": "RA123456789RU", "notify_buyer": True}), 201)
-    [told] = wait_for(lambda: notices(api, buyer), message="the buyer's notice")
+    [told] = wait_for(lambda: notices(api, buyer, "shipment.created"),
+                      message="the buyer's notice")
     assert (told["type"], told["title"], told["order_id"], told["read"]) == (
         "shipment.created", "Your order has shipped", order["id"], False)
     assert "RA123456789RU" in told["body"] and first["tracking_url"] in told["body"]
 
     ok(api.call("POST", f"{path}/shipments", seller, json={
         "carrier": "cdek", "tracking_number": "1234567890", "notify_buyer": True}), 201)
-    latest = wait_for(lambda: (n := notices(api, buyer)) and len(n) == 2 and n,
+    latest = wait_for(lambda: (n := notices(api, buyer, "shipment.created")) and len(n) == 2 and n,
                       message="a notice for the second track")
     assert "1234567890" in latest[0]["body"]  # newest first
-    assert notices(api, seller) == []
+    assert notices(api, seller, "shipment.created") == []
 
 
 def test_the_seller_and_the_admins_are_told_once_when_shipping_details_are_overdue(
@@ -126,9 +133,9 @@ def test_the_seller_and_the_admins_are_told_once_when_shipping_details_are_overd
     tap = EventTap(system.amqp_uri, "order.shipping_overdue")
     clock_file.write_text(str(8 * 24 * 3600))
     try:
-        [flag] = wait_for(lambda: notices(api, seller), timeout=60,
+        [flag] = wait_for(lambda: notices(api, seller, "order.shipping_overdue"), timeout=60,
                           message="the seller's overdue notice")
-        admins = wait_for(lambda: [n for n in notices(api, admin)
+        admins = wait_for(lambda: [n for n in notices(api, admin, "order.shipping_overdue")
                                    if n["order_id"] == order["id"]],
                           message="the admins' overdue notice")
         wait_for(lambda: overdue_events(tap, order["id"]), message="order.shipping_overdue")
@@ -180,7 +187,8 @@ def test_the_buyer_is_told_of_a_priced_delivery_and_of_a_changed_total(api):
         "Reason: agreed discount"]
     assert changed["data"] == {"previous_total": rub(135000), "new_total": rub(125000),
                                "reason": "agreed discount"}
-    assert [n for n in notices(api, seller) if n["order_id"] == order["id"]] == []
+    assert [n for n in notices(api, seller, "order.amount_changed")
+            if n["order_id"] == order["id"]] == []
 
 
 def test_the_buyer_of_an_order_in_production_is_asked_for_the_balance(system, api):
@@ -210,7 +218,8 @@ def test_the_buyer_of_an_order_in_production_is_asked_for_the_balance(system, ap
         "2 photos attached."]
     assert asked["data"] == {"note": "The glaze is fired, see the photos.",
                              "attachment_ids": photos}
-    assert [n for n in notices(api, seller) if n["order_id"] == order["id"]] == []
+    assert [n for n in notices(api, seller, "order.balance_requested")
+            if n["order_id"] == order["id"]] == []
 
 
 def test_every_admin_hears_once_of_an_order_the_auto_close_found_never_shipped(
@@ -236,5 +245,7 @@ def test_every_admin_hears_once_of_an_order_the_auto_close_found_never_shipped(
         "it was never shipped.")
     assert flag["data"] == {"shop_id": order["shop_id"], "status": "confirmed",
                             "placed_at": order["placed_at"]}
-    assert [n["id"] for n in notices(api, admin) if n["order_id"] == order["id"]] == [flag["id"]]
-    assert notices(api, buyer) == [] and notices(api, seller) == []
+    assert [n["id"] for n in notices(api, admin, "order.unshipped_at_close")
+            if n["order_id"] == order["id"]] == [flag["id"]]
+    assert notices(api, buyer, "order.unshipped_at_close") == []
+    assert notices(api, seller, "order.unshipped_at_close") == []

@@ -10,7 +10,8 @@ import pytest
 from services.common.caller import Caller
 from services.common.events import Event
 from services.common.runtime.messaging import TooEarly
-from services.notifications import actions
+from services.notifications.actions import feed, orders
+from services.notifications.actions import notices as notice_actions
 from services.notifications.models import Base
 from tests.support import units
 
@@ -30,17 +31,17 @@ def uow():
 
 
 def notices(uow, caller: Caller) -> list[tuple[str, str]]:
-    page = actions.list_notices(uow, caller, {"page": 1, "per_page": 50})
+    page = feed.list_notices(uow, caller, {"page": 1, "per_page": 50})
     return [(n["type"], n["title"]) for n in page["items"]]
 
 
 def test_overdue_shipping_reaches_the_seller_kept_from_order_placed_and_the_admins(uow):
     order, shop, buyer, seller = new_id(), new_id(), new_id(), new_id()
     with uow:
-        actions.remember_parties(uow, event("order.placed", order_id=order, shop_id=shop,
+        orders.remember_parties(uow, event("order.placed", order_id=order, shop_id=shop,
                                             buyer_id=buyer, seller_id=seller))
     with uow:
-        actions.flag_shipping_overdue(uow, event("order.shipping_overdue", order_id=order,
+        notice_actions.flag_shipping_overdue(uow, event("order.shipping_overdue", order_id=order,
                                                  shop_id=shop, buyer_id=buyer))
     as_seller = Caller(user_id=seller, roles=frozenset({"seller"}))
     as_admin = Caller(user_id=new_id(), roles=frozenset({"admin"}))
@@ -53,13 +54,13 @@ def test_overdue_shipping_reaches_the_seller_kept_from_order_placed_and_the_admi
 def test_a_shipment_of_an_order_not_placed_here_yet_is_too_early_and_writes_nothing(uow):
     order = new_id()
     with pytest.raises(TooEarly), uow:
-        actions.notify_shipped(uow, event("shipment.created", order_id=order, shop_id=new_id(),
+        notice_actions.notify_shipped(uow, event("shipment.created", order_id=order, shop_id=new_id(),
                                           carrier="cdek", tracking_number="1",
                                           notify_buyer=True))
     with uow:
-        actions.remember_parties(uow, event("order.placed", order_id=order, shop_id=new_id(),
+        orders.remember_parties(uow, event("order.placed", order_id=order, shop_id=new_id(),
                                             buyer_id=(buyer := new_id()), seller_id=new_id()))
-        actions.notify_shipped(uow, event("shipment.created", order_id=order, shop_id=new_id(),
+        notice_actions.notify_shipped(uow, event("shipment.created", order_id=order, shop_id=new_id(),
                                           carrier="cdek", tracking_number="1",
                                           notify_buyer=True))
     assert notices(uow, Caller(user_id=buyer, roles=frozenset({"buyer"}))) == [

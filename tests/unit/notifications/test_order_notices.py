@@ -12,7 +12,7 @@ from nameko.testing.services import worker_factory
 
 from services.common import events
 from services.common.caller import Caller
-from services.notifications import actions
+from services.notifications.actions import feed as feed_actions
 from services.notifications.models import Base
 from services.notifications.service import NotificationsService
 from tests.support import units
@@ -46,7 +46,7 @@ def as_user(user_id: str, role: str = "buyer") -> Caller:
 
 
 def feed(uow, caller: Caller) -> list[dict]:
-    return actions.list_notices(uow, caller, {"page": 1, "per_page": 50})["items"]
+    return feed_actions.list_notices(uow, caller, {"page": 1, "per_page": 50})["items"]
 
 
 def ref(buyer_id: str | None = None, **extra) -> dict:

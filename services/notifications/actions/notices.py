@@ -1,7 +1,7 @@
-"""The notifications service's use cases: remember who an order concerns, write notices, list them.
+"""Notices other than an order's change of status: a shipment, overdue shipping, a changed total,
+a request for the balance, an order the auto-close found never shipped.
 
-Each is `fn(uow, caller, data)` for a call, or `fn(uow, event)` for an event, run by an event handler
-inside the unit of work's transaction.
+Each is `fn(uow, event)`, run by an event handler inside the unit of work's transaction.
 """
 
 from __future__ import annotations
@@ -9,36 +9,39 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, or_, select
-
 from services.common import clock
-from services.common.caller import Caller
 from services.common.events import Event
-from services.common.paging import PageRequest
 from services.common.runtime.messaging import TooEarly
 from services.common.uow import UnitOfWork
 
-from . import domain
-from .models import Notice, OrderParties
-
-READERS = ("buyer", "seller", "admin")
-
-
-def remember_parties(uow: UnitOfWork, event: Event) -> None:
-    data = event.data
-    uow.session.merge(OrderParties(
-        order_id=str(data["order_id"]), shop_id=str(data["shop_id"]),
-        buyer_id=_text(data.get("buyer_id")), seller_id=_text(data.get("seller_id"))))
+from .. import domain, settings
+from ..domain import audience, templates
+from ..models import Notice, OrderParties
+from .common import add_delivery, person
 
 
 def notify_shipped(uow: UnitOfWork, event: Event) -> None:
+    """The buyer hears of each shipment the seller asks to notify, in the app and by e-mail (a
+    guest by e-mail alone, with the order's link): a track added later notifies again."""
     data = event.data
     if not data.get("notify_buyer", True):
         return
     parties = _parties(uow, data)
+    buyer = person(uow, event, parties.buyer_id, email=parties.buyer_email,
+                   name=parties.buyer_name)
+    text = domain.shipped(data)
+    links = settings.links()
     if parties.buyer_id is None:
-        return  # a guest: told by e-mail, which this service does not send yet
-    _add(uow, event, domain.shipped(data), recipient_id=parties.buyer_id)
+        link = (links.guest_order(parties.order_id, parties.access_token)
+                if parties.access_token else None)
+    else:
+        link = links.order(parties.order_id)
+    for send in audience.to_buyer(buyer):
+        if send.channel == audience.IN_APP:
+            _add(uow, event, text, recipient_id=send.recipient_id)
+        else:
+            mail = templates.email(templates.News(text.title, text.body, link), send.locale)
+            add_delivery(uow, event, send, subject=mail.subject, body=mail.text, html=mail.html)
 
 
 def flag_shipping_overdue(uow: UnitOfWork, event: Event) -> None:
@@ -80,19 +83,6 @@ def flag_unshipped_at_close(uow: UnitOfWork, event: Event) -> None:
         "placed_at": data["placed_at"].isoformat()})
 
 
-def list_notices(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-    caller.require(*READERS)
-    page = PageRequest(data["page"], data["per_page"])
-    mine = Notice.recipient_id == caller.user_id
-    where = or_(mine, Notice.audience == "admins") if caller.is_admin else mine
-    with uow.reading() as session:
-        total = session.execute(select(func.count()).select_from(Notice).where(where)).scalar_one()
-        rows = session.scalars(select(Notice).where(where)
-                               .order_by(Notice.created_at.desc(), Notice.id)
-                               .offset(page.offset).limit(page.per_page)).all()
-        return page.page_of([_view(n) for n in rows], total)
-
-
 def _parties(uow: UnitOfWork, data: dict[str, Any]) -> OrderParties:
     parties = uow.session.get(OrderParties, str(data["order_id"]))
     if parties is None:
@@ -107,12 +97,6 @@ def _add(uow: UnitOfWork, event: Event, text: domain.Text, *, recipient_id: str 
         title=text.title, body=text.body, order_id=_text(event.data.get("order_id")),
         data=data, event_id=event.id, read=False, created_at=clock.now(),
     ))
-
-
-def _view(notice: Notice) -> dict[str, Any]:
-    return {"id": notice.id, "type": notice.type, "title": notice.title, "body": notice.body,
-            "order_id": notice.order_id, "data": notice.data or {}, "read": notice.read,
-            "created_at": notice.created_at.isoformat()}
 
 
 def _text(value: Any) -> str | None:
