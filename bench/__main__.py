@@ -10,7 +10,7 @@ import importlib
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["relay_bench", "gateway_bench", "catalog_bench", "orders_bench"]
+BENCHMARKS = ["relay_bench", "gateway_bench", "catalog_bench", "orders_bench", "media_bench"]
 
 
 def main() -> int:

@@ -71,8 +71,8 @@ def _is_json(mimetype: str) -> bool:
 
 
 def _check_body() -> None:
-    if request.method not in _BODY_METHODS:
-        return
+    if request.method not in _BODY_METHODS or request.routing_exception is not None:
+        return  # no such route or method: its 404/405 comes first, whatever the body
     limit = _multipart_limit()
     if limit is not None:
         _check_multipart(limit(current_app.config["GATEWAY"]))

@@ -27,8 +27,9 @@ PRODUCT_RECOMMENDED_WIDTH = 1000
 LOGO_MIN_SIDE = 200
 LOGO_SQUARE_TOLERANCE = 0.02  # a logo may be 2% off square (a 200x204 export still counts)
 BANNER_MIN_WIDTH = 1400
-_SAVE_OPTIONS = {"jpeg": {"quality": 88, "optimize": True, "progressive": True},
-                 "png": {"optimize": True}, "webp": {"quality": 85, "method": 4}}
+# Plain baseline JPEG: `optimize`/`progressive` save ~5% of the bytes for five times the CPU.
+_SAVE_OPTIONS = {"jpeg": {"quality": 88}, "png": {"compress_level": 6},
+                 "webp": {"quality": 85, "method": 4}}
 
 
 class ImageRefused(Exception):
@@ -78,10 +79,11 @@ def process(stream: BinaryIO, kind: Kind, purpose: str, *, max_pixels: int,
     variants = [Variant("original", original, width, height)]
     if derivatives:
         working = image if image.mode in ("RGB", "RGBA", "L", "LA") else image.convert("RGBA")
-        thumb = ImageOps.fit(working, (THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)
-        variants.append(Variant("thumb", _encode(thumb, kind, icc), *thumb.size))
         page = working.copy()
         page.thumbnail((PAGE_LONG_SIDE, PAGE_LONG_SIDE), Image.Resampling.LANCZOS)
+        # the thumb is cut from the page size: the same picture, a quarter of the work
+        thumb = ImageOps.fit(page, (THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)
+        variants.append(Variant("thumb", _encode(thumb, kind, icc), *thumb.size))
         variants.append(Variant("page", _encode(page, kind, icc), *page.size))
     return Processed(width, height, variants, found)
 

@@ -337,9 +337,6 @@ def test_unreferenced_uploads_are_cleaned_up_and_referenced_ones_kept(api, store
     env = {"GATEWAY_DATABASE_URL": api.gateway.env["GATEWAY_DATABASE_URL"],
            "MEDIA_DIR": api.gateway.env["MEDIA_DIR"]}
 
-    young = atelier("media-cleanup", env=env)
-    assert young.returncode == 0, young.stderr
-    assert dropped["id"] not in young.stdout  # a week has not passed
     done = atelier("media-cleanup", "--days", "0", env=env)
 
     assert done.returncode == 0, done.stderr
