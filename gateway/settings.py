@@ -99,6 +99,11 @@ class GatewaySettings:
     def check(self) -> None:
         """Raise `InsecureConfiguration` for a production gateway left with a weak secret, and
         `UnsafeInProduction` for one with a test hook set (a clock file, failpoints)."""
+        if self.media_storage not in ("local", "s3"):
+            raise ValueError(f"MEDIA_STORAGE must be local or s3, not {self.media_storage!r}")
+        unknown = {purpose for purpose, _ in self.media_max_bytes} ^ set(MEDIA_PURPOSES)
+        if unknown:
+            raise ValueError(f"media size limits must name each purpose once: {sorted(unknown)}")
         if self.environment == "production":
             common.refuse_test_hooks_in_production(self.environment)
         if self.environment == "production" and (
