@@ -107,6 +107,20 @@ def admin_create(email: str, password: str, name: str) -> None:
     click.echo(f"created admin {user['email']} ({user['id']})")
 
 
+@main.command("media-cleanup")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Remove uploads never referenced and older than this many days "
+                   "(default: MEDIA_UNREFERENCED_DAYS, 7).")
+def media_cleanup(days: int | None) -> None:
+    """Remove uploaded files that nothing refers to (run it daily, e.g. from cron)."""
+    from gateway.media import run_cleanup
+
+    removed = run_cleanup(days)
+    click.echo(f"removed {len(removed)} unreferenced upload(s)")
+    for upload_id in removed:
+        click.echo(upload_id)
+
+
 @main.command()
 @click.option("--products", type=click.IntRange(min=1), required=True,
               help="How many products to generate.")

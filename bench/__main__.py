@@ -10,7 +10,8 @@ import importlib
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["relay_bench", "gateway_bench", "catalog_bench", "orders_bench", "payments_bench"]
+BENCHMARKS = ["relay_bench", "gateway_bench", "catalog_bench", "orders_bench", "payments_bench",
+              "media_bench"]
 
 
 def main() -> int:

@@ -10,6 +10,8 @@ from . import api, edge, logs, ops
 from .areas import ALL as AREA_BLUEPRINTS
 from .db import Store
 from .identity.routes import blp as identity_blp
+from .media import routes as media_routes
+from .media import storage as media_storage
 from .rpc.client import RpcClient
 from .settings import GatewaySettings
 
@@ -31,6 +33,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     api.openapi_config(app)
 
     app.extensions["gateway_store"] = Store(settings.database_url)
+    app.extensions["gateway_media"] = media_storage.from_settings(settings)
     app.extensions["gateway_rpc"] = RpcClient(
         settings.amqp_uri, timeout=settings.rpc_timeout_seconds
     )
@@ -41,4 +44,6 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     rest.register_blueprint(identity_blp)
     for blueprint in AREA_BLUEPRINTS:
         rest.register_blueprint(blueprint)
+    rest.register_blueprint(media_routes.blp)
+    rest.register_blueprint(media_routes.files)
     return app

@@ -12,8 +12,9 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, g, request
 from werkzeug.exceptions import UnprocessableEntity
 
 from . import auth, metrics
@@ -24,6 +25,37 @@ access_log = logging.getLogger("gateway.access")
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_MULTIPART_ATTR = "_gateway_multipart_limit"
+
+
+def multipart(limit: Callable[..., int]) -> Callable:
+    """Mark a view as taking a `multipart/form-data` body (a file upload) instead of JSON, of at
+    most `limit(settings)` bytes: werkzeug spools large parts to temporary files while reading."""
+
+    def mark(view: Callable) -> Callable:
+        setattr(view, _MULTIPART_ATTR, limit)
+        return view
+
+    return mark
+
+
+def _multipart_limit() -> Callable[..., int] | None:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    while view is not None:  # flask-smorest keeps the original view as __wrapped__
+        limit = getattr(view, _MULTIPART_ATTR, None)
+        if limit is not None:
+            return limit
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def _check_multipart(limit: int) -> None:
+    request.max_content_length = limit  # this request's own limit, instead of the JSON one
+    length = request.content_length
+    if length is not None and length > limit:
+        abort(413, description=f"The body is larger than {limit} bytes.")
+    if request.mimetype != "multipart/form-data":
+        abort(415, description="Send the file as multipart/form-data in the field `file`.")
 
 
 def _start() -> None:
@@ -39,7 +71,11 @@ def _is_json(mimetype: str) -> bool:
 
 
 def _check_body() -> None:
-    if request.method not in _BODY_METHODS:
+    if request.method not in _BODY_METHODS or request.routing_exception is not None:
+        return  # no such route or method: its 404/405 comes first, whatever the body
+    limit = _multipart_limit()
+    if limit is not None:
+        _check_multipart(limit(current_app.config["GATEWAY"]))
         return
     length = request.content_length
     if length is not None and length > MAX_BODY_BYTES:

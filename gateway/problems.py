@@ -74,7 +74,8 @@ def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     if isinstance(messages, dict):
         for key, value in messages.items():
-            if not prefix and key in ("json", "query", "querystring", "view_args", "headers"):
+            if not prefix and key in ("json", "query", "querystring", "view_args", "headers", "form",
+                                      "files"):
                 flat.update(flatten_errors(value, ""))
                 continue
             name = f"{prefix}.{key}" if prefix else str(key)

@@ -28,3 +28,19 @@ def test_settings_come_from_the_environment(monkeypatch):
     settings = GatewaySettings.from_env()
     assert (settings.environment, settings.secret_key, settings.rpc_timeout_seconds) == (
         "production", "k" * 40, 2.5)
+
+
+def test_media_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("MEDIA_STORAGE", "s3")
+    monkeypatch.setenv("MEDIA_S3_BUCKET", "shop-media")
+    monkeypatch.setenv("MEDIA_MAX_LOGO_BYTES", "2000000")
+    settings = GatewaySettings.from_env()
+    settings.check()
+    assert settings.media_storage == "s3" and settings.media_s3_bucket == "shop-media"
+    assert settings.media_limit("logo") == 2_000_000
+    assert settings.media_limit("digital") == 200 * 1024 * 1024
+
+
+def test_an_unknown_media_storage_is_refused():
+    with pytest.raises(ValueError, match="MEDIA_STORAGE"):
+        GatewaySettings(media_storage="ftp").check()
