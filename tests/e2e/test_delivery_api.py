@@ -53,6 +53,15 @@ def open_shop(system, seller) -> tuple[str, list[str]]:
     return shop["id"], products
 
 
+def add_product(system, seller, shop_id, title, price, weight, **fields) -> str:
+    context = {"user_id": seller.id, "roles": ["seller"]}
+    with ClusterRpcProxy({"AMQP_URI": system.amqp_uri}, context_data=context) as rpc:
+        return rpc.catalog.create_product(shop_id, {
+            "title": title, "description": "Made by hand.", "category": "ceramics",
+            "price": price, "weight_grams": weight, "stock": {"mode": "tracked", "quantity": 20},
+            **fields})["id"]
+
+
 def quote(api, shop_id, items, city="Moscow"):
     response = api.call("POST", "/delivery/quote", json={
         "shop_id": shop_id, "destination": {"country": "RU", "region": "Moscow", "city": city},
@@ -88,6 +97,21 @@ def test_a_seller_sets_up_delivery_and_buyers_get_priced_quotes(system, api):
     }
     # Outside Moscow only the post fits.
     assert list(quote(api, shop_id, [(cup, 1)], city="Tula")) == ["Russian Post"]
+
+
+def test_free_delivery_items_count_toward_a_free_from_price_threshold(system, api):
+    seller = api.register("seller")
+    shop_id, (vase, _cup) = open_shop(system, seller)
+    spoon = add_product(system, seller, shop_id, "Spoon", 150000, 100, free_delivery=True)
+    created = api.call("POST", f"/shops/{shop_id}/delivery-methods", seller, json=COURIER_MOSCOW)
+    assert created.status_code == 201, created.text
+
+    # The vase alone is 1,600 ₽ of goods: the courier charges 300 ₽.
+    assert quote(api, shop_id, [(vase, 1)])["Courier in Moscow"] == {"amount": 30000,
+                                                                     "currency": "RUB"}
+    # With a 1,500 ₽ free-delivery spoon the order is 3,100 ₽ of goods: free from 3,000 ₽.
+    assert quote(api, shop_id, [(vase, 1), (spoon, 1)])["Courier in Moscow"] == {
+        "amount": 0, "currency": "RUB"}
 
 
 def test_only_the_shop_owner_changes_its_delivery_methods(system, api):
