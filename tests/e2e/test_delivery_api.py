@@ -3,10 +3,13 @@ through the gateway, with the real catalog (weights, prices) and shipping servic
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.support.api import Api
+from gateway.identity import create_admin
+from tests.support.api import Api, User
 
 pytestmark = pytest.mark.integration
 
@@ -39,6 +42,16 @@ def api(gateway):
     client = Api(gateway)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="module")
+def admin(gateway, api) -> User:
+    email, password = f"admin-{uuid.uuid4().hex[:8]}@atelier.test", "admin-password-1"
+    created = create_admin(email, password, "Root",
+                           database_url=gateway.env["GATEWAY_DATABASE_URL"])
+    token = api.call("POST", "/auth/login", json={"email": email, "password": password})
+    assert token.status_code == 200, token.text
+    return User(created["id"], email, token.json()["access_token"], created["roles"])
 
 
 def open_shop(system, seller) -> tuple[str, list[str]]:
@@ -148,3 +161,39 @@ def test_a_broken_delivery_method_is_refused_and_nothing_is_written(system, api,
     assert refused.headers["Content-Type"] == "application/problem+json"
     assert any(key.startswith(field) for key in refused.json()["errors"]), refused.json()
     assert [m for m in api.call("GET", path).json()["items"] if not m["universal"]] == []
+
+
+def test_methods_of_a_shop_that_does_not_exist_are_404_for_everyone(api, admin):
+    seller = api.register("seller")
+    path = f"/shops/{uuid.uuid4()}/delivery-methods"
+
+    for user in (None, seller, admin):
+        listed = api.call("GET", path, user)
+        assert listed.status_code == 404, listed.text
+        assert listed.headers["Content-Type"] == "application/problem+json"
+    for user in (seller, admin):
+        for body in (COURIER_MOSCOW, {"nonsense": 1}):
+            created = api.call("POST", path, user, json=body)
+            assert created.status_code == 404, created.text
+            patched = api.call("PATCH", f"{path}/{uuid.uuid4()}", user, json={"enabled": False})
+            assert patched.status_code == 404, patched.text
+    assert api.call("PATCH", f"{path}/{uuid.uuid4()}", admin,
+                    json={"enabled": "no"}).status_code == 404
+
+
+def test_a_quote_for_an_unknown_product_or_shop_is_404(system, api):
+    seller = api.register("seller")
+    shop_id, (vase, _cup) = open_shop(system, seller)
+    destination = {"country": "RU", "region": "Moscow", "city": "Moscow"}
+    missing = str(uuid.uuid4())
+
+    unknown_product = api.call("POST", "/delivery/quote", json={
+        "shop_id": shop_id, "destination": destination,
+        "items": [{"product_id": vase, "quantity": 1}, {"product_id": missing, "quantity": 1}]})
+    assert unknown_product.status_code == 404, unknown_product.text
+    assert unknown_product.json()["code"] == "product_not_found"
+    assert "items.1.product_id" in unknown_product.json()["detail"]
+    unknown_shop = api.call("POST", "/delivery/quote", json={
+        "shop_id": missing, "destination": destination,
+        "items": [{"product_id": vase, "quantity": 1}]})
+    assert unknown_shop.status_code == 404, unknown_shop.text
