@@ -18,6 +18,7 @@ since carriers resend and reorder their events. A repeat of the current status i
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -43,6 +44,21 @@ _TRACKING_URLS = {
     Carrier.RUSSIAN_POST: "https://www.pochta.ru/tracking?barcode={number}",
     Carrier.CDEK: "https://www.cdek.ru/ru/tracking?order_id={number}",
 }
+
+
+# Fixed forever: changing it would give a retried command's shipment another id.
+SHIPMENT_NAMESPACE = uuid.UUID("5b0f7a52-3c1e-4a8e-9d7b-6f2b8f1e0c43")
+
+
+def shipment_id_for(order_id: str, caller_id: str | None, command_id: str | None) -> str:
+    """The id of the shipment a command adds to an order: the same for every repeat of the same
+    command (caller and request id), so the orders service, which takes the shipment first, and
+    shipping hold it under one id even when a retry follows a failure between the two; a new id
+    for a call that carries no command id."""
+    if not command_id:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(SHIPMENT_NAMESPACE, f"{str(order_id).lower()}:{caller_id or ''}:"
+                                              f"{command_id}"))
 
 
 def _carrier(carrier: Carrier | str) -> Carrier:

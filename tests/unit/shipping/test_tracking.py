@@ -7,6 +7,7 @@ from services.shipping.domain import (
     InvalidTrackingNumber,
     is_valid_tracking_number,
     normalise_tracking_number,
+    shipment_id_for,
     tracking_url,
     validate_optional_tracking_number,
     validate_tracking_number,
@@ -115,3 +116,17 @@ def test_other_carriers_and_missing_numbers_have_no_link():
         None,
     ]
     assert tracking_url("cdek", None) is None
+
+
+def test_a_repeated_command_gives_its_shipment_the_same_id():
+    order = "0b8f6a1e-7a0e-4c55-9f1c-2a7c1f3e9d10"
+    first = shipment_id_for(order, "seller-1", "key-1")
+    assert shipment_id_for(order, "seller-1", "key-1") == first
+    assert len({first, shipment_id_for(order, "seller-1", "key-2"),
+                shipment_id_for(order, "seller-2", "key-1"),
+                shipment_id_for("1d2c3b4a-0000-4000-8000-000000000000", "seller-1", "key-1")}) == 4
+
+
+def test_a_call_without_a_command_id_gives_a_new_shipment_id_each_time():
+    order = "0b8f6a1e-7a0e-4c55-9f1c-2a7c1f3e9d10"
+    assert shipment_id_for(order, "seller-1", None) != shipment_id_for(order, "seller-1", None)
