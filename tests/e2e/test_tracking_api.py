@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_orders_api import ok, place_order, problem, rpc_as
+from tests.e2e.test_orders_api import (
+    add_to_cart,
+    checkout,
+    checkout_body,
+    ok,
+    open_shop,
+    place_order,
+    problem,
+    rpc_as,
+)
 from tests.support.api import Api
 from tests.support.fake_carrier_cdek import FakeCdek
 from tests.support.harness import wait_for
@@ -137,3 +146,49 @@ def test_an_order_cancelled_before_the_shipment_gets_none(api, system):
         assert rpc.shipping.list_shipments(order["id"])["items"] == []
     seen = ok(api.call("GET", path, buyer))
     assert (seen["status"], seen["shipments"]) == ("cancelled", [])
+
+
+PICKUP_POINT = {"address": "Moscow, Tverskaya 1, studio 5", "hours": "Mon–Fri 10:00–19:00"}
+
+
+def test_a_pickup_is_offered_with_its_address_and_handed_over_without_a_track(api):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, [mug] = open_shop(api, seller, [{}])
+    methods = f"/shops/{shop_id}/delivery-methods"
+    for body, field in (
+        ({"name": "Pickup", "carrier": "pickup"}, "pickup"),
+        ({"name": "Courier", "carrier": "courier", "pickup": PICKUP_POINT,
+          "rate": {"basis": "fixed", "tiers": [{"from": 0, "cost": 30000}]}}, "pickup"),
+        ({"name": "Pickup", "carrier": "pickup", "pickup": PICKUP_POINT,
+          "rate": {"basis": "price", "tiers": [{"from": 0, "cost": 100}]}}, "rate.basis"),
+    ):
+        assert field in problem(api.call("POST", methods, seller, json=body), 422)["errors"]
+
+    pickup = ok(api.call("POST", methods, seller, json={
+        "name": "Pickup at the studio", "carrier": "pickup", "pickup": PICKUP_POINT}), 201)
+    assert pickup["pickup"] == PICKUP_POINT
+    assert pickup["rate"] == {"basis": "fixed", "tiers": [{"from": 0, "cost": 0}]}
+    listed = ok(api.call("GET", methods))["items"]
+    assert [m["pickup"] for m in listed if m["id"] == pickup["id"]] == [PICKUP_POINT]
+    quoted = ok(api.call("POST", "/delivery/quote", json={
+        "shop_id": shop_id, "destination": {"country": "RU", "city": "Moscow"},
+        "items": [{"product_id": mug["id"], "quantity": 1}]}))["methods"]
+    assert [(m["cost"], m["pickup"]) for m in quoted if m["id"] == pickup["id"]] == [
+        ({"amount": 0, "currency": "RUB"}, PICKUP_POINT)]
+
+    add_to_cart(api, buyer, mug["id"], 1)
+    [order] = ok(checkout(api, buyer, checkout_body((shop_id, pickup["id"]))), 201)["orders"]
+    path = f"/orders/{order['id']}"
+    ok(api.call("POST", f"{path}/confirm", seller))
+    ok(api.call("POST", f"{path}/mark-paid", seller))
+    assert "tracking_number" in problem(api.call("POST", f"{path}/shipments", seller, json={
+        "carrier": "pickup", "tracking_number": "AB123456", "notify_buyer": True}), 422)["errors"]
+
+    handed = ok(api.call("POST", f"{path}/shipments", seller, json={
+        "carrier": "pickup", "notify_buyer": True}), 201)
+
+    assert (handed["carrier"], handed["tracking_number"], handed["tracking_url"]) == (
+        "pickup", None, None)
+    seen = ok(api.call("GET", path, buyer))
+    assert seen["status"] == "shipped"
+    assert [(s["carrier"], s["tracking_number"]) for s in seen["shipments"]] == [("pickup", None)]

@@ -157,6 +157,7 @@ def _method(row: DeliveryMethodRow) -> domain.DeliveryMethod:
             "rate": row.rate,
             "delivery_days": row.delivery_days,
             "enabled": row.enabled,
+            "pickup": row.pickup,
         },
         method_id=row.id,
     )
@@ -172,6 +173,7 @@ def _write(row: DeliveryMethodRow, method: domain.DeliveryMethod, now: datetime)
     row.rate = data["rate"]
     row.delivery_days = data["delivery_days"]
     row.enabled = data["enabled"]
+    row.pickup = data.get("pickup")
     row.updated_at = now
 
 

@@ -19,7 +19,14 @@ from .errors import (
     UniversalMethodLocked,
     UnknownShipmentStatus,
 )
-from .methods import Carrier, DeliveryMethod, WeightLimit, parse_method, patch_method
+from .methods import (
+    Carrier,
+    DeliveryMethod,
+    PickupPoint,
+    WeightLimit,
+    parse_method,
+    patch_method,
+)
 from .orders import FOLLOWED_EVENTS, OrderStatus, check_shippable, may_ship, status_after
 from .overdue import (
     DEFAULT_SHIPPING_DAYS,
@@ -80,6 +87,7 @@ __all__ = [
     "OrderNotShippable",
     "OrderStatus",
     "Parcel",
+    "PickupPoint",
     "QuotedMethod",
     "Rate",
     "ShipmentStatus",

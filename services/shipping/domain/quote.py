@@ -36,7 +36,7 @@ from services.common.money import Money
 
 from .destinations import Destination, applies_to, parse_destination
 from .errors import ErrorCollector, InvalidParcel, MethodNotAvailable
-from .methods import Carrier, DeliveryMethod
+from .methods import Carrier, DeliveryMethod, PickupPoint
 from .rates import Measures, is_int
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -111,15 +111,19 @@ class QuotedMethod:
     cost: Money | None
     delivery_days: int | None
     universal: bool = False
+    pickup: PickupPoint | None = None  # where and when the buyer collects it
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.method_id,
             "name": self.name,
             "carrier": self.carrier.value,
             "cost": self.cost.to_dict() if self.cost is not None else None,
             "delivery_days": self.delivery_days,
         }
+        if self.pickup is not None:
+            out["pickup"] = self.pickup.to_dict()
+        return out
 
 
 def _parse_line(entry: Any, index: int, errors: ErrorCollector) -> Line | None:
@@ -207,6 +211,7 @@ def _quoted(method: DeliveryMethod, parcel: Parcel, currency: str) -> QuotedMeth
         cost=delivery_cost(method, parcel, currency),
         delivery_days=method.delivery_days,
         universal=method.universal,
+        pickup=method.pickup,
     )
 
 

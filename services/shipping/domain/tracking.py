@@ -5,6 +5,7 @@ paste "RA 123 456 789 RU"), letters upper-cased. Then per carrier:
 - CDEK: 10 digits;
 - Russian Post: 14 digits (domestic) or the international S10 form `AA123456789RU` (2 letters,
   9 digits, 2 letters; the S10 check digit is not verified, the carrier's own site does that);
+- a pickup (the buyer collects it from the shop): none at all, it is handed over in person;
 - every other carrier: 4–40 characters of A–Z, 0–9 and "-".
 Only Russian Post and CDEK have tracking links (the platform integrates these two, seed 003).
 
@@ -39,6 +40,7 @@ _FORMS = {
     ),
 }
 _GENERIC_FORM = "A tracking number is 4 to 40 letters, digits or hyphens."
+_NO_TRACKING = "A pickup is handed over in person: it has no tracking number."
 
 _TRACKING_URLS = {
     Carrier.RUSSIAN_POST: "https://www.pochta.ru/tracking?barcode={number}",
@@ -84,12 +86,16 @@ def is_valid_tracking_number(carrier: Carrier | str, number: str) -> bool:
     if carrier is Carrier.RUSSIAN_POST:
         domestic = _RUSSIAN_POST_DOMESTIC.match(number)
         return bool(domestic or _RUSSIAN_POST_INTERNATIONAL.match(number))
+    if carrier is Carrier.PICKUP:
+        return False
     return bool(_GENERIC.match(number))
 
 
 def validate_tracking_number(carrier: Carrier | str, number: Any) -> str:
     """The normalised tracking number; raises InvalidTrackingNumber with the carrier's form."""
     carrier = _carrier(carrier)
+    if carrier is Carrier.PICKUP:
+        raise InvalidTrackingNumber(_NO_TRACKING, errors={"tracking_number": _NO_TRACKING})
     form = _FORMS.get(carrier, _GENERIC_FORM)
     if not isinstance(number, str):
         raise InvalidTrackingNumber(form, errors={"tracking_number": form})

@@ -129,7 +129,7 @@ def test_an_unknown_carrier_or_a_buyer_cannot_add_a_shipment(shipping, paid):
     unknown = refused(ship, seller, order_id, "dhl", "ABCD1234", True)
     assert (unknown.exc_type, unknown.code) == ("Invalid", "unknown_carrier")
     assert unknown.errors == {
-        "carrier": ["Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other."]
+        "carrier": ["Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other, pickup."]
     }
     buyer = refused(ship, shipping.buyer(), order_id, "cdek", cdek_number(), True)
     assert (buyer.exc_type, buyer.code) == ("Forbidden", "wrong_role")

@@ -233,3 +233,15 @@ def test_checkout_refuses_a_method_that_does_not_fit_and_says_why(chosen, lines,
     assert caught.value.code == "delivery_method_not_available"
     assert caught.value.detail == message
     assert caught.value.errors == {"delivery_method_id": message}
+
+
+def test_a_pickup_is_quoted_with_its_address_and_hours_whatever_the_parcel():
+    pickup = parse_method({"name": "Pickup", "carrier": "pickup",
+                           "pickup": {"address": "Moscow, Tverskaya 1", "hours": "Mon–Fri"}},
+                          method_id="pickup")
+    [quoted] = quote([pickup], RU, [Line(3, None, total=900_000)], 900_000, "RUB")
+
+    assert quoted.to_dict() == {
+        "id": "pickup", "name": "Pickup", "carrier": "pickup",
+        "cost": {"amount": 0, "currency": "RUB"}, "delivery_days": None,
+        "pickup": {"address": "Moscow, Tverskaya 1", "hours": "Mon–Fri"}}

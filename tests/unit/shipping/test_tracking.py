@@ -80,7 +80,7 @@ def test_a_tracking_number_must_be_text():
 
 def test_an_unknown_carrier_is_refused():
     assert refusal("dhl", "1234567890").errors == {
-        "carrier": "Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other."
+        "carrier": "Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other, pickup."
     }
 
 
@@ -130,3 +130,13 @@ def test_a_repeated_command_gives_its_shipment_the_same_id():
 def test_a_call_without_a_command_id_gives_a_new_shipment_id_each_time():
     order = "0b8f6a1e-7a0e-4c55-9f1c-2a7c1f3e9d10"
     assert shipment_id_for(order, "seller-1", None) != shipment_id_for(order, "seller-1", None)
+
+
+def test_a_pickup_has_no_tracking_number_and_no_link():
+    assert validate_optional_tracking_number(Carrier.PICKUP, None) is None
+    assert validate_optional_tracking_number("pickup", "  ") is None
+    refused = refusal("pickup", "AB1234")
+    assert refused.errors == {
+        "tracking_number": "A pickup is handed over in person: it has no tracking number."}
+    assert not is_valid_tracking_number("pickup", "AB1234")
+    assert tracking_url("pickup", None) is None

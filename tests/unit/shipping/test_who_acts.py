@@ -13,7 +13,7 @@ from services.common import events
 from services.common.caller import Caller
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.shipping import domain, models
-from services.shipping.actions import following, methods, shipments
+from services.shipping.actions import following, methods, shipments, tracking
 from tests.support import units
 
 COURIER = {"name": "Courier", "carrier": "courier",
@@ -309,7 +309,7 @@ def test_a_bad_body_from_the_seller_is_invalid_before_the_state_is_looked_at(uow
     with pytest.raises(Invalid) as refused:
         shipments.add_shipment(uow, owner, {"order_id": order_id, "body": {"carrier": "teleport"}})
     assert refused.value.errors == {"carrier": [
-        "Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other."]}
+        "Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other, pickup."]}
 
 
 def test_a_seller_quicker_than_the_events_is_answered_from_the_orders_service(uow, peers):
@@ -343,3 +343,17 @@ def test_a_late_order_event_does_not_undo_a_later_one_and_a_cancelled_order_stay
     deliver(uow, "order.paid", ref, at=T0 + timedelta(hours=9))  # after the cancellation
     with uow.reading() as session:
         assert session.get(models.OrderRow, order_id).status == "cancelled"
+
+
+def test_a_pickup_handed_over_is_a_shipment_the_tracking_poller_never_claims(uow, peers):
+    owner = seller()
+    order_id = place(uow, open_shop(uow, owner), owner, "confirmed", "paid")
+
+    handed = shipments.add_shipment(uow, owner, track(order_id, "pickup"))
+
+    assert (handed["carrier"], handed["tracking_number"], handed["tracking_url"]) == (
+        "pickup", None, None)
+    assert list(peers.orders.taken) == [handed["id"]]
+    every_carrier = [carrier.value for carrier in domain.Carrier]
+    assert tracking.claim_due(uow, every_carrier, T0 + timedelta(days=1), timedelta(minutes=5),
+                              batch=10) == []
