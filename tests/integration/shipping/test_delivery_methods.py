@@ -182,7 +182,7 @@ def test_a_universal_method_switched_back_on_is_offered_for_the_seller_to_quote(
         (
             {"carrier": "dhl"},
             {"carrier": ["Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, "
-                         "other."]},
+                         "other, pickup."]},
         ),
         ({"colour": "red"}, {"colour": ["Unknown field."]}),
     ],
