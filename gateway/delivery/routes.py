@@ -6,6 +6,11 @@ caller's identity; the gateway asks the owner only when it refuses a body (`owne
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
+from werkzeug.exceptions import UnprocessableEntity
+
 from .. import services
 from ..api import PREFIX, Blueprint
 from ..ownership import shop_owner_only
@@ -22,9 +27,26 @@ blp = Blueprint("delivery", __name__, url_prefix=PREFIX,
                 description="Delivery methods and quotes (shipping service)")
 
 
+def shop_exists_when_refused(view: Callable) -> Callable:
+    """A body the gateway refuses (422) for a shop that does not exist is a 404, whoever asks:
+    shipping's `list_methods` answers `shop_not_found` for it. Place below `shop_owner_only`, so
+    an existing shop of someone else stays a 403."""
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except UnprocessableEntity:
+            services.call("shipping", "list_methods", str(kwargs["shop_id"]))  # NotFound → 404
+            raise
+
+    return checked
+
+
 @blp.route("/shops/<uuid:shop_id>/delivery-methods", methods=["POST"])
 @blp.secured("seller", "admin")
 @shop_owner_only
+@shop_exists_when_refused
 @blp.arguments(MethodCreateSchema)
 @blp.response(201, MethodSchema)
 @blp.problems(404, 413, 415, 503)
@@ -44,6 +66,7 @@ def list_methods(shop_id):
 @blp.route("/shops/<uuid:shop_id>/delivery-methods/<method_id>", methods=["PATCH"])
 @blp.secured("seller", "admin")
 @shop_owner_only
+@shop_exists_when_refused
 @blp.arguments(MethodFields, required=False)
 @blp.response(200, MethodSchema)
 @blp.problems(404, 413, 415, 503)

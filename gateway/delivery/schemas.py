@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 
 from services.common.fields import MinorUnits, MoneySchema, StrictInteger
 
-CARRIERS = ["russian_post", "cdek", "courier", "pek", "boxberry", "other"]
+CARRIERS = ["russian_post", "cdek", "courier", "pek", "boxberry", "other", "pickup"]
 BASES = ["fixed", "price", "weight", "quantity"]
 
 
@@ -39,6 +39,17 @@ class RateSchema(ma.Schema):
     percent_per_extra_item = StrictInteger(validate=validate.Range(min=0, max=1000))
 
 
+class PickupSchema(ma.Schema):
+    address = fields.String(required=True, validate=validate.Length(min=1, max=300),
+                            metadata={"description": "Where the buyer collects the order"})
+    hours = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                          metadata={"description": "When, e.g. Mon–Fri 10:00–19:00"})
+
+
+PICKUP_DESCRIPTION = ("Carrier `pickup` only, and required for it: the shop's pickup address and "
+                      "hours. A pickup has a `fixed` rate (0 when left out) and no tracking.")
+
+
 class MethodFields(ma.Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     carrier = fields.String(validate=validate.OneOf(CARRIERS))
@@ -48,12 +59,15 @@ class MethodFields(ma.Schema):
     rate = fields.Nested(RateSchema)
     delivery_days = StrictInteger(validate=validate.Range(min=0, max=365))
     enabled = fields.Boolean()
+    pickup = fields.Nested(PickupSchema, allow_none=True,
+                           metadata={"description": PICKUP_DESCRIPTION})
 
 
 class MethodCreateSchema(MethodFields):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     carrier = fields.String(required=True, validate=validate.OneOf(CARRIERS))
-    rate = fields.Nested(RateSchema, required=True)
+    rate = fields.Nested(RateSchema, metadata={
+        "description": "Required, except for a pickup (fixed 0 when left out)"})
 
 
 class MethodSchema(ma.Schema):
@@ -69,6 +83,8 @@ class MethodSchema(ma.Schema):
     delivery_days = fields.Integer(allow_none=True)
     cost = fields.Nested(MoneySchema, allow_none=True,
                          metadata={"description": "null: the seller quotes after the order"})
+    pickup = fields.Nested(PickupSchema, metadata={"description": "A pickup method's address "
+                                                                  "and hours"})
 
 
 class MethodListSchema(ma.Schema):
@@ -95,6 +111,8 @@ class QuotedMethodSchema(ma.Schema):
     cost = fields.Nested(MoneySchema, required=True, allow_none=True,
                          metadata={"description": "null: the seller quotes after the order"})
     delivery_days = fields.Integer(allow_none=True)
+    pickup = fields.Nested(PickupSchema, metadata={"description": "A pickup method's address "
+                                                                  "and hours"})
 
 
 class QuoteSchema(ma.Schema):

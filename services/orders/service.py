@@ -12,7 +12,7 @@ The RPC methods and their shapes are listed in `services/orders/README.md`.
 
 from __future__ import annotations
 
-from services.common import runtime
+from services.common import contracts, runtime
 from services.common.runtime import (
     ConfiguredTimer,
     RpcProxy,
@@ -192,6 +192,12 @@ class OrdersService(runtime.Service):
     @event_handler("payment.succeeded")
     def on_payment_succeeded(self, uow, event):
         fulfilment.payment_succeeded(uow, event.data)
+
+    @rpc
+    def record_shipment(self, order_id, shipment):
+        """Shipping, before it commits a shipment: the order takes it now (see the action)."""
+        data = schemas.load(contracts.ShipmentCreated, shipment, order_id=order_id)
+        return fulfilment.record_shipment(self.uow, self.caller, data)
 
     @event_handler("shipment.created")
     def on_shipment_created(self, uow, event):

@@ -13,6 +13,7 @@ Codes raised here, beyond the domain's:
 - `not_shop_owner` — a seller acting on another seller's shop (403);
 - `order_not_found` — an order shipping has not heard of, or one the caller may not see (404);
 - `delivery_method_not_found` — no such method in that shop (patch, get);
+- `product_not_found` — a quote for a product the catalog does not have or does not show (404);
 - `unknown_delivery_method` — checkout names a method the shop does not have (422, a body field);
 - `wrong_shop` — a quote for items of another shop (422, per item);
 - `unknown_carrier` — a shipment with a carrier the platform does not know.
@@ -36,6 +37,10 @@ class NotShopOwner(Forbidden):
 
 class OrderNotFound(NotFound):
     code = "order_not_found"
+
+
+class ProductNotFound(NotFound):
+    code = "product_not_found"
 
 
 class MethodNotFound(NotFound):

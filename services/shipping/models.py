@@ -55,6 +55,8 @@ class DeliveryMethodRow(Base):
     rate: Mapped[dict] = mapped_column(JSON, nullable=False)
     delivery_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     enabled: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    # A pickup method's `{address, hours}`; None for every other carrier.
+    pickup: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 

@@ -6,7 +6,8 @@ always outside a transaction.
   that was opened before shipping followed it), and the weights and prices of the items a buyer
   asks a quote for.
 - `orders`: an order as its seller sees it now, when the order events shipping has followed do not
-  allow a shipment yet (the seller was quicker than the events).
+  allow a shipment yet (the seller was quicker than the events); and each new shipment, which the
+  order takes before shipping commits it (`record_shipment`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ class Orders:
         """The order as the caller (whose identity rides along) may see it: `{id, shop_id,
         status, ...}`; NotFound when it does not exist or the caller may not see it."""
         return self.peer.call("get_order", order_id)
+
+    def record_shipment(self, order_id: str, shipment: dict[str, Any]) -> dict[str, Any]:
+        """The order takes the shipment (`shipment.created`'s data) now: paid → shipped, or a
+        further track; `{shipment_id (the one orders holds), order_id, status}`. Conflict
+        (`wrong_state`) when the order cannot be shipped; idempotent by shipment id."""
+        return self.peer.call("record_shipment", order_id, shipment)
 
 
 @dataclass(frozen=True)

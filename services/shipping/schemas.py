@@ -68,6 +68,11 @@ class RateSchema(_Strict):
     percent_per_extra_item = StrictInteger(allow_none=True)
 
 
+class PickupSchema(_Strict):
+    address = fields.String(allow_none=True)
+    hours = fields.String(allow_none=True)
+
+
 class MethodSchema(_Strict):
     """A seller's method. Nothing is `required` here: the domain names what is missing, clearly."""
 
@@ -79,6 +84,7 @@ class MethodSchema(_Strict):
     rate = fields.Nested(RateSchema, allow_none=True)
     delivery_days = StrictInteger(allow_none=True)
     enabled = StrictBoolean(allow_none=True)
+    pickup = fields.Nested(PickupSchema, allow_none=True)
 
 
 # Quotes -----------------------------------------------------------------------------------------

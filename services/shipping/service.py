@@ -88,7 +88,8 @@ class ShippingService(runtime.Service):
     @rpc
     def add_shipment(self, order_id, body):
         data = schemas.load(schemas.ShipmentIn, {"order_id": order_id, "body": body})
-        return self.uow.run_once("add_shipment", self.caller, shipments.add_shipment, data)
+        return self.uow.run_once(shipments.ADD_SHIPMENT, self.caller, shipments.add_shipment,
+                                 data)
 
     @rpc
     def list_shipments(self, order_id):

@@ -3,10 +3,13 @@ through the gateway, with the real catalog (weights, prices) and shipping servic
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.support.api import Api
+from gateway.identity import create_admin
+from tests.support.api import Api, User
 
 pytestmark = pytest.mark.integration
 
@@ -41,6 +44,16 @@ def api(gateway):
     client.close()
 
 
+@pytest.fixture(scope="module")
+def admin(gateway, api) -> User:
+    email, password = f"admin-{uuid.uuid4().hex[:8]}@atelier.test", "admin-password-1"
+    created = create_admin(email, password, "Root",
+                           database_url=gateway.env["GATEWAY_DATABASE_URL"])
+    token = api.call("POST", "/auth/login", json={"email": email, "password": password})
+    assert token.status_code == 200, token.text
+    return User(created["id"], email, token.json()["access_token"], created["roles"])
+
+
 def open_shop(system, seller) -> tuple[str, list[str]]:
     """A shop with a 2 kg vase at 1,600 ₽ and a 500 g cup at 900 ₽ (shop and products by RPC)."""
     context = {"user_id": seller.id, "roles": ["seller"]}
@@ -51,6 +64,15 @@ def open_shop(system, seller) -> tuple[str, list[str]]:
             "price": price, "weight_grams": weight, "stock": {"mode": "tracked", "quantity": 20},
         })["id"] for title, price, weight in (("Vase", 160000, 2000), ("Cup", 90000, 500))]
     return shop["id"], products
+
+
+def add_product(system, seller, shop_id, title, price, weight, **fields) -> str:
+    context = {"user_id": seller.id, "roles": ["seller"]}
+    with ClusterRpcProxy({"AMQP_URI": system.amqp_uri}, context_data=context) as rpc:
+        return rpc.catalog.create_product(shop_id, {
+            "title": title, "description": "Made by hand.", "category": "ceramics",
+            "price": price, "weight_grams": weight, "stock": {"mode": "tracked", "quantity": 20},
+            **fields})["id"]
 
 
 def quote(api, shop_id, items, city="Moscow"):
@@ -90,6 +112,21 @@ def test_a_seller_sets_up_delivery_and_buyers_get_priced_quotes(system, api):
     assert list(quote(api, shop_id, [(cup, 1)], city="Tula")) == ["Russian Post"]
 
 
+def test_free_delivery_items_count_toward_a_free_from_price_threshold(system, api):
+    seller = api.register("seller")
+    shop_id, (vase, _cup) = open_shop(system, seller)
+    spoon = add_product(system, seller, shop_id, "Spoon", 150000, 100, free_delivery=True)
+    created = api.call("POST", f"/shops/{shop_id}/delivery-methods", seller, json=COURIER_MOSCOW)
+    assert created.status_code == 201, created.text
+
+    # The vase alone is 1,600 ₽ of goods: the courier charges 300 ₽.
+    assert quote(api, shop_id, [(vase, 1)])["Courier in Moscow"] == {"amount": 30000,
+                                                                     "currency": "RUB"}
+    # With a 1,500 ₽ free-delivery spoon the order is 3,100 ₽ of goods: free from 3,000 ₽.
+    assert quote(api, shop_id, [(vase, 1), (spoon, 1)])["Courier in Moscow"] == {
+        "amount": 0, "currency": "RUB"}
+
+
 def test_only_the_shop_owner_changes_its_delivery_methods(system, api):
     owner, stranger, buyer = api.register("seller"), api.register("seller"), api.register("buyer")
     shop_id, _ = open_shop(system, owner)
@@ -124,3 +161,39 @@ def test_a_broken_delivery_method_is_refused_and_nothing_is_written(system, api,
     assert refused.headers["Content-Type"] == "application/problem+json"
     assert any(key.startswith(field) for key in refused.json()["errors"]), refused.json()
     assert [m for m in api.call("GET", path).json()["items"] if not m["universal"]] == []
+
+
+def test_methods_of_a_shop_that_does_not_exist_are_404_for_everyone(api, admin):
+    seller = api.register("seller")
+    path = f"/shops/{uuid.uuid4()}/delivery-methods"
+
+    for user in (None, seller, admin):
+        listed = api.call("GET", path, user)
+        assert listed.status_code == 404, listed.text
+        assert listed.headers["Content-Type"] == "application/problem+json"
+    for user in (seller, admin):
+        for body in (COURIER_MOSCOW, {"nonsense": 1}):
+            created = api.call("POST", path, user, json=body)
+            assert created.status_code == 404, created.text
+            patched = api.call("PATCH", f"{path}/{uuid.uuid4()}", user, json={"enabled": False})
+            assert patched.status_code == 404, patched.text
+    assert api.call("PATCH", f"{path}/{uuid.uuid4()}", admin,
+                    json={"enabled": "no"}).status_code == 404
+
+
+def test_a_quote_for_an_unknown_product_or_shop_is_404(system, api):
+    seller = api.register("seller")
+    shop_id, (vase, _cup) = open_shop(system, seller)
+    destination = {"country": "RU", "region": "Moscow", "city": "Moscow"}
+    missing = str(uuid.uuid4())
+
+    unknown_product = api.call("POST", "/delivery/quote", json={
+        "shop_id": shop_id, "destination": destination,
+        "items": [{"product_id": vase, "quantity": 1}, {"product_id": missing, "quantity": 1}]})
+    assert unknown_product.status_code == 404, unknown_product.text
+    assert unknown_product.json()["code"] == "product_not_found"
+    assert "items.1.product_id" in unknown_product.json()["detail"]
+    unknown_shop = api.call("POST", "/delivery/quote", json={
+        "shop_id": missing, "destination": destination,
+        "items": [{"product_id": vase, "quantity": 1}]})
+    assert unknown_shop.status_code == 404, unknown_shop.text

@@ -5,6 +5,7 @@ each order's shop, seller and status from the order events. A caller is authoriz
 body is looked at (403/404 before 422):
 - changing a shop's delivery methods needs the role seller or admin (403 `wrong_role`), a shop
   that exists (404 `shop_not_found`) and, for a seller, to own it (403 `not_shop_owner`);
+- reading a shop's methods or a quote needs a shop that exists (404 `shop_not_found`);
 - adding a shipment needs the role seller or admin (403), and an order the caller may see as its
   seller (404 `order_not_found` otherwise, as for an order that does not exist, so ids cannot be
   probed).
@@ -44,6 +45,15 @@ def authorize_shop(uow: UnitOfWork, caller: Caller, shop_id: str) -> KnownShop:
         raise ShopNotFound("No such shop.")
     if not caller.is_admin and shop.owner_id != caller.user_id:
         raise NotShopOwner("This is not your shop.")
+    return shop
+
+
+def require_shop(uow: UnitOfWork, shop_id: str) -> KnownShop:
+    """The shop, or ShopNotFound (404) when neither shipping nor the catalog knows it. Outside a
+    transaction (it may ask the catalog); a read does not keep what the catalog answered."""
+    shop = find_shop(uow, shop_id)
+    if shop is None:
+        raise ShopNotFound("No such shop.")
     return shop
 
 

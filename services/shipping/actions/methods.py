@@ -26,7 +26,7 @@ from services.shipping.errors import MethodNotFound
 from services.shipping.models import DeliveryMethodRow, UniversalMethodSetting
 from services.shipping.schemas import MethodSchema, check
 
-from .access import authorize_shop, keep_shop
+from .access import authorize_shop, keep_shop, require_shop
 
 
 def create_method(uow: UnitOfWork, caller: Caller, data: Mapping[str, Any]) -> dict:
@@ -47,12 +47,15 @@ def create_method(uow: UnitOfWork, caller: Caller, data: Mapping[str, Any]) -> d
 
 
 def list_methods(uow: UnitOfWork, data: Mapping[str, Any]) -> dict:
+    """The shop's methods; ShopNotFound (404) for a shop neither shipping nor the catalog knows."""
+    require_shop(uow, data["shop_id"])
     with uow.reading() as session:
         methods = shop_methods(session, data["shop_id"])
     return {"items": [method.to_dict() for method in methods]}
 
 
 def get_method(uow: UnitOfWork, data: Mapping[str, Any]) -> dict:
+    require_shop(uow, data["shop_id"])
     with uow.reading() as session:
         methods = shop_methods(session, data["shop_id"])
     for method in methods:
@@ -154,6 +157,7 @@ def _method(row: DeliveryMethodRow) -> domain.DeliveryMethod:
             "rate": row.rate,
             "delivery_days": row.delivery_days,
             "enabled": row.enabled,
+            "pickup": row.pickup,
         },
         method_id=row.id,
     )
@@ -169,6 +173,7 @@ def _write(row: DeliveryMethodRow, method: domain.DeliveryMethod, now: datetime)
     row.rate = data["rate"]
     row.delivery_days = data["delivery_days"]
     row.enabled = data["enabled"]
+    row.pickup = data.get("pickup")
     row.updated_at = now
 
 

@@ -2,7 +2,10 @@
 
 - `quote_items`: a buyer's quote (`POST /delivery/quote`): shipping asks the catalog for the
   items' weights, free-delivery flags and prices (outside any transaction), checks they all come
-  from the shop, and prices the shop's methods;
+  from the shop, and prices the shop's methods. A shop that does not exist is a 404
+  (`shop_not_found`), and so is a product the catalog does not have or shows nobody but its owner
+  (`product_not_found`, naming `items.<i>.product_id`); other refusals of the catalog (a product
+  sold only through offers) stay its 409;
 - `quote` and `price_for_checkout`: the order as checkout knows it (unit weights, quantities,
   free-delivery flags and line totals it got from the catalog). Shape: `schemas.QuoteSchema`.
 All read only.
@@ -14,22 +17,36 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.common.caller import Caller
+from services.common.errors import Conflict
 from services.common.uow import UnitOfWork
 from services.shipping import domain
-from services.shipping.errors import ItemsOfAnotherShop, UnknownMethodAtCheckout
+from services.shipping.errors import ItemsOfAnotherShop, ProductNotFound, UnknownMethodAtCheckout
 from services.shipping.schemas import QuoteItemsSchema, QuoteSchema, check
 
+from .access import require_shop
 from .methods import canonical_id, shop_methods
+
+# The catalog's code for lines whose product is missing, disabled or hidden (`quote_lines`).
+NOT_AVAILABLE = "not_available"
 
 
 def quote_items(uow: UnitOfWork, caller: Caller, data: Mapping[str, Any]) -> dict:
     """`{shop_id, destination, items: [{product_id, quantity, options?}]}` →
     `{methods: [{id, name, carrier, cost: {amount, currency} | null, delivery_days}]}`."""
     wanted = check(QuoteItemsSchema, {"destination": data["destination"], "items": data["items"]})
+    shop_id = require_shop(uow, data["shop_id"]).shop_id
     lines = [{"product_id": str(item["product_id"]), "quantity": item["quantity"],
               "options": item["options"]} for item in wanted["items"]]
-    priced = uow.peers.catalog.quote_lines(lines)
-    shop_id = data["shop_id"]
+    try:
+        priced = uow.peers.catalog.quote_lines(lines)
+    except Conflict as refused:
+        if refused.code != NOT_AVAILABLE:
+            raise
+        # Products that do not exist (or that nobody but their owner may see): a 404, naming them.
+        items = sorted(_as_item(path) for path in refused.errors)
+        raise ProductNotFound(
+            f"No such product: {', '.join(items)}.",
+            errors={item: ["No such product."] for item in items}) from None
     foreign = [i for i, line in enumerate(priced) if str(line["shop_id"]) != shop_id]
     if foreign:
         raise ItemsOfAnotherShop(
@@ -78,6 +95,11 @@ def price_for_checkout(uow: UnitOfWork, data: Mapping[str, Any]) -> dict:
     quoted = check(QuoteSchema, _order(data),
                    lambda order: domain.price_method(method, *_parts(order)))
     return quoted.to_dict()
+
+
+def _as_item(path: str) -> str:
+    """The catalog's `lines.<i>.product_id` as the buyer sent it: `items.<i>.product_id`."""
+    return "items" + path[len("lines"):] if path.startswith("lines.") else path
 
 
 def _order(data: Mapping[str, Any]) -> dict:

@@ -11,6 +11,21 @@ Shipping knows orders from the order events (`following`). When those do not all
 the orders service is asked how the order stands now, with the caller's identity, and its answer
 decides (the events catch up later); when it cannot answer, what the events said stands.
 
+Then the orders service takes the shipment first (`record_shipment`, outside any transaction, with
+the caller's identity): in one transaction of its own it moves a paid order to `shipped` (or adds
+the track to a shipped one) and keeps the shipment, so `GET /orders/{id}` shows it as soon as the
+seller has the 201. If it refuses (an order cancelled meanwhile: 409 `wrong_state`), shipping
+writes nothing and the refusal is the answer. Only then does shipping commit its shipment and
+`shipment.created` (whose handler in orders finds the shipment held and does nothing).
+
+One id for the shipment in both services: `domain.shipment_id_for` derives it from the order and
+the command (the caller and its request id, the client's Idempotency-Key when it sent one), and
+orders answers the id it holds (the same one, or, for a track it already holds under another id,
+that one). So if shipping fails between the two commits, the client's retry with the same key
+derives the same id, orders answers that it has it, and shipping commits it: one shipment in each.
+(A retry under a new key of a track without a number is a new shipment, as every numberless track
+is; the first one then stays in orders alone.)
+
 Rules (the API's "on an order already shipped it adds the track and notifies again"):
 - every new track is a shipment of its own and records `shipment.created` with the seller's
   `notify_buyer`, so a second track on a shipped order reaches the buyer as a new notice;
@@ -23,7 +38,6 @@ Rules (the API's "on an order already shipped it adds the track and notifies aga
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,28 +58,53 @@ from .access import SELLERS, KnownOrder, check_seller, find_order, find_shop
 from .common import iso
 from .deadlines import close_for_shipment
 
+ADD_SHIPMENT = "add_shipment"  # the command's name in the command log (`run_once`)
+
 
 def add_shipment(uow: UnitOfWork, caller: Caller, data: Mapping[str, Any]) -> dict:
     """Add a track (`{order_id, body: {carrier, tracking_number?, notify_buyer?}}`) to the
-    order; returns the shipment. A command (`run_once`): refused, it writes nothing."""
+    order; returns the shipment. A command (`run_once(ADD_SHIPMENT, ...)`): refused, it writes
+    nothing, here or in orders."""
+    earlier = uow.earlier_answer(ADD_SHIPMENT, caller)
+    if earlier is not None:
+        return earlier
     order = authorize_order(uow, caller, data["order_id"])
     body = data["body"]
     carrier, number = check(ShipmentSchema, body, _carrier_and_number)
     notify = body.get("notify_buyer", True)
     order = shippable(uow, caller, order)
-    with uow:
-        session, now = uow.session, clock.now()
-        if number is not None:
+    if number is not None:
+        with uow.reading() as session:
             existing = _same_track(session, order.order_id, carrier, number)
             if existing is not None:
                 return shipment_dict(session, existing)
+    url = domain.tracking_url(carrier, number)
+    event = {
+        "shipment_id": domain.shipment_id_for(order.order_id, caller.user_id, caller.command_id),
+        "order_id": order.order_id,
+        "shop_id": order.shop_id,
+        "carrier": carrier.value,
+        "tracking_number": number,
+        "tracking_url": url,
+        "notify_buyer": notify,
+    }
+    # Orders first, outside any transaction: its refusal (409 wrong_state) leaves nothing here.
+    taken = uow.peers.orders.record_shipment(order.order_id, event)
+    event["shipment_id"] = str(taken["shipment_id"])
+    with uow:
+        session, now = uow.session, clock.now()
+        existing = session.get(ShipmentRow, event["shipment_id"])
+        if existing is None and number is not None:
+            existing = _same_track(session, order.order_id, carrier, number)
+        if existing is not None:  # committed by a concurrent call of the same command or track
+            return shipment_dict(session, existing)
         row = ShipmentRow(
-            id=str(uuid.uuid4()),
+            id=event["shipment_id"],
             order_id=order.order_id,
             shop_id=order.shop_id,
             carrier=carrier.value,
             tracking_number=number,
-            tracking_url=domain.tracking_url(carrier, number),
+            tracking_url=url,
             status=domain.ShipmentStatus.CREATED.value,
             notify_buyer=notify,
             created_at=now,
@@ -75,8 +114,9 @@ def add_shipment(uow: UnitOfWork, caller: Caller, data: Mapping[str, Any]) -> di
         try:
             with session.begin_nested():
                 session.add(row)
-        except IntegrityError:  # the same track, added concurrently: that one stands
-            existing = _same_track(session, order.order_id, carrier, number)
+        except IntegrityError:  # the same shipment or track, added concurrently: that one stands
+            existing = session.get(ShipmentRow, row.id) or (
+                None if number is None else _same_track(session, order.order_id, carrier, number))
             if existing is None:
                 raise
             return shipment_dict(session, existing)
@@ -87,19 +127,7 @@ def add_shipment(uow: UnitOfWork, caller: Caller, data: Mapping[str, Any]) -> di
             )
         )
         close_for_shipment(session, order.order_id, order.shop_id, now)
-        uow.record(
-            "shipment.created",
-            {
-                "shipment_id": row.id,
-                "order_id": order.order_id,
-                "shop_id": order.shop_id,
-                "carrier": row.carrier,
-                "tracking_number": number,
-                "tracking_url": row.tracking_url,
-                "notify_buyer": notify,
-            },
-            aggregate_id=order.order_id,
-        )
+        uow.record("shipment.created", event, aggregate_id=order.order_id)
         session.flush()
         return shipment_dict(session, row)
 

@@ -19,7 +19,14 @@ from .errors import (
     UniversalMethodLocked,
     UnknownShipmentStatus,
 )
-from .methods import Carrier, DeliveryMethod, WeightLimit, parse_method, patch_method
+from .methods import (
+    Carrier,
+    DeliveryMethod,
+    PickupPoint,
+    WeightLimit,
+    parse_method,
+    patch_method,
+)
 from .orders import FOLLOWED_EVENTS, OrderStatus, check_shippable, may_ship, status_after
 from .overdue import (
     DEFAULT_SHIPPING_DAYS,
@@ -50,6 +57,7 @@ from .tracking import (
     is_valid_tracking_number,
     normalise_tracking_number,
     parse_shipment_status,
+    shipment_id_for,
     tracking_url,
     validate_optional_tracking_number,
     validate_tracking_number,
@@ -79,6 +87,7 @@ __all__ = [
     "OrderNotShippable",
     "OrderStatus",
     "Parcel",
+    "PickupPoint",
     "QuotedMethod",
     "Rate",
     "ShipmentStatus",
@@ -106,6 +115,7 @@ __all__ = [
     "patch_method",
     "price_method",
     "quote",
+    "shipment_id_for",
     "shipping_due_at",
     "status_after",
     "tier_cost",

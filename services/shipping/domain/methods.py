@@ -1,7 +1,14 @@
 """Delivery methods as data, read and checked from the API's shape.
 
 A method: `{name, carrier, destinations?, weight_limit_grams?: {min, max}, free_delivery_applies?,
-rate: {basis, tiers | base + percent_per_extra_item}, delivery_days?, enabled?}`.
+rate: {basis, tiers | base + percent_per_extra_item}, delivery_days?, enabled?, pickup?: {address,
+hours}}`.
+
+Pickup ("самовывоз", seed 000: the seller "prepares the goods for pickup"): carrier `pickup`, the
+shop's `pickup: {address, hours}` (both required for that carrier, refused for every other one),
+a `fixed` rate only (0 when the rate is left out: picking up usually costs nothing); weight limits
+and destinations are allowed but not needed. A pickup is not tracked: its shipment is the seller
+marking the order handed over, with no tracking number.
 
 Decisions where the API is silent:
 - `weight_limit_grams` may leave out `min` (0) or `max` (no upper bound); both inclusive.
@@ -20,10 +27,12 @@ from typing import Any
 
 from .destinations import DestinationRule, parse_destination_rules
 from .errors import ErrorCollector, InvalidDeliveryMethod, UniversalMethodLocked
-from .rates import Rate, is_int, parse_rate
+from .rates import Basis, Rate, Tier, is_int, parse_rate
 
 MAX_NAME = 100
 MAX_DELIVERY_DAYS = 365
+MAX_PICKUP_ADDRESS = 300
+MAX_PICKUP_HOURS = 200
 # The fields a seller may send for a method; `id`, `universal` and `cost` are ours.
 EDITABLE_FIELDS = frozenset(
     {
@@ -35,6 +44,7 @@ EDITABLE_FIELDS = frozenset(
         "rate",
         "delivery_days",
         "enabled",
+        "pickup",
     }
 )
 
@@ -46,6 +56,18 @@ class Carrier(StrEnum):
     PEK = "pek"
     BOXBERRY = "boxberry"
     OTHER = "other"
+    PICKUP = "pickup"  # the buyer collects it from the shop: no parcel, no tracking
+
+
+@dataclass(frozen=True, slots=True)
+class PickupPoint:
+    """Where and when the buyer collects a pickup order (free text, shown as the seller wrote it)."""
+
+    address: str
+    hours: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"address": self.address, "hours": self.hours}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +100,7 @@ class DeliveryMethod:
     delivery_days: int | None = None
     enabled: bool = True
     universal: bool = False
+    pickup: PickupPoint | None = None
 
     @property
     def depends_on_weight(self) -> bool:
@@ -101,6 +124,8 @@ class DeliveryMethod:
         }
         if self.universal:
             out["cost"] = None
+        if self.pickup is not None:
+            out["pickup"] = self.pickup.to_dict()
         return out
 
 
@@ -161,6 +186,38 @@ def _parse_bool(value: Any, path: str, default: bool, errors: ErrorCollector) ->
     return value
 
 
+def _pickup_text(value: Any, path: str, limit: int, example: str,
+                 errors: ErrorCollector) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        errors.add(path, f"Required for a pickup, e.g. {example}.")
+        return None
+    text = " ".join(value.split())
+    if len(text) > limit:
+        errors.add(path, f"Must be at most {limit} characters.")
+        return None
+    return text
+
+
+def _parse_pickup(value: Any, carrier: Carrier | None,
+                  errors: ErrorCollector) -> PickupPoint | None:
+    if carrier is not Carrier.PICKUP:
+        if value is not None:
+            errors.add("pickup", "Only a pickup method (carrier pickup) has a pickup address.")
+        return None
+    if isinstance(value, PickupPoint):
+        return value
+    if not isinstance(value, Mapping):
+        errors.add("pickup", "A pickup method needs the shop's {address, hours}.")
+        return None
+    address = _pickup_text(value.get("address"), "pickup.address", MAX_PICKUP_ADDRESS,
+                           '"Moscow, Tverskaya 1, studio 5"', errors)
+    hours = _pickup_text(value.get("hours"), "pickup.hours", MAX_PICKUP_HOURS,
+                         '"Mon–Fri 10:00–19:00"', errors)
+    if address is None or hours is None:
+        return None
+    return PickupPoint(address, hours)
+
+
 def _parse_delivery_days(value: Any, errors: ErrorCollector) -> int | None:
     if value is None:
         return None
@@ -185,11 +242,16 @@ def parse_method(data: Mapping[str, Any], *, method_id: str) -> DeliveryMethod:
     destinations = parse_destination_rules(data.get("destinations"), errors)
     weight_limit = _parse_weight_limit(data.get("weight_limit_grams"), errors)
     free = _parse_bool(data.get("free_delivery_applies"), "free_delivery_applies", True, errors)
-    if data.get("rate") is None:
+    pickup = _parse_pickup(data.get("pickup"), carrier, errors)
+    if data.get("rate") is None and carrier is Carrier.PICKUP:
+        rate = Rate(Basis.FIXED, tiers=(Tier(0, 0),))  # collecting it costs nothing
+    elif data.get("rate") is None:
         errors.add("rate", "Give a rate {basis, tiers}; e.g. fixed: [{from: 0, cost: 30000}].")
         rate = None
     else:
         rate = parse_rate(data.get("rate"), errors)
+        if rate is not None and carrier is Carrier.PICKUP and rate.basis is not Basis.FIXED:
+            errors.add("rate.basis", "A pickup has a fixed cost: 0 or an amount.")
     days = _parse_delivery_days(data.get("delivery_days"), errors)
     enabled = _parse_bool(data.get("enabled"), "enabled", True, errors)
     errors.raise_if_any(InvalidDeliveryMethod, "The delivery method is not valid.")
@@ -204,6 +266,7 @@ def parse_method(data: Mapping[str, Any], *, method_id: str) -> DeliveryMethod:
         free_delivery_applies=free,
         delivery_days=days,
         enabled=enabled,
+        pickup=pickup,
     )
 
 
@@ -234,5 +297,7 @@ def patch_method(method: DeliveryMethod, changes: Mapping[str, Any]) -> Delivery
         errors.raise_if_any(InvalidDeliveryMethod, "The delivery method is not valid.")
         return replace(method, enabled=enabled)
     merged = {key: value for key, value in method.to_dict().items() if key in EDITABLE_FIELDS}
+    if changes.get("carrier", Carrier.PICKUP.value) != Carrier.PICKUP.value:
+        merged.pop("pickup", None)  # a method that stops being a pickup leaves its address
     merged.update(changes)
     return parse_method(merged, method_id=method.id)

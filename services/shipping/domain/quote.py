@@ -9,8 +9,11 @@ Rules (seed 003, "Доставка"; the decisions the API left open are marked 
   "free delivery" label still cannot go by post).*
 - The *chargeable* weight (for `weight` rates) is the sum of quantity × unit weight of the lines
   that are charged: where the method's `free_delivery_applies` is true, free-delivery lines add
-  neither weight, nor units (for `quantity` rates), nor their line total (for `price` rates);
-  adding a free-delivery product never changes the delivery cost.*
+  neither weight nor units (for `quantity` rates); adding a free-delivery product never makes a
+  weight or quantity rate dearer.*
+- A `price` rate is measured on the order's *whole* item total, free-delivery lines included
+  (API.md: "`from` is minor units of the order's item total"): a free-delivery item adds no cost
+  of its own, but it counts toward a "free from 3000 ₽" tier like any other item.
 - When every line has free delivery, methods where `free_delivery_applies` is true cost 0 —
   universal ones included, since the product's "Free delivery" label is a promise to the buyer.*
   Methods where it is false are priced on the whole order as usual.
@@ -33,7 +36,7 @@ from services.common.money import Money
 
 from .destinations import Destination, applies_to, parse_destination
 from .errors import ErrorCollector, InvalidParcel, MethodNotAvailable
-from .methods import Carrier, DeliveryMethod
+from .methods import Carrier, DeliveryMethod, PickupPoint
 from .rates import Measures, is_int
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -44,7 +47,7 @@ class Line:
     """One order line as shipping sees it.
 
     `weight_grams` is the unit weight (None when the product has none); `total` is the line's
-    total in minor units, used only to take free-delivery lines out of a `price` rate's measure.
+    total in minor units (the order's `items_total` is what a `price` rate measures).
     """
 
     quantity: int
@@ -76,11 +79,8 @@ class Parcel:
         charged = [
             line for line in self.lines if not (free_delivery_applies and line.free_delivery)
         ]
-        free_total = sum(
-            line.total for line in self.lines if free_delivery_applies and line.free_delivery
-        )
         return Measures(
-            items_total=max(self.items_total - free_total, 0),
+            items_total=self.items_total,
             weight_grams=sum(line.quantity * (line.weight_grams or 0) for line in charged),
             quantity=sum(line.quantity for line in charged),
         )
@@ -111,15 +111,19 @@ class QuotedMethod:
     cost: Money | None
     delivery_days: int | None
     universal: bool = False
+    pickup: PickupPoint | None = None  # where and when the buyer collects it
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.method_id,
             "name": self.name,
             "carrier": self.carrier.value,
             "cost": self.cost.to_dict() if self.cost is not None else None,
             "delivery_days": self.delivery_days,
         }
+        if self.pickup is not None:
+            out["pickup"] = self.pickup.to_dict()
+        return out
 
 
 def _parse_line(entry: Any, index: int, errors: ErrorCollector) -> Line | None:
@@ -207,6 +211,7 @@ def _quoted(method: DeliveryMethod, parcel: Parcel, currency: str) -> QuotedMeth
         cost=delivery_cost(method, parcel, currency),
         delivery_days=method.delivery_days,
         universal=method.universal,
+        pickup=method.pickup,
     )
 
 

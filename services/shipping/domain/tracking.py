@@ -5,6 +5,7 @@ paste "RA 123 456 789 RU"), letters upper-cased. Then per carrier:
 - CDEK: 10 digits;
 - Russian Post: 14 digits (domestic) or the international S10 form `AA123456789RU` (2 letters,
   9 digits, 2 letters; the S10 check digit is not verified, the carrier's own site does that);
+- a pickup (the buyer collects it from the shop): none at all, it is handed over in person;
 - every other carrier: 4–40 characters of A–Z, 0–9 and "-".
 Only Russian Post and CDEK have tracking links (the platform integrates these two, seed 003).
 
@@ -18,6 +19,7 @@ since carriers resend and reorder their events. A repeat of the current status i
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -38,11 +40,27 @@ _FORMS = {
     ),
 }
 _GENERIC_FORM = "A tracking number is 4 to 40 letters, digits or hyphens."
+_NO_TRACKING = "A pickup is handed over in person: it has no tracking number."
 
 _TRACKING_URLS = {
     Carrier.RUSSIAN_POST: "https://www.pochta.ru/tracking?barcode={number}",
     Carrier.CDEK: "https://www.cdek.ru/ru/tracking?order_id={number}",
 }
+
+
+# Fixed forever: changing it would give a retried command's shipment another id.
+SHIPMENT_NAMESPACE = uuid.UUID("5b0f7a52-3c1e-4a8e-9d7b-6f2b8f1e0c43")
+
+
+def shipment_id_for(order_id: str, caller_id: str | None, command_id: str | None) -> str:
+    """The id of the shipment a command adds to an order: the same for every repeat of the same
+    command (caller and request id), so the orders service, which takes the shipment first, and
+    shipping hold it under one id even when a retry follows a failure between the two; a new id
+    for a call that carries no command id."""
+    if not command_id:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(SHIPMENT_NAMESPACE, f"{str(order_id).lower()}:{caller_id or ''}:"
+                                              f"{command_id}"))
 
 
 def _carrier(carrier: Carrier | str) -> Carrier:
@@ -68,12 +86,16 @@ def is_valid_tracking_number(carrier: Carrier | str, number: str) -> bool:
     if carrier is Carrier.RUSSIAN_POST:
         domestic = _RUSSIAN_POST_DOMESTIC.match(number)
         return bool(domestic or _RUSSIAN_POST_INTERNATIONAL.match(number))
+    if carrier is Carrier.PICKUP:
+        return False
     return bool(_GENERIC.match(number))
 
 
 def validate_tracking_number(carrier: Carrier | str, number: Any) -> str:
     """The normalised tracking number; raises InvalidTrackingNumber with the carrier's form."""
     carrier = _carrier(carrier)
+    if carrier is Carrier.PICKUP:
+        raise InvalidTrackingNumber(_NO_TRACKING, errors={"tracking_number": _NO_TRACKING})
     form = _FORMS.get(carrier, _GENERIC_FORM)
     if not isinstance(number, str):
         raise InvalidTrackingNumber(form, errors={"tracking_number": form})

@@ -1,4 +1,7 @@
-"""A running shipping service per test module and backend, called as the gateway calls it.
+"""A running shipping service per test module and backend, called as the gateway calls it, with
+the real catalog and orders services beside it (a shipment is taken by its order first, so a
+shipped order is a real one: `paid_order`); other orders are told to shipping by publishing the
+order events (`order`).
 
 Calls go through the gateway's own RPC client, so a test sees what the gateway will see: the
 kernel error class (`Invalid`, `NotFound`, `Forbidden`), the error code and the per-field errors.
@@ -28,6 +31,8 @@ from tests.support.tap import EventTap
 from tests.support.waiting import wait_for
 
 TIMER_SECONDS = "0.2"
+ADDRESS = {"full_name": "Anna Petrova", "phone": "+79990000000", "country": "RU",
+           "region": "Moscow", "city": "Moscow", "line1": "Tverskaya 1", "postal_code": "125009"}
 
 
 class Caller:
@@ -39,10 +44,20 @@ class Caller:
         self.user_id = context.get("user_id")
 
     def __getattr__(self, method: str):
-        def call(*args, **kwargs):
-            return self._client.call("shipping", method, *args, context=self._context, **kwargs)
+        return self.of("shipping").__getattr__(method)
 
-        return call
+    def of(self, service: str) -> Any:
+        """`caller.of("orders").confirm(order_id)`: another service, with this caller's identity."""
+        client, context = self._client, self._context
+
+        class _Service:
+            def __getattr__(self, method: str):
+                def call(*args, **kwargs):
+                    return client.call(service, method, *args, context=context, **kwargs)
+
+                return call
+
+        return _Service()
 
 
 @dataclass
@@ -56,6 +71,7 @@ class Shipping:
     russian_post: FakeRussianPost
     offset_seconds: float = 0.0
     taps: list[EventTap] = field(default_factory=list)
+    sold: dict[str, tuple[str, str]] = field(default_factory=dict)  # shop → (product, method)
 
     def start_replica(self) -> None:
         """One more shipping process on the same database and queues."""
@@ -68,10 +84,10 @@ class Shipping:
         return Caller(self.client, {"user_id": str(uuid.uuid4()), "roles": ["admin"]})
 
     def open_shop(self) -> tuple[Caller, str]:
-        """A seller and their shop, once shipping has heard of it (`shop.created`)."""
-        seller, shop_id = self.seller(), str(uuid.uuid4())
-        self.publish("shop.created", {"shop_id": shop_id, "owner_id": seller.user_id},
-                     producer="catalog")
+        """A seller and their shop in the catalog, once shipping has heard of it
+        (`shop.created`)."""
+        seller = self.seller()
+        shop_id = seller.of("catalog").create_shop({"name": "Clay and fire", "currency": "RUB"})["id"]
         wait_for(lambda: self.anyone().known_shop(shop_id), message="shop.created handled")
         return seller, shop_id
 
@@ -94,7 +110,33 @@ class Shipping:
         return order_id
 
     def paid_order(self, seller: Caller, shop_id: str) -> str:
-        return self.order(seller, shop_id, "confirmed", "paid")
+        """A real order of the shop (catalog, checkout, orders), confirmed and marked paid by its
+        seller, once shipping has followed it to `paid`."""
+        if shop_id not in self.sold:
+            product = seller.of("catalog").create_product(shop_id, {
+                "title": "Mug with a fox", "description": "Stoneware, glazed by hand.",
+                "category": "ceramics", "price": 100_000, "weight_grams": 400,
+                "stock": {"mode": "untracked"}})
+            method = seller.create_method(shop_id, {
+                "name": "Courier", "carrier": "courier",
+                "rate": {"basis": "fixed", "tiers": [{"from": 0, "cost": 30_000}]}})
+            self.sold[shop_id] = (product["id"], method["id"])
+        product_id, method_id = self.sold[shop_id]
+        buyer = self.buyer()
+        buyer.of("orders").add_cart_item({"product_id": product_id, "quantity": 1})
+        placed = buyer.of("orders").checkout({
+            "shipping_address": ADDRESS, "accept_rules": True,
+            "shops": [{"shop_id": shop_id, "delivery_method_id": method_id}]},
+            idempotency_key=str(uuid.uuid4()))
+        [order] = placed["orders"]
+        seller.of("orders").confirm(order["id"])
+        seller.of("orders").mark_paid(order["id"])
+        wait_for(lambda: (seller.known_order(order["id"]) or {}).get("status") == "paid",
+                 message="order paid")
+        return order["id"]
+
+    def order_as_orders_sees_it(self, seller: Caller, order_id: str) -> dict:
+        return seller.of("orders").get_order(order_id)
 
     def buyer(self) -> Caller:
         return Caller(self.client, {"user_id": str(uuid.uuid4()), "roles": ["buyer"]})
@@ -159,11 +201,14 @@ def shipping(system, carriers, tmp_path_factory) -> Shipping:
         "SHIPPING_TRACKING_POLL_SECONDS": TIMER_SECONDS,
         "SHIPPING_OVERDUE_CHECK_SECONDS": TIMER_SECONDS,
         "SHIPPING_CARRIER_TIMEOUT_SECONDS": "2",
-        # Neither the catalog nor the orders service runs here: a call to one fails quickly.
-        "RPC_TIMEOUT_SECONDS": "2",
+        "RPC_TIMEOUT_SECONDS": "10",
     }
-    system.start("shipping", env=env)
-    system.relay("shipping", env={"ATELIER_CLOCK_FILE": str(clock_file)})
+    system.start("catalog", wait=False)
+    system.start("orders", env={"EVENT_RETRY_BACKOFF_MS": "200"}, wait=False)
+    system.start("shipping", env=env, wait=False)
+    for proc, name in zip(system.processes, ("catalog", "orders", "shipping"), strict=True):
+        proc.wait_healthy(name)
+    system.relay("shipping", "catalog", "orders", env={"ATELIER_CLOCK_FILE": str(clock_file)})
     client = RpcClient(system.amqp_uri, timeout=10)
     running = Shipping(system, env, system.amqp_uri, client, clock_file, cdek, russian_post)
     yield running

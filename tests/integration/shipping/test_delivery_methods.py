@@ -182,7 +182,7 @@ def test_a_universal_method_switched_back_on_is_offered_for_the_seller_to_quote(
         (
             {"carrier": "dhl"},
             {"carrier": ["Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, "
-                         "other."]},
+                         "other, pickup."]},
         ),
         ({"colour": "red"}, {"colour": ["Unknown field."]}),
     ],
@@ -258,7 +258,7 @@ def test_a_seller_of_another_shop_cannot_change_its_methods_over_rpc(shipping):
 
 
 def test_only_a_seller_or_an_admin_may_change_delivery_methods(shipping):
-    shop_id = new_id()
+    _owner, shop_id = shipping.open_shop()
     for caller in (shipping.buyer(), shipping.anyone()):
         error = refused(caller.create_method, shop_id, COURIER_TO_MOSCOW)
         assert (error.exc_type, error.code) == ("Forbidden", "wrong_role")

@@ -88,7 +88,7 @@ def test_an_unknown_carrier_is_refused():
     assert error.code == "invalid_delivery_method"
     assert isinstance(error, Invalid)
     assert error.errors == {
-        "carrier": "Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other."
+        "carrier": "Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other, pickup."
     }
 
 
@@ -196,3 +196,48 @@ def test_a_universal_method_can_be_switched_off_and_on_but_not_otherwise_changed
     assert caught.value.errors == {"name": "Fixed for universal methods; only enabled can change."}
     with pytest.raises(InvalidDeliveryMethod):
         patch_method(post, {"enabled": "no"})
+
+
+# Pickup ---------------------------------------------------------------------------------------
+PICKUP = {"name": "Pickup at the studio", "carrier": "pickup",
+          "pickup": {"address": " Moscow,  Tverskaya 1 ", "hours": "Mon–Fri 10:00–19:00"}}
+
+
+def test_a_pickup_carries_the_shops_address_and_hours_and_costs_nothing_by_default():
+    method = parse_method(PICKUP, method_id="p1")
+
+    assert method.carrier is Carrier.PICKUP
+    assert method.rate == Rate(Basis.FIXED, tiers=(Tier(0, 0),))
+    assert method.to_dict()["pickup"] == {"address": "Moscow, Tverskaya 1",
+                                          "hours": "Mon–Fri 10:00–19:00"}
+    assert method.weight_limit is None and not method.depends_on_weight
+    priced = parse_method({**PICKUP, "rate": {"basis": "fixed", "tiers": [{"from": 0,
+                                                                          "cost": 10_000}]}},
+                          method_id="p2")
+    assert priced.rate.tiers == (Tier(0, 10_000),)
+
+
+@pytest.mark.parametrize(("change", "errors"), [
+    ({"pickup": None}, {"pickup": "A pickup method needs the shop's {address, hours}."}),
+    ({"pickup": {"address": " ", "hours": 9}},
+     {"pickup.address": 'Required for a pickup, e.g. "Moscow, Tverskaya 1, studio 5".',
+      "pickup.hours": 'Required for a pickup, e.g. "Mon–Fri 10:00–19:00".'}),
+    ({"rate": {"basis": "weight", "tiers": [{"from": 0, "cost": 100}]}},
+     {"rate.basis": "A pickup has a fixed cost: 0 or an amount."}),
+])
+def test_a_pickup_needs_its_address_and_hours_and_a_fixed_cost(change, errors):
+    assert refusal({**PICKUP, **change}).errors == errors
+
+
+def test_only_a_pickup_has_a_pickup_address():
+    assert refusal({**COURIER, "pickup": PICKUP["pickup"]}).errors == {
+        "pickup": "Only a pickup method (carrier pickup) has a pickup address."}
+    assert "pickup" not in parse_method(COURIER, method_id="m1").to_dict()
+
+
+def test_a_pickup_changed_to_another_carrier_leaves_its_address():
+    pickup = parse_method(PICKUP, method_id="p1")
+    courier = patch_method(pickup, {"carrier": "courier"})
+    assert courier.carrier is Carrier.COURIER and courier.pickup is None
+    moved = patch_method(pickup, {"pickup": {"address": "Tula, Lenina 2", "hours": "Sat 12–16"}})
+    assert moved.to_dict()["pickup"] == {"address": "Tula, Lenina 2", "hours": "Sat 12–16"}

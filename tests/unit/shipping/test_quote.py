@@ -69,13 +69,19 @@ def test_free_delivery_lines_add_no_units_where_the_method_uses_free_delivery():
     assert costs([uses, ignores], lines) == [("uses", 10_000), ("ignores", 15_000)]
 
 
-def test_free_delivery_lines_leave_the_item_total_of_a_price_rate():
-    # 2500 ₽ charged + 1000 ₽ free-delivery item: the courier still costs 300 ₽ where
-    # free delivery applies, and is free where it does not (3500 ₽ of goods).
+def test_free_delivery_lines_count_toward_the_item_total_of_a_price_rate():
+    # 2500 ₽ charged + 1000 ₽ free-delivery item = 3500 ₽ of goods: "free from 3000 ₽" holds
+    # whether or not the method uses free delivery.
     lines = [Line(1, 100, total=250_000), Line(1, 100, free_delivery=True, total=100_000)]
     uses = method("uses", rate=BY_PRICE)
     ignores = method("ignores", rate=BY_PRICE, free_delivery_applies=False)
-    assert costs([uses, ignores], lines, items_total=350_000) == [("uses", 30_000), ("ignores", 0)]
+    assert costs([uses, ignores], lines, items_total=350_000) == [("uses", 0), ("ignores", 0)]
+
+
+def test_below_the_price_threshold_a_free_delivery_item_adds_no_cost_of_its_own():
+    lines = [Line(1, 100, total=150_000), Line(1, 100, free_delivery=True, total=100_000)]
+    uses = method("uses", rate=BY_PRICE)
+    assert costs([uses], lines, items_total=250_000) == [("uses", 30_000)]
 
 
 def test_when_every_line_has_free_delivery_methods_that_use_it_cost_nothing():
@@ -227,3 +233,15 @@ def test_checkout_refuses_a_method_that_does_not_fit_and_says_why(chosen, lines,
     assert caught.value.code == "delivery_method_not_available"
     assert caught.value.detail == message
     assert caught.value.errors == {"delivery_method_id": message}
+
+
+def test_a_pickup_is_quoted_with_its_address_and_hours_whatever_the_parcel():
+    pickup = parse_method({"name": "Pickup", "carrier": "pickup",
+                           "pickup": {"address": "Moscow, Tverskaya 1", "hours": "Mon–Fri"}},
+                          method_id="pickup")
+    [quoted] = quote([pickup], RU, [Line(3, None, total=900_000)], 900_000, "RUB")
+
+    assert quoted.to_dict() == {
+        "id": "pickup", "name": "Pickup", "carrier": "pickup",
+        "cost": {"amount": 0, "currency": "RUB"}, "delivery_days": None,
+        "pickup": {"address": "Moscow, Tverskaya 1", "hours": "Mon–Fri"}}

@@ -194,6 +194,8 @@ def test_a_table_is_accepted_only_if_it_starts_at_0_increases_and_costs_nothing_
 def test_adding_a_free_delivery_product_never_changes_the_cost_where_free_delivery_applies(
     shop, destination, lines, items_total, quantity, price
 ):
+    """Except through a `price` rate, which measures the whole item total (the product counts
+    toward its thresholds): there the cost is the tier of the new total."""
     if all(line.free_delivery for line in lines):
         lines = [*lines, Line(1, 100)]
     free = Line(quantity, None, free_delivery=True, total=price)
@@ -201,5 +203,10 @@ def test_adding_a_free_delivery_product_never_changes_the_cost_where_free_delive
     after = quote(shop, destination, [*lines, free], items_total + price, "RUB")
     by_id = {method.id: method for method in shop}
     for quoted in after:
-        if by_id[quoted.method_id].free_delivery_applies:
+        method = by_id[quoted.method_id]
+        if not method.free_delivery_applies:
+            continue
+        if method.rate is not None and method.rate.basis.value == "price":
+            assert quoted.cost.amount == tier_cost(method.rate.tiers, items_total + price)
+        else:
             assert quoted.cost == before[quoted.method_id]

@@ -7,6 +7,7 @@ from services.shipping.domain import (
     InvalidTrackingNumber,
     is_valid_tracking_number,
     normalise_tracking_number,
+    shipment_id_for,
     tracking_url,
     validate_optional_tracking_number,
     validate_tracking_number,
@@ -79,7 +80,7 @@ def test_a_tracking_number_must_be_text():
 
 def test_an_unknown_carrier_is_refused():
     assert refusal("dhl", "1234567890").errors == {
-        "carrier": "Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other."
+        "carrier": "Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other, pickup."
     }
 
 
@@ -115,3 +116,27 @@ def test_other_carriers_and_missing_numbers_have_no_link():
         None,
     ]
     assert tracking_url("cdek", None) is None
+
+
+def test_a_repeated_command_gives_its_shipment_the_same_id():
+    order = "0b8f6a1e-7a0e-4c55-9f1c-2a7c1f3e9d10"
+    first = shipment_id_for(order, "seller-1", "key-1")
+    assert shipment_id_for(order, "seller-1", "key-1") == first
+    assert len({first, shipment_id_for(order, "seller-1", "key-2"),
+                shipment_id_for(order, "seller-2", "key-1"),
+                shipment_id_for("1d2c3b4a-0000-4000-8000-000000000000", "seller-1", "key-1")}) == 4
+
+
+def test_a_call_without_a_command_id_gives_a_new_shipment_id_each_time():
+    order = "0b8f6a1e-7a0e-4c55-9f1c-2a7c1f3e9d10"
+    assert shipment_id_for(order, "seller-1", None) != shipment_id_for(order, "seller-1", None)
+
+
+def test_a_pickup_has_no_tracking_number_and_no_link():
+    assert validate_optional_tracking_number(Carrier.PICKUP, None) is None
+    assert validate_optional_tracking_number("pickup", "  ") is None
+    refused = refusal("pickup", "AB1234")
+    assert refused.errors == {
+        "tracking_number": "A pickup is handed over in person: it has no tracking number."}
+    assert not is_valid_tracking_number("pickup", "AB1234")
+    assert tracking_url("pickup", None) is None

@@ -12,8 +12,8 @@ import pytest
 from services.common import events
 from services.common.caller import Caller
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
-from services.shipping import models
-from services.shipping.actions import following, methods, shipments
+from services.shipping import domain, models
+from services.shipping.actions import following, methods, shipments, tracking
 from tests.support import units
 
 COURIER = {"name": "Courier", "carrier": "courier",
@@ -38,15 +38,25 @@ class FakeCatalog:
 
 
 class FakeOrders:
+    """The orders service's port: orders as it answers them, and the shipments it took."""
+
     def __init__(self):
         self.orders: dict[str, dict] = {}
         self.asked: list[str] = []
+        self.taken: dict[str, dict] = {}  # shipment id → what `record_shipment` was given
+        self.refusal: Exception | None = None
 
     def order(self, order_id):
         self.asked.append(order_id)
         if order_id not in self.orders:
             raise NotFound("No such order.")
         return self.orders[order_id]
+
+    def record_shipment(self, order_id, shipment):
+        if self.refusal is not None:
+            raise self.refusal
+        self.taken.setdefault(shipment["shipment_id"], dict(shipment))
+        return {"shipment_id": shipment["shipment_id"], "order_id": order_id, "status": "shipped"}
 
 
 class FakePeers:
@@ -155,7 +165,9 @@ def test_a_shop_nobody_knows_is_not_found(uow, peers):
         methods.create_method(uow, seller(), {"shop_id": shop_id, "body": {"nonsense": 1}})
     assert refused.value.code == "shop_not_found"
     assert peers.catalog.asked == [shop_id]
-    assert method_ids(uow, shop_id) == []
+    with pytest.raises(NotFound) as unlisted:
+        methods.list_methods(uow, {"shop_id": shop_id})
+    assert unlisted.value.code == "shop_not_found"
 
 
 def test_a_shop_whose_event_has_not_arrived_is_asked_of_the_catalog_once_and_kept(uow, peers):
@@ -196,6 +208,53 @@ def test_the_seller_ships_a_paid_order_and_shipment_created_is_recorded(uow, pee
     [event] = units.recorded(uow, "shipment.")
     assert event["data"]["shipment_id"] == shipment["id"]
     assert peers.orders.asked == []  # the events sufficed
+    assert list(peers.orders.taken) == [shipment["id"]]  # the order took it first, same id
+
+
+def test_a_shipment_the_order_refuses_is_not_made_here_either(uow, peers):
+    owner = seller()
+    shop_id = open_shop(uow, owner)
+    order_id = place(uow, shop_id, owner, "confirmed", "paid")  # cancelled since, in orders
+    peers.orders.refusal = Conflict("An order is shipped once paid; this one is cancelled.",
+                                    "wrong_state")
+
+    with pytest.raises(Conflict) as refused:
+        shipments.add_shipment(uow, owner, track(order_id, "cdek", "1234567890"))
+
+    assert refused.value.code == "wrong_state"
+    assert units.recorded(uow, "shipment.") == []
+    assert shipments.list_shipments(uow, {"order_id": order_id}) == {"items": []}
+
+
+def test_a_retried_command_keeps_one_shipment_under_one_id_in_both_services(uow, peers):
+    owner = seller()
+    command = Caller(user_id=owner.user_id, roles=owner.roles, command_id="key-1")
+    order_id = place(uow, open_shop(uow, owner), owner, "confirmed", "paid")
+
+    first = uow.run_once(shipments.ADD_SHIPMENT, command, shipments.add_shipment,
+                         track(order_id))
+    again = uow.run_once(shipments.ADD_SHIPMENT, command, shipments.add_shipment,
+                         track(order_id))
+
+    assert again == first
+    assert list(peers.orders.taken) == [first["id"]]
+    assert len(units.recorded(uow, "shipment.created")) == 1
+
+
+def test_a_retry_after_a_failure_between_the_two_commits_completes_the_same_shipment(uow, peers):
+    owner = seller()
+    command = Caller(user_id=owner.user_id, roles=owner.roles, command_id="key-1")
+    order_id = place(uow, open_shop(uow, owner), owner, "confirmed", "paid")
+    # The first attempt: the order took the shipment, then shipping failed before its commit.
+    taken = domain.shipment_id_for(order_id, owner.user_id, "key-1")
+    peers.orders.taken[taken] = {"shipment_id": taken}
+
+    shipment = uow.run_once(shipments.ADD_SHIPMENT, command, shipments.add_shipment,
+                            track(order_id))
+
+    assert shipment["id"] == taken and list(peers.orders.taken) == [taken]
+    [event] = units.recorded(uow, "shipment.created")
+    assert event["data"]["shipment_id"] == taken
 
 
 def test_a_seller_of_another_shop_cannot_ship_its_order_whatever_the_body(uow, peers):
@@ -250,7 +309,7 @@ def test_a_bad_body_from_the_seller_is_invalid_before_the_state_is_looked_at(uow
     with pytest.raises(Invalid) as refused:
         shipments.add_shipment(uow, owner, {"order_id": order_id, "body": {"carrier": "teleport"}})
     assert refused.value.errors == {"carrier": [
-        "Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other."]}
+        "Unknown carrier; use one of russian_post, cdek, courier, pek, boxberry, other, pickup."]}
 
 
 def test_a_seller_quicker_than_the_events_is_answered_from_the_orders_service(uow, peers):
@@ -284,3 +343,17 @@ def test_a_late_order_event_does_not_undo_a_later_one_and_a_cancelled_order_stay
     deliver(uow, "order.paid", ref, at=T0 + timedelta(hours=9))  # after the cancellation
     with uow.reading() as session:
         assert session.get(models.OrderRow, order_id).status == "cancelled"
+
+
+def test_a_pickup_handed_over_is_a_shipment_the_tracking_poller_never_claims(uow, peers):
+    owner = seller()
+    order_id = place(uow, open_shop(uow, owner), owner, "confirmed", "paid")
+
+    handed = shipments.add_shipment(uow, owner, track(order_id, "pickup"))
+
+    assert (handed["carrier"], handed["tracking_number"], handed["tracking_url"]) == (
+        "pickup", None, None)
+    assert list(peers.orders.taken) == [handed["id"]]
+    every_carrier = [carrier.value for carrier in domain.Carrier]
+    assert tracking.claim_due(uow, every_carrier, T0 + timedelta(days=1), timedelta(minutes=5),
+                              batch=10) == []
