@@ -21,35 +21,34 @@ def load(schema: type[Schema], data: Any = None, *, partial: bool = False,
          detail: str = "The request has invalid fields.", error: type[Invalid] = Invalid,
          **ids: Any) -> dict[str, Any]:
     """`data` (a JSON object; None reads as `{}`) with the path's `ids` (`order_id=...`) merged
-    in, checked and converted by `schema`, or `error` (`Invalid` or a subclass) naming each field
-    at fault."""
+    in, checked and converted by `schema`, or `error` naming each field at fault (`Invalid` with
+    the code `validation_failed`, or a service's own subclass with its code)."""
+    code = "validation_failed" if error is Invalid else None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise error("The body must be a JSON object.", "validation_failed",
-                    {"_schema": ["Must be a JSON object."]})
+        raise error("The body must be a JSON object.", code, {"_schema": ["Must be a JSON object."]})
     try:
         return shared(schema).load({**data, **ids} if ids else data, partial=partial)
     except ValidationError as exc:
-        raise error(detail, "validation_failed", field_errors(exc.messages)) from None
+        raise error(detail, code, field_errors(exc.messages)) from None
 
 
 def field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Marshmallow's nested messages as `{dotted.path: [message, ...]}`."""
+    """Marshmallow's nested messages (or a domain's `{path: message}`) as
+    `{dotted.path: [message, ...]}`; `_schema` names the object the messages are about."""
+    flat: dict[str, list[str]] = {}
     if isinstance(messages, dict):
-        flat: dict[str, list[str]] = {}
         for key, value in messages.items():
             path = prefix if key == "_schema" and prefix else (
-                "_schema" if key == "_schema" else f"{prefix}{key}")
-            for field, texts in field_errors(value, f"{path}.").items():
+                "_schema" if key == "_schema" else f"{prefix}.{key}" if prefix else str(key))
+            for field, texts in field_errors(value, path).items():
                 flat.setdefault(field, []).extend(texts)
-        return flat
-    field = prefix.rstrip(".") or "_schema"
-    if isinstance(messages, list | tuple):
-        texts: list[str] = []
-        for message in messages:
-            if isinstance(message, dict):
-                return field_errors(message, prefix)
-            texts.append(str(message))
-        return {field: texts}
-    return {field: [str(messages)]}
+    elif isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list | tuple):
+        for index, value in enumerate(messages):
+            flat.update(field_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat

@@ -196,7 +196,7 @@ class OrdersService(runtime.Service):
     @rpc
     def record_shipment(self, order_id, shipment):
         """Shipping, before it commits a shipment: the order takes it now (see the action)."""
-        data = schemas.load(contracts.ShipmentCreated, shipment, order_id=order_id)
+        data = load(contracts.ShipmentCreated, shipment, order_id=order_id)
         return fulfilment.record_shipment(self.uow, self.caller, data)
 
     @event_handler("shipment.created")

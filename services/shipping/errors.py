@@ -21,9 +21,6 @@ Codes raised here, beyond the domain's:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from services.common.errors import Forbidden, Invalid, NotFound
 
 
@@ -60,22 +57,4 @@ class UnknownCarrier(Invalid):
 
 
 class InvalidRequest(Invalid):
-    code = "invalid_request"
-
-
-def field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Marshmallow's nested messages or the domain's `{path: message}` → `{path: [messages]}`."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(messages, Mapping):
-        for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            for path, texts in field_errors(value, name).items():
-                flat.setdefault(path, []).extend(texts)
-    elif isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
-        flat[prefix or "_schema"] = list(messages)
-    elif isinstance(messages, list | tuple):
-        for index, value in enumerate(messages):
-            flat.update(field_errors(value, f"{prefix}.{index}" if prefix else str(index)))
-    else:
-        flat[prefix or "_schema"] = [str(messages)]
-    return flat
+    code = "validation_failed"

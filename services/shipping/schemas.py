@@ -22,8 +22,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from services.common.errors import ServiceError
 from services.common.fields import MinorUnits, StrictInteger, shared
+from services.common.schemas import field_errors
 
-from .errors import InvalidRequest, field_errors
+from .errors import InvalidRequest
 
 
 class StrictBoolean(fields.Boolean):
@@ -175,15 +176,6 @@ class OrderIn(_Strict):
 
 class ShipmentIn(OrderIn):
     body = fields.Raw(load_default=None)
-
-
-def load(schema: type[Schema], data: Mapping[str, Any]) -> dict:
-    """An entrypoint's arguments loaded with `schema`; InvalidRequest names every bad one."""
-    try:
-        return shared(schema).load(data)
-    except ValidationError as exc:
-        raise InvalidRequest("The request has invalid fields; see errors.",
-                             errors=field_errors(exc.messages)) from None
 
 
 def check(

@@ -23,6 +23,7 @@ from services.common.runtime import (
     event_handler,
     rpc,
 )
+from services.common.schemas import load
 
 from . import schemas, settings
 from .actions import access, deadlines, following, methods, quotes, shipments, tracking
@@ -45,41 +46,41 @@ class ShippingService(runtime.Service):
     # Delivery methods ---------------------------------------------------------------------------
     @rpc
     def create_method(self, shop_id, body):
-        data = schemas.load(schemas.MethodIn, {"shop_id": shop_id, "body": body})
+        data = load(schemas.MethodIn, {"shop_id": shop_id, "body": body})
         return self.uow.run_once("create_method", self.caller, methods.create_method, data)
 
     @rpc
     def list_methods(self, shop_id):
-        return methods.list_methods(self.uow, schemas.load(schemas.ShopIn, {"shop_id": shop_id}))
+        return methods.list_methods(self.uow, load(schemas.ShopIn, {"shop_id": shop_id}))
 
     @rpc
     def get_method(self, shop_id, method_id):
-        data = schemas.load(schemas.MethodIn, {"shop_id": shop_id, "method_id": method_id})
+        data = load(schemas.MethodIn, {"shop_id": shop_id, "method_id": method_id})
         return methods.get_method(self.uow, data)
 
     @rpc
     def patch_method(self, shop_id, method_id, changes=None):
-        data = schemas.load(schemas.MethodIn,
+        data = load(schemas.MethodIn,
                             {"shop_id": shop_id, "method_id": method_id, "body": changes})
         return methods.patch_method(self.uow, self.caller, data)
 
     # Quotes -------------------------------------------------------------------------------------
     @rpc
     def quote_items(self, shop_id, items, destination):
-        data = schemas.load(schemas.ItemsQuoteIn,
+        data = load(schemas.ItemsQuoteIn,
                             {"shop_id": shop_id, "items": items, "destination": destination})
         return quotes.quote_items(self.uow, self.caller, data)
 
     @rpc
     def quote(self, shop_id, destination, lines, items_total, currency):
-        data = schemas.load(schemas.OrderQuoteIn, {
+        data = load(schemas.OrderQuoteIn, {
             "shop_id": shop_id, "destination": destination, "lines": lines,
             "items_total": items_total, "currency": currency})
         return quotes.quote(self.uow, data)
 
     @rpc
     def price_for_checkout(self, shop_id, method_id, destination, lines, items_total, currency):
-        data = schemas.load(schemas.OrderQuoteIn, {
+        data = load(schemas.OrderQuoteIn, {
             "shop_id": shop_id, "method_id": method_id, "destination": destination,
             "lines": lines, "items_total": items_total, "currency": currency})
         return quotes.price_for_checkout(self.uow, data)
@@ -87,29 +88,29 @@ class ShippingService(runtime.Service):
     # Shipments ----------------------------------------------------------------------------------
     @rpc
     def add_shipment(self, order_id, body):
-        data = schemas.load(schemas.ShipmentIn, {"order_id": order_id, "body": body})
+        data = load(schemas.ShipmentIn, {"order_id": order_id, "body": body})
         return self.uow.run_once(shipments.ADD_SHIPMENT, self.caller, shipments.add_shipment,
                                  data)
 
     @rpc
     def list_shipments(self, order_id):
-        data = schemas.load(schemas.OrderIn, {"order_id": order_id})
+        data = load(schemas.OrderIn, {"order_id": order_id})
         return shipments.list_shipments(self.uow, data)
 
     @rpc
     def shipping_deadline(self, order_id):
         """`{order_id, shop_id, state, closed_by, due_at, overdue_recorded_at}` or None."""
-        data = schemas.load(schemas.OrderIn, {"order_id": order_id})
+        data = load(schemas.OrderIn, {"order_id": order_id})
         return deadlines.deadline(self.uow, data, settings.shipping_details_days())
 
     # What shipping learnt from events --------------------------------------------------------------
     @rpc
     def known_shop(self, shop_id):
-        return access.known_shop(self.uow, schemas.load(schemas.ShopIn, {"shop_id": shop_id}))
+        return access.known_shop(self.uow, load(schemas.ShopIn, {"shop_id": shop_id}))
 
     @rpc
     def known_order(self, order_id):
-        data = schemas.load(schemas.OrderIn, {"order_id": order_id})
+        data = load(schemas.OrderIn, {"order_id": order_id})
         return access.known_order(self.uow, self.caller, data)
 
     # Events and jobs ----------------------------------------------------------------------------
