@@ -9,7 +9,7 @@ tiers, YouTube videos, vacation dates) are the service's to refuse, with the sam
 
 Responses: exactly what the catalog service returns (`services/catalog/actions/views.py`), so the
 OpenAPI document describes the real payloads. Money in responses is `{amount, currency}`; fields
-only the owner sees (`legal`, `listed`, `hidden_by_moderation`, `stats`, `stock.on_hand`,
+only the owner sees (`listed`, `hidden_by_moderation`, `stats`, `stock.on_hand`,
 `stock.reserved`) are absent from everyone else's payload.
 """
 
@@ -304,7 +304,9 @@ class ShopSchema(ma.Schema):
     status = fields.String(required=True, validate=validate.OneOf(SHOP_STATUSES))
     online_payment = fields.Boolean(required=True)
     created_at = _moment(required=True)
-    legal = fields.Nested(LegalSchema, allow_none=True, metadata={"description": "Owner only"})
+    legal = fields.Nested(LegalSchema, required=True, allow_none=True, metadata={
+        "description": "The seller's legal form, tax id (INN) and legal name, shown to everyone "
+                       "(seed 003); null until the seller gives them"})
 
 
 class VariantSchema(ma.Schema):

@@ -94,7 +94,13 @@ def test_a_seller_opens_one_shop_and_anyone_reads_it(api):
 
     public = ok(api.call("GET", f"/shops/{shop['id']}"))
     assert public["labels"] == [] and public["vacation"] is None
-    assert public["rules"]["prepayment_percent"] == 30 and "legal" not in public
+    assert public["rules"]["prepayment_percent"] == 30
+    # Seed 003: the seller's legal details are shown to buyers, signed in or not.
+    legal = {"form": "self_employed", "tax_id": "500100732259", "name": "A. Petrova"}
+    assert public["legal"] == legal
+    assert ok(api.call("GET", f"/shops/{shop['id']}", buyer))["legal"] == legal
+    assert ok(api.call("GET", f"/shops/{open_shop(api, api.register('seller'))['id']}"))[
+        "legal"] is None
     me = ok(api.call("GET", "/me", seller))
     assert me["shop_id"] == shop["id"]
 

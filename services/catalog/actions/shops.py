@@ -73,7 +73,7 @@ def create_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[s
             raise Conflict("This seller already has a shop.", "shop_exists") from None
         uow.record("shop.created", {"shop_id": shop.id, "owner_id": shop.owner_id},
                    aggregate_id=shop.id)
-        return shop_payload(shop, owner=True, now=moment)
+        return shop_payload(shop, now=moment)
 
 
 def get_shop_view(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def get_shop_view(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict
         owner = is_owner(caller, shop)
         if not (shop_visible(ShopStatus(shop.status), owner) or caller.is_admin):
             raise NotFound("There is no such shop.", "shop_not_found")
-        return shop_payload(shop, owner=owner, now=now())
+        return shop_payload(shop, now=now())
 
 
 def update_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -108,7 +108,7 @@ def update_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[s
             if field in data:
                 setattr(shop, field, data[field])
         shop.updated_at = now()
-        return shop_payload(shop, owner=True, now=shop.updated_at)
+        return shop_payload(shop, now=shop.updated_at)
 
 
 def set_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -125,7 +125,7 @@ def set_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[
                          "ends_on": vacation.ends_on.isoformat(),
                          "allow_cart": vacation.allow_cart}
         shop.updated_at = moment
-        return shop_payload(shop, owner=True, now=moment)
+        return shop_payload(shop, now=moment)
 
 
 def end_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -133,7 +133,7 @@ def end_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[
         shop = owned_shop(uow.session, caller, data["shop_id"], lock=True)
         shop.vacation = None
         shop.updated_at = now()
-        return shop_payload(shop, owner=True, now=shop.updated_at)
+        return shop_payload(shop, now=shop.updated_at)
 
 
 # Asked on every seller's `GET /me`: a Core statement built once, run on the session's connection.
