@@ -280,6 +280,13 @@ class LegalSchema(ma.Schema):
     name = fields.String(required=True)
 
 
+class RatingSchema(ma.Schema):
+    average = fields.Float(required=True, allow_none=True, metadata={
+        "description": "The mean of the shop's public review ratings (1 to 5), rounded half-up "
+                       "to two decimals; null while there is none"})
+    count = fields.Integer(required=True, metadata={"description": "Public reviews rated"})
+
+
 class VacationSchema(ma.Schema):
     message = fields.String(required=True)
     starts_on = _day(required=True)
@@ -307,6 +314,7 @@ class ShopSchema(ma.Schema):
     legal = fields.Nested(LegalSchema, required=True, allow_none=True, metadata={
         "description": "The seller's legal form, tax id (INN) and legal name, shown to everyone "
                        "(seed 003); null until the seller gives them"})
+    rating = fields.Nested(RatingSchema, required=True)
 
 
 class VariantSchema(ma.Schema):

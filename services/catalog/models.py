@@ -63,6 +63,11 @@ class Shop(Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
     reliable_seller: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     online_payment: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # The shop's rating (domain/ratings.py): the sum and the count of its public review ratings.
+    rating_sum: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0,
+                                            server_default=text("0"))
+    rating_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                              server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 

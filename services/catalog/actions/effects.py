@@ -13,7 +13,8 @@ order.placed                             a sale per product line (popularity, `h
                                          held stock becomes committed
 order.cancelled / order.expired          the order's stock is released
 order.shipped                            the order's units leave the quantity on hand
-review.posted                            review count and rating sum of each product reviewed
+review.posted                            a public review: its rating in the shop's rating, and
+                                         the review count and rating sum of each product reviewed
 cart.item_added                          a cart add (popularity)
 
 Product page views are not events: each is appended to `product_views`, and `fold_views` (a timer)
@@ -37,7 +38,7 @@ from services.catalog.models import ProductView, Sanction, Shop
 from services.common.errors import Conflict
 from services.common.uow import UnitOfWork
 
-from . import signals, stock
+from . import shops, signals, stock
 from .common import find_product, find_shop, now
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,13 @@ def order_shipped(uow: UnitOfWork, data: dict[str, Any]) -> None:
 
 
 def review_posted(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    """Only a public review counts (API.md: the average of public review ratings)."""
+    if not data.get("public", True):
+        return
     rating = data["rating"]
+    if not shops.add_rating(uow.session, data["shop_id"], rating):
+        log.warning("review %s of unknown shop %s: no shop rating", data.get("review_id"),
+                    data["shop_id"])
     product_ids = sorted({str(i) for i in data["product_ids"]})
     _bump(uow, product_ids, review_count=1, rating_sum=rating)
 

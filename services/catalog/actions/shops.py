@@ -1,13 +1,16 @@
-"""Shops: one per seller; profile, rules and contacts; vacation; a seller's shop for `/me`."""
+"""Shops: one per seller; profile, rules and contacts; vacation; a seller's shop for `/me`; the
+shop's rating."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from services.catalog.domain.errors import ShopInvalid
+from services.catalog.domain.ratings import ShopRating
 from services.catalog.domain.shops import (
     ShopRules,
     ShopStatus,
@@ -146,3 +149,17 @@ def seller_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[s
             _SHOP_OF_OWNER, {"owner": str(data["user_id"])}
         ).scalar_one_or_none()
     return None if shop_id is None else {"shop_id": shop_id}
+
+
+def add_rating(session: Session, shop_id: str, rating: int) -> bool:
+    """One more rating (1..5) in the shop's rating, added in place by one UPDATE (concurrent
+    ratings never overwrite each other). Every source of a rating comes here: a public review
+    (`review.posted`), later moderation's permanent negative review. False if the catalog has no
+    such shop."""
+    one = ShopRating().added(rating)
+    changed = session.execute(
+        update(Shop).where(Shop.id == str(shop_id))
+        .values(rating_sum=Shop.rating_sum + one.total, rating_count=Shop.rating_count + one.count)
+        .execution_options(synchronize_session=False)
+    )
+    return changed.rowcount == 1

@@ -14,6 +14,7 @@ from typing import Any
 from services.catalog.domain.labels import LabelFacts, product_labels, shop_labels
 from services.catalog.domain.model import SaleMode, Stock, StockMode
 from services.catalog.domain.products import dispatch_days
+from services.catalog.domain.ratings import ShopRating
 from services.catalog.domain.shops import Vacation
 from services.catalog.domain.stock import available_quantity
 from services.catalog.models import Collection, GlobalOption, Product, Shop
@@ -58,6 +59,7 @@ def shop_payload(shop: Shop, *, now: datetime) -> dict[str, Any]:
         "status": shop.status,
         "online_payment": shop.online_payment,
         "legal": legal_payload(shop.legal),
+        "rating": ShopRating(shop.rating_sum or 0, shop.rating_count or 0).to_dict(),
         "created_at": as_utc(shop.created_at).isoformat(),
     }
     return body

@@ -119,7 +119,8 @@ def test_a_batch_of_events_adds_its_counters_in_one_flush_before_the_commit(
             {"product_id": mug["id"]}, {"product_id": mug["id"]}, {"product_id": plate["id"]}]})
         effects.order_placed(uow, {"order_id": str(uuid.uuid4()),
                                    "lines": [{"product_id": mug["id"]}]})
-        effects.review_posted(uow, {"rating": 4, "product_ids": [mug["id"], mug["id"]]})
+        effects.review_posted(uow, {"shop_id": mug["shop_id"], "rating": 4,
+                                    "product_ids": [mug["id"], mug["id"]]})
         effects.cart_item_added(uow, {"product_id": plate["id"]})
         assert flushes == []  # nothing added before the commit
 
@@ -148,7 +149,8 @@ def test_a_transaction_that_fails_adds_no_counter(uow, flushes, two_products):
     mug, _plate = two_products
 
     with pytest.raises(RuntimeError), uow:
-        effects.review_posted(uow, {"rating": 5, "product_ids": [mug["id"]]})
+        effects.review_posted(uow, {"shop_id": mug["shop_id"], "rating": 5,
+                                    "product_ids": [mug["id"]]})
         raise RuntimeError("the handler failed")
     with uow:
         pass  # the next transaction has nothing gathered
@@ -223,3 +225,52 @@ def test_a_hold_repeated_for_the_same_order_answers_the_first_and_holds_nothing_
 
     assert again["reservation"] == first["reservation"]
     assert held(uow, mug["id"]) == 2
+
+
+# The shop's rating ---------------------------------------------------------------------------------
+def shop_rating(uow, shop_id: str) -> dict:
+    return shops.get_shop_view(uow, Caller(), {"shop_id": shop_id})["rating"]
+
+
+def review(shop_id: str, product_id: str, rating: int, **extra) -> dict:
+    return {"review_id": str(uuid.uuid4()), "shop_id": shop_id, "product_ids": [product_id],
+            "rating": rating, **extra}
+
+
+def test_a_shop_is_rated_by_the_average_of_its_public_reviews(uow, two_products):
+    mug, plate = two_products
+    shop_id = mug["shop_id"]
+    assert shop_rating(uow, shop_id) == {"average": None, "count": 0}
+
+    for rating, product in ((5, mug), (5, plate), (4, mug)):
+        with uow:
+            effects.review_posted(uow, review(shop_id, product["id"], rating))
+    with uow:
+        effects.review_posted(uow, review(shop_id, mug["id"], 1, public=False))
+
+    assert shop_rating(uow, shop_id) == {"average": 4.67, "count": 3}
+    assert counters(uow, mug["id"])["review_count"] == 2  # the hidden review counts nowhere
+
+
+def test_ratings_of_one_transaction_all_count_and_another_shop_keeps_its_own(uow, two_products):
+    mug, _plate = two_products
+    other_seller = a_seller()
+    other = open_shop(uow, other_seller)
+    other_mug = add_product(uow, other_seller, other)
+
+    with uow:
+        effects.review_posted(uow, review(mug["shop_id"], mug["id"], 4))
+        effects.review_posted(uow, review(mug["shop_id"], mug["id"], 5))
+        effects.review_posted(uow, review(other["id"], other_mug["id"], 2))
+
+    assert shop_rating(uow, mug["shop_id"]) == {"average": 4.5, "count": 2}
+    assert shop_rating(uow, other["id"]) == {"average": 2.0, "count": 1}
+
+
+def test_a_rating_for_a_shop_the_catalog_does_not_know_changes_nothing(uow, two_products):
+    mug, _plate = two_products
+
+    with uow:
+        assert shops.add_rating(uow.session, str(uuid.uuid4()), 5) is False
+
+    assert shop_rating(uow, mug["shop_id"]) == {"average": None, "count": 0}
