@@ -244,6 +244,19 @@ class ReservationLine(Base):
     tracked: Mapped[bool] = mapped_column(Boolean, nullable=False)
 
 
+class OrderSale(Base):
+    """An order as the `hit` label and popularity see it (domain/sales.py): its lines from
+    `order.placed`, and whether its products count as bought (`placed`, `paid`, `ended`). `lines`
+    is NULL for an order cancelled before its `order.placed` arrived."""
+
+    __tablename__ = "order_sales"
+
+    order_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    state: Mapped[str] = mapped_column(String(10), nullable=False)
+    lines: Mapped[list | None] = mapped_column(JSON)  # [{product_id, quantity}]
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
 class ProductView(Base):
     """A visitor's view of a product page, waiting to be added to its product's `views`.
 

@@ -205,6 +205,10 @@ class CatalogService(runtime.Service):
     def on_order_placed(self, uow, event):
         effects.order_placed(uow, event.data)
 
+    @event_handler("order.paid")
+    def on_order_paid(self, uow, event):
+        effects.order_paid(uow, event.data)
+
     @event_handler("order.cancelled", "order.expired")
     def on_order_ended(self, uow, event):
         effects.order_ended(uow, event.data)

@@ -1,6 +1,7 @@
 """What the catalog learns from orders, over HTTP: the gateway in front of the real catalog,
 shipping and orders services, with the relay carrying the orders' events to the catalog. A shop is
-rated by its buyers' public reviews (API.md: `rating` on the shop). Every test makes its own users
+rated by its buyers' public reviews (API.md: `rating` on the shop); a product is bought, for its
+`hit` label (seed 003: bought 10 or more times), once per order that pays for it. Every test makes its own users
 and shops, so they share one running system per module and backend."""
 
 from __future__ import annotations
@@ -84,6 +85,10 @@ class Shop:
         assert ok(self.api.call("POST", f"{path}/receive", buyer))["status"] == "received"
         return path
 
+    def product(self) -> dict:
+        """The mug as its owner sees it (with `stats`)."""
+        return ok(self.api.call("GET", f"/products/{self.mug['id']}", self.seller))
+
     def rating(self) -> dict:
         return ok(self.api.call("GET", f"/shops/{self.id}"))["rating"]
 
@@ -101,3 +106,30 @@ def test_a_shop_is_rated_by_the_average_of_its_buyers_reviews(api):
     assert shop.rating() == {"average": 4.33, "count": 3}
     reviews = ok(api.call("GET", f"/shops/{shop.id}/reviews"))
     assert reviews["total"] == 3 and reviews["average_rating"] == shop.rating()["average"]
+
+
+def test_a_product_is_bought_when_its_order_is_paid_and_ten_paid_orders_make_a_hit(api):
+    shop, buyer = Shop(api, quantity=20), api.register("buyer")
+    paid = [shop.paid_order(buyer) for _ in range(9)]
+    unpaid = shop.order(buyer, quantity=2)  # placed, not paid: not bought
+    wait_for(lambda: shop.product()["stats"]["sales"] == 9, message="nine paid orders counted")
+    assert "hit" not in shop.product()["labels"]
+
+    # The tenth order paid (the seller marks it paid: payment agreed outside the site).
+    ok(api.call("POST", f"{unpaid}/confirm", shop.seller))
+    ok(api.call("POST", f"{unpaid}/mark-paid", shop.seller))
+    wait_for(lambda: "hit" in shop.product()["labels"], message="the hit label")
+    assert shop.product()["stats"]["sales"] == 10
+    assert "hit" in ok(api.call("GET", f"/products/{shop.mug['id']}"))["labels"]
+
+    # A paid order cancelled by the seller is no purchase any more.
+    ok(api.call("POST", f"{paid[0]}/cancel", shop.seller, json={"reason": "Broken in the kiln"}))
+    wait_for(lambda: shop.product()["stats"]["sales"] == 9, message="the cancelled sale taken back")
+    assert "hit" not in shop.product()["labels"]
+
+    # An order cancelled before it is paid never counted: its units come back, the sales stay.
+    dropped = shop.order(buyer)
+    assert ok(api.call("POST", f"{dropped}/cancel", buyer))["status"] == "cancelled"
+    wait_for(lambda: shop.product()["stock"]["quantity"] == 20 - 11 + 1,
+             message="the cancelled orders' units back")
+    assert shop.product()["stats"]["sales"] == 9
