@@ -207,6 +207,14 @@ class VacationIn(ma.Schema):
                                                         "(default false)"})
 
 
+# Requests: a page of a list ----------------------------------------------------------------------
+class PageQuerySchema(ma.Schema):
+    page = QueryInteger(validate=validate.Range(min=1, max=10_000),
+                        metadata={"description": "1 by default"})
+    per_page = QueryInteger(validate=validate.Range(min=1, max=100),
+                            metadata={"description": "20 by default, at most 100"})
+
+
 # Requests: the storefront's query -----------------------------------------------------------------
 def _characteristic() -> fields.List:
     return fields.List(fields.String(validate=validate.Length(min=1, max=50)),
@@ -335,7 +343,13 @@ class GlobalOptionSchema(OptionSchema):
     global_ = fields.Boolean(required=True, data_key="global", attribute="global")
 
 
-class GlobalOptionListSchema(ma.Schema):
+class _PageSchema(ma.Schema):
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class GlobalOptionListSchema(_PageSchema):
     items = fields.List(fields.Nested(GlobalOptionSchema), required=True)
 
 
@@ -480,5 +494,5 @@ class CollectionSchema(ma.Schema):
     created_at = _moment(required=True)
 
 
-class CollectionListSchema(ma.Schema):
+class CollectionListSchema(_PageSchema):
     items = fields.List(fields.Nested(CollectionSchema), required=True)

@@ -90,8 +90,9 @@ class CatalogService(runtime.Service):
                                  options.create_global_option, data)
 
     @rpc
-    def list_global_options(self, shop_id):
-        data = load(schemas.ShopRef, {}, shop_id=shop_id)
+    def list_global_options(self, shop_id, query=None):
+        data = load(schemas.ShopPageIn, query or {}, detail="The page is not valid.",
+                    shop_id=shop_id)
         return options.list_global_options(self.uow, self.caller, data)
 
     @rpc
@@ -102,8 +103,9 @@ class CatalogService(runtime.Service):
                                  data)
 
     @rpc
-    def list_collections(self, shop_id):
-        data = load(schemas.ShopRef, {}, shop_id=shop_id)
+    def list_collections(self, shop_id, query=None):
+        data = load(schemas.ShopPageIn, query or {}, detail="The page is not valid.",
+                    shop_id=shop_id)
         return options.list_collections(self.uow, self.caller, data)
 
     # Products -----------------------------------------------------------------------------------

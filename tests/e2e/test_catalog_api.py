@@ -234,6 +234,31 @@ def test_a_change_keeps_option_ids_and_a_disabled_product_is_only_its_owners(api
     problem(api.call("GET", "/products/not-a-uuid"), 404)
 
 
+def test_a_shops_collections_and_global_options_are_lists_of_pages(api):
+    seller, stranger = api.register("seller"), api.register("seller")
+    shop = open_shop(api, seller)
+    open_shop(api, stranger, name="Next door")
+    mug = add_product(api, seller, shop["id"])
+    options = [ok(api.call("POST", f"/shops/{shop['id']}/options", seller, json={
+        "name": f"Wrap {n}", "kind": "select", "variants": [{"label": "Paper"}]}), 201)
+        for n in range(3)]
+    collections = [ok(api.call("POST", f"/shops/{shop['id']}/collections", seller, json={
+        "name": f"Shelf {n}", "product_ids": [mug["id"]]}), 201) for n in range(3)]
+
+    for path, user, made in (("options", seller, options), ("collections", None, collections)):
+        first = ok(api.call("GET", f"/shops/{shop['id']}/{path}", user, params={"per_page": 2}))
+        assert (first["page"], first["per_page"], first["total"]) == (1, 2, 3), path
+        assert [i["id"] for i in first["items"]] == [m["id"] for m in made[:2]]
+        rest = ok(api.call("GET", f"/shops/{shop['id']}/{path}", user,
+                           params={"page": 2, "per_page": 2}))
+        assert [i["id"] for i in rest["items"]] == [made[2]["id"]] and rest["total"] == 3
+        whole = ok(api.call("GET", f"/shops/{shop['id']}/{path}", user))
+        assert (whole["page"], whole["per_page"], len(whole["items"])) == (1, 20, 3)
+        for query in ({"per_page": 101}, {"page": 0}, {"page": "x"}):
+            problem(api.call("GET", f"/shops/{shop['id']}/{path}", user, params=query), 422)
+    problem(api.call("GET", f"/shops/{shop['id']}/options", stranger, params={"page": 0}), 403)
+
+
 # Who may do what --------------------------------------------------------------------------------
 def test_strangers_are_refused_before_their_body_is_read(api):
     owner, stranger, buyer = api.register("seller"), api.register("seller"), api.register("buyer")
