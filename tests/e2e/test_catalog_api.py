@@ -259,6 +259,44 @@ def test_a_shops_collections_and_global_options_are_lists_of_pages(api):
     problem(api.call("GET", f"/shops/{shop['id']}/options", stranger, params={"page": 0}), 403)
 
 
+def test_variants_keep_the_sellers_order_and_a_change_reorders_them_keeping_their_ids(api):
+    seller = api.register("seller")
+    shop = open_shop(api, seller)
+    sizes = ok(api.call("POST", f"/shops/{shop['id']}/options", seller, json={
+        "name": "Size", "kind": "radio",
+        "variants": [{"label": "S"}, {"label": "XL"}, {"label": "M"}, {"label": "L"}]}), 201)
+    labels = ["white", "red", "blue", "amber", "zinc"]
+    mug = add_product(api, seller, shop["id"], global_option_ids=[sizes["id"]], options=[
+        {"name": "Glaze", "kind": "select", "variants": [{"label": label} for label in labels]}])
+
+    def glaze(product: dict) -> list[str]:
+        return [v["label"] for v in product["options"][0]["variants"]]
+
+    page = ok(api.call("GET", f"/products/{mug['id']}"))
+    assert glaze(mug) == glaze(page) == labels
+    assert [v["label"] for v in page["global_options"][0]["variants"]] == ["S", "XL", "M", "L"]
+    listed = ok(api.call("GET", f"/shops/{shop['id']}/options", seller))["items"]
+    assert [v["label"] for v in listed[0]["variants"]] == ["S", "XL", "M", "L"]
+
+    # The seller moves blue first and zinc before red: same variants, same ids, a new order.
+    option = page["options"][0]
+    ids = {v["label"]: v["id"] for v in option["variants"]}
+    order = ["blue", "white", "zinc", "red", "amber"]
+    changed = ok(api.call("PATCH", f"/products/{mug['id']}", seller, json={"options": [{
+        "id": option["id"], "name": "Glaze", "kind": "select",
+        "variants": [{"id": ids[label], "label": label} for label in order]}]}))
+    assert glaze(changed) == order
+    assert [v["id"] for v in changed["options"][0]["variants"]] == [ids[label] for label in order]
+    assert glaze(ok(api.call("GET", f"/products/{mug['id']}"))) == order
+
+    # An id given twice keeps the first; the second is a new variant with its own id.
+    twice = ok(api.call("PATCH", f"/products/{mug['id']}", seller, json={"options": [{
+        "id": option["id"], "name": "Glaze", "kind": "select",
+        "variants": [{"id": ids["blue"], "label": "blue"}, {"id": ids["blue"], "label": "navy"}]}]}))
+    variant_ids = [v["id"] for v in twice["options"][0]["variants"]]
+    assert variant_ids[0] == ids["blue"] and variant_ids[1] not in ids.values()
+
+
 # Who may do what --------------------------------------------------------------------------------
 def test_strangers_are_refused_before_their_body_is_read(api):
     owner, stranger, buyer = api.register("seller"), api.register("seller"), api.register("buyer")
