@@ -213,7 +213,9 @@ def disable_product(product_id):
 @blp.problems(404, 409, 413, 415, 503)
 def quote(body, product_id):
     """The price of a quantity with these options: variants' deltas, then the discount, then the
-    wholesale tier, one half-up rounding on the total. Offer-only products → 409."""
+    wholesale tier (a tier's `unit_price` or `set_price` is the price at that quantity, the
+    discount not on top; a `percent_off` tier comes on top of the discount), one half-up rounding
+    on the total. Offer-only products → 409, an unknown or hidden product → 404."""
     return services.call("catalog", "quote", str(product_id), body["quantity"],
                          services.as_json(body.get("options") or {}))
 

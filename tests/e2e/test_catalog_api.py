@@ -205,6 +205,46 @@ def test_products_with_options_discount_and_wholesale_are_priced_as_the_seed_say
         "name": "Strays", "product_ids": [str(uuid.uuid4())]}), 422)
 
 
+def test_a_wholesale_price_is_the_price_at_its_quantity_and_a_percentage_adds_to_the_discount(
+        api):
+    seller = api.register("seller")
+    shop = open_shop(api, seller)
+    # 1000 ₽ at 10 % off (900 ₽); 850 ₽ each from 2, 3 for 2400 ₽
+    priced = add_product(api, seller, shop["id"], discount_percent=10, wholesale=[
+        {"min_quantity": 2, "unit_price": 85000}, {"min_quantity": 3, "set_price": 240000}])
+    # 1000 ₽ at 10 % off, then 20 % off from 3
+    percent = add_product(api, seller, shop["id"], discount_percent=10,
+                          wholesale=[{"min_quantity": 3, "percent_off": 20}])
+
+    def quote(product: dict, quantity: int) -> dict:
+        return ok(api.call("POST", f"/products/{product['id']}/quote",
+                           json={"quantity": quantity}))
+
+    for quantity, unit, total in ((1, 90000, 90000), (2, 85000, 170000), (3, 80000, 240000),
+                                  (4, 80000, 320000)):
+        line = quote(priced, quantity)
+        assert (line["unit_price"], line["total"]) == (rub(unit), rub(total)), quantity
+    assert [s["step"] for s in quote(priced, 2)["applied"]] == ["discount", "wholesale"]
+    assert quote(percent, 3)["total"] == rub(3 * 72000)
+    assert quote(percent, 2)["total"] == rub(2 * 90000)
+
+    # A tier that would make 3 dearer per unit than 2 once the discount applies is refused.
+    refused = problem(api.call("PATCH", f"/products/{percent['id']}", seller, json={
+        "discount_percent": 20, "wholesale": [{"min_quantity": 2, "percent_off": 10},
+                                              {"min_quantity": 3, "unit_price": 85000}]}), 422)
+    assert set(refused["errors"]) == {"wholesale.1"}
+    described = ok(api.call("GET", "/openapi.json"))["components"]["schemas"]
+    wholesale = next(schema["properties"]["wholesale"] for schema in described.values()
+                     if "wholesale" in schema.get("properties", {}))
+    assert "the discount does not apply on top" in wholesale["description"]
+
+
+def test_an_unknown_product_has_no_page_and_no_quote(api):
+    for product_id in (uuid.uuid4(), "not-a-uuid"):
+        problem(api.call("GET", f"/products/{product_id}"), 404)
+        problem(api.call("POST", f"/products/{product_id}/quote", json={"quantity": 1}), 404)
+
+
 def test_a_change_keeps_option_ids_and_a_disabled_product_is_only_its_owners(api):
     seller, buyer = api.register("seller"), api.register("buyer")
     shop = open_shop(api, seller)
