@@ -21,6 +21,7 @@ from .schemas import (
     GlobalOptionListSchema,
     GlobalOptionSchema,
     LabelsSchema,
+    PageQuerySchema,
     ProductCreateSchema,
     ProductFields,
     ProductPageSchema,
@@ -116,11 +117,13 @@ def create_global_option(body, shop_id):
 
 @blp.route(f"{SHOP}/options", methods=["GET"])
 @blp.secured("seller")
+@shop_owner_only
+@blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, GlobalOptionListSchema)
 @blp.problems(404, 503)
-def list_global_options(shop_id):
-    """The shop's global options (owner)."""
-    return services.call("catalog", "list_global_options", str(shop_id))
+def list_global_options(query, shop_id):
+    """The shop's global options, oldest first, a page at a time (owner)."""
+    return services.call("catalog", "list_global_options", str(shop_id), services.as_json(query))
 
 
 @blp.route(f"{SHOP}/collections", methods=["POST"])
@@ -136,11 +139,13 @@ def create_collection(body, shop_id):
 
 @blp.route(f"{SHOP}/collections", methods=["GET"])
 @blp.doc(security=OPTIONAL_BEARER)
+@blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, CollectionListSchema)
 @blp.problems(404, 503)
-def list_collections(shop_id):
-    """The shop's collections; others see only the products they may see."""
-    return services.call("catalog", "list_collections", str(shop_id))
+def list_collections(query, shop_id):
+    """The shop's collections, oldest first, a page at a time; others see only the products they
+    may see."""
+    return services.call("catalog", "list_collections", str(shop_id), services.as_json(query))
 
 
 # Products -----------------------------------------------------------------------------------------
@@ -208,7 +213,9 @@ def disable_product(product_id):
 @blp.problems(404, 409, 413, 415, 503)
 def quote(body, product_id):
     """The price of a quantity with these options: variants' deltas, then the discount, then the
-    wholesale tier, one half-up rounding on the total. Offer-only products → 409."""
+    wholesale tier (a tier's `unit_price` or `set_price` is the price at that quantity, the
+    discount not on top; a `percent_off` tier comes on top of the discount), one half-up rounding
+    on the total. Offer-only products → 409, an unknown or hidden product → 404."""
     return services.call("catalog", "quote", str(product_id), body["quantity"],
                          services.as_json(body.get("options") or {}))
 

@@ -9,7 +9,7 @@ tiers, YouTube videos, vacation dates) are the service's to refuse, with the sam
 
 Responses: exactly what the catalog service returns (`services/catalog/actions/views.py`), so the
 OpenAPI document describes the real payloads. Money in responses is `{amount, currency}`; fields
-only the owner sees (`legal`, `listed`, `hidden_by_moderation`, `stats`, `stock.on_hand`,
+only the owner sees (`listed`, `hidden_by_moderation`, `stats`, `stock.on_hand`,
 `stock.reserved`) are absent from everyone else's payload.
 """
 
@@ -93,10 +93,24 @@ class GlobalOptionIn(ma.Schema):
     variants = fields.List(fields.Nested(VariantIn), validate=validate.Length(max=50))
 
 
+WHOLESALE_RULE = (
+    "Quantity discounts (seed 003), exactly one of `percent_off`, `unit_price`, `set_price` per "
+    "tier; the highest tier whose `min_quantity` ≤ the quantity applies, after the product's "
+    "`discount_percent`. `percent_off` comes on top of the discount (1000 at 10 % off, 20 % for "
+    "3: 720 each). `unit_price` is the price of each unit at that quantity and `set_price` the "
+    "price of `min_quantity` units together: the discount does not apply on top of them (1000 at "
+    "10 % off with 850 each from 2: 2 cost 1700); where the discount alone gives less, it stands. "
+    "Chosen variants get the same relative saving. One half-up rounding on the line total. Tiers "
+    "go by increasing `min_quantity` from 2, and none may cost more per unit than the tier before "
+    "it, the discount included.")
+
+
 class WholesaleIn(ma.Schema):
     min_quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=1_000_000))
-    percent_off = StrictInteger(validate=validate.Range(min=0, max=100))
-    unit_price = _money()
+    percent_off = StrictInteger(validate=validate.Range(min=0, max=100), metadata={
+        "description": "Percent off the discounted unit, 1 to 99"})
+    unit_price = _money(metadata={"description": "The price of each unit from `min_quantity` on "
+                                                 "(minor units), below the product's price"})
     set_price = _money(metadata={"description": "The total for `min_quantity` units "
                                                 "(3 for 2600 → min_quantity 3, set_price 260000)"})
 
@@ -123,7 +137,8 @@ class ProductFields(ma.Schema):
     weight_grams = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
     free_delivery = StrictBoolean()
     options = fields.List(fields.Nested(OptionIn), validate=validate.Length(max=20))
-    wholesale = fields.List(fields.Nested(WholesaleIn), validate=validate.Length(max=10))
+    wholesale = fields.List(fields.Nested(WholesaleIn), validate=validate.Length(max=10),
+                            metadata={"description": WHOLESALE_RULE})
     global_option_ids = fields.List(_name(64), validate=validate.Length(max=100))
     characteristics = fields.Dict(
         keys=fields.String(validate=validate.OneOf(CHARACTERISTIC_KEYS)),
@@ -207,6 +222,14 @@ class VacationIn(ma.Schema):
                                                         "(default false)"})
 
 
+# Requests: a page of a list ----------------------------------------------------------------------
+class PageQuerySchema(ma.Schema):
+    page = QueryInteger(validate=validate.Range(min=1, max=10_000),
+                        metadata={"description": "1 by default"})
+    per_page = QueryInteger(validate=validate.Range(min=1, max=100),
+                            metadata={"description": "20 by default, at most 100"})
+
+
 # Requests: the storefront's query -----------------------------------------------------------------
 def _characteristic() -> fields.List:
     return fields.List(fields.String(validate=validate.Length(min=1, max=50)),
@@ -280,6 +303,13 @@ class LegalSchema(ma.Schema):
     name = fields.String(required=True)
 
 
+class RatingSchema(ma.Schema):
+    average = fields.Float(required=True, allow_none=True, metadata={
+        "description": "The mean of the shop's public review ratings (1 to 5), rounded half-up "
+                       "to two decimals; null while there is none"})
+    count = fields.Integer(required=True, metadata={"description": "Public reviews rated"})
+
+
 class VacationSchema(ma.Schema):
     message = fields.String(required=True)
     starts_on = _day(required=True)
@@ -304,7 +334,10 @@ class ShopSchema(ma.Schema):
     status = fields.String(required=True, validate=validate.OneOf(SHOP_STATUSES))
     online_payment = fields.Boolean(required=True)
     created_at = _moment(required=True)
-    legal = fields.Nested(LegalSchema, allow_none=True, metadata={"description": "Owner only"})
+    legal = fields.Nested(LegalSchema, required=True, allow_none=True, metadata={
+        "description": "The seller's legal form, tax id (INN) and legal name, shown to everyone "
+                       "(seed 003); null until the seller gives them"})
+    rating = fields.Nested(RatingSchema, required=True)
 
 
 class VariantSchema(ma.Schema):
@@ -325,7 +358,13 @@ class GlobalOptionSchema(OptionSchema):
     global_ = fields.Boolean(required=True, data_key="global", attribute="global")
 
 
-class GlobalOptionListSchema(ma.Schema):
+class _PageSchema(ma.Schema):
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class GlobalOptionListSchema(_PageSchema):
     items = fields.List(fields.Nested(GlobalOptionSchema), required=True)
 
 
@@ -384,7 +423,8 @@ class ProductSchema(ma.Schema):
     options = fields.List(fields.Nested(OptionSchema), required=True)
     global_option_ids = fields.List(fields.String(), required=True)
     global_options = fields.List(fields.Nested(GlobalOptionSchema), required=True)
-    wholesale = fields.List(fields.Nested(WholesaleSchema), required=True)
+    wholesale = fields.List(fields.Nested(WholesaleSchema), required=True,
+                            metadata={"description": WHOLESALE_RULE})
     characteristics = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                                   required=True)
     enabled = fields.Boolean(required=True)
@@ -470,5 +510,5 @@ class CollectionSchema(ma.Schema):
     created_at = _moment(required=True)
 
 
-class CollectionListSchema(ma.Schema):
+class CollectionListSchema(_PageSchema):
     items = fields.List(fields.Nested(CollectionSchema), required=True)

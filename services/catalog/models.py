@@ -63,6 +63,11 @@ class Shop(Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
     reliable_seller: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     online_payment: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # The shop's rating (domain/ratings.py): the sum and the count of its public review ratings.
+    rating_sum: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0,
+                                            server_default=text("0"))
+    rating_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                              server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
@@ -237,6 +242,19 @@ class ReservationLine(Base):
     quantity: Mapped[int] = mapped_column(Integer, nullable=False)
     # whether the product's stock was tracked when reserved: only those units are held
     tracked: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class OrderSale(Base):
+    """An order as the `hit` label and popularity see it (domain/sales.py): its lines from
+    `order.placed`, and whether its products count as bought (`placed`, `paid`, `ended`). `lines`
+    is NULL for an order cancelled before its `order.placed` arrived."""
+
+    __tablename__ = "order_sales"
+
+    order_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    state: Mapped[str] = mapped_column(String(10), nullable=False)
+    lines: Mapped[list | None] = mapped_column(JSON)  # [{product_id, quantity}]
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class ProductView(Base):

@@ -217,6 +217,13 @@ class ShopRef(_Strict):
     shop_id = _id()
 
 
+class ShopPageIn(ShopRef):
+    """A page of one of the shop's lists (`{items, page, per_page, total}`)."""
+
+    page = StrictInteger(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = StrictInteger(load_default=20, validate=validate.Range(min=1, max=100))
+
+
 class ProductRef(_Strict):
     product_id = _id()
 

@@ -90,8 +90,9 @@ class CatalogService(runtime.Service):
                                  options.create_global_option, data)
 
     @rpc
-    def list_global_options(self, shop_id):
-        data = load(schemas.ShopRef, {}, shop_id=shop_id)
+    def list_global_options(self, shop_id, query=None):
+        data = load(schemas.ShopPageIn, query or {}, detail="The page is not valid.",
+                    shop_id=shop_id)
         return options.list_global_options(self.uow, self.caller, data)
 
     @rpc
@@ -102,8 +103,9 @@ class CatalogService(runtime.Service):
                                  data)
 
     @rpc
-    def list_collections(self, shop_id):
-        data = load(schemas.ShopRef, {}, shop_id=shop_id)
+    def list_collections(self, shop_id, query=None):
+        data = load(schemas.ShopPageIn, query or {}, detail="The page is not valid.",
+                    shop_id=shop_id)
         return options.list_collections(self.uow, self.caller, data)
 
     # Products -----------------------------------------------------------------------------------
@@ -204,6 +206,10 @@ class CatalogService(runtime.Service):
     @event_handler("order.placed")
     def on_order_placed(self, uow, event):
         effects.order_placed(uow, event.data)
+
+    @event_handler("order.paid")
+    def on_order_paid(self, uow, event):
+        effects.order_paid(uow, event.data)
 
     @event_handler("order.cancelled", "order.expired")
     def on_order_ended(self, uow, event):

@@ -185,6 +185,9 @@ class ReviewPosted(_Data):
     buyer_id = fields.UUID(required=True)
     product_ids = fields.List(fields.UUID(), required=True)
     rating = StrictInteger(required=True, validate=validate.Range(min=1, max=5))
+    # Whether the review shows publicly; only public reviews make the shop's rating. Every
+    # buyer's review is public today, so producers that leave it out mean a public one.
+    public = fields.Boolean(load_default=True)
 
 
 register("message.posted", MessagePosted)

@@ -94,7 +94,13 @@ def test_a_seller_opens_one_shop_and_anyone_reads_it(api):
 
     public = ok(api.call("GET", f"/shops/{shop['id']}"))
     assert public["labels"] == [] and public["vacation"] is None
-    assert public["rules"]["prepayment_percent"] == 30 and "legal" not in public
+    assert public["rules"]["prepayment_percent"] == 30
+    # Seed 003: the seller's legal details are shown to buyers, signed in or not.
+    legal = {"form": "self_employed", "tax_id": "500100732259", "name": "A. Petrova"}
+    assert public["legal"] == legal
+    assert ok(api.call("GET", f"/shops/{shop['id']}", buyer))["legal"] == legal
+    assert ok(api.call("GET", f"/shops/{open_shop(api, api.register('seller'))['id']}"))[
+        "legal"] is None
     me = ok(api.call("GET", "/me", seller))
     assert me["shop_id"] == shop["id"]
 
@@ -199,6 +205,46 @@ def test_products_with_options_discount_and_wholesale_are_priced_as_the_seed_say
         "name": "Strays", "product_ids": [str(uuid.uuid4())]}), 422)
 
 
+def test_a_wholesale_price_is_the_price_at_its_quantity_and_a_percentage_adds_to_the_discount(
+        api):
+    seller = api.register("seller")
+    shop = open_shop(api, seller)
+    # 1000 ₽ at 10 % off (900 ₽); 850 ₽ each from 2, 3 for 2400 ₽
+    priced = add_product(api, seller, shop["id"], discount_percent=10, wholesale=[
+        {"min_quantity": 2, "unit_price": 85000}, {"min_quantity": 3, "set_price": 240000}])
+    # 1000 ₽ at 10 % off, then 20 % off from 3
+    percent = add_product(api, seller, shop["id"], discount_percent=10,
+                          wholesale=[{"min_quantity": 3, "percent_off": 20}])
+
+    def quote(product: dict, quantity: int) -> dict:
+        return ok(api.call("POST", f"/products/{product['id']}/quote",
+                           json={"quantity": quantity}))
+
+    for quantity, unit, total in ((1, 90000, 90000), (2, 85000, 170000), (3, 80000, 240000),
+                                  (4, 80000, 320000)):
+        line = quote(priced, quantity)
+        assert (line["unit_price"], line["total"]) == (rub(unit), rub(total)), quantity
+    assert [s["step"] for s in quote(priced, 2)["applied"]] == ["discount", "wholesale"]
+    assert quote(percent, 3)["total"] == rub(3 * 72000)
+    assert quote(percent, 2)["total"] == rub(2 * 90000)
+
+    # A tier that would make 3 dearer per unit than 2 once the discount applies is refused.
+    refused = problem(api.call("PATCH", f"/products/{percent['id']}", seller, json={
+        "discount_percent": 20, "wholesale": [{"min_quantity": 2, "percent_off": 10},
+                                              {"min_quantity": 3, "unit_price": 85000}]}), 422)
+    assert set(refused["errors"]) == {"wholesale.1"}
+    described = ok(api.call("GET", "/openapi.json"))["components"]["schemas"]
+    wholesale = next(schema["properties"]["wholesale"] for schema in described.values()
+                     if "wholesale" in schema.get("properties", {}))
+    assert "the discount does not apply on top" in wholesale["description"]
+
+
+def test_an_unknown_product_has_no_page_and_no_quote(api):
+    for product_id in (uuid.uuid4(), "not-a-uuid"):
+        problem(api.call("GET", f"/products/{product_id}"), 404)
+        problem(api.call("POST", f"/products/{product_id}/quote", json={"quantity": 1}), 404)
+
+
 def test_a_change_keeps_option_ids_and_a_disabled_product_is_only_its_owners(api):
     seller, buyer = api.register("seller"), api.register("buyer")
     shop = open_shop(api, seller)
@@ -226,6 +272,69 @@ def test_a_change_keeps_option_ids_and_a_disabled_product_is_only_its_owners(api
     assert [p["id"] for p in listing(api, shop_id=shop["id"])["items"]] == [mug["id"]]
     problem(api.call("GET", f"/products/{uuid.uuid4()}"), 404)
     problem(api.call("GET", "/products/not-a-uuid"), 404)
+
+
+def test_a_shops_collections_and_global_options_are_lists_of_pages(api):
+    seller, stranger = api.register("seller"), api.register("seller")
+    shop = open_shop(api, seller)
+    open_shop(api, stranger, name="Next door")
+    mug = add_product(api, seller, shop["id"])
+    options = [ok(api.call("POST", f"/shops/{shop['id']}/options", seller, json={
+        "name": f"Wrap {n}", "kind": "select", "variants": [{"label": "Paper"}]}), 201)
+        for n in range(3)]
+    collections = [ok(api.call("POST", f"/shops/{shop['id']}/collections", seller, json={
+        "name": f"Shelf {n}", "product_ids": [mug["id"]]}), 201) for n in range(3)]
+
+    for path, user, made in (("options", seller, options), ("collections", None, collections)):
+        first = ok(api.call("GET", f"/shops/{shop['id']}/{path}", user, params={"per_page": 2}))
+        assert (first["page"], first["per_page"], first["total"]) == (1, 2, 3), path
+        assert [i["id"] for i in first["items"]] == [m["id"] for m in made[:2]]
+        rest = ok(api.call("GET", f"/shops/{shop['id']}/{path}", user,
+                           params={"page": 2, "per_page": 2}))
+        assert [i["id"] for i in rest["items"]] == [made[2]["id"]] and rest["total"] == 3
+        whole = ok(api.call("GET", f"/shops/{shop['id']}/{path}", user))
+        assert (whole["page"], whole["per_page"], len(whole["items"])) == (1, 20, 3)
+        for query in ({"per_page": 101}, {"page": 0}, {"page": "x"}):
+            problem(api.call("GET", f"/shops/{shop['id']}/{path}", user, params=query), 422)
+    problem(api.call("GET", f"/shops/{shop['id']}/options", stranger, params={"page": 0}), 403)
+
+
+def test_variants_keep_the_sellers_order_and_a_change_reorders_them_keeping_their_ids(api):
+    seller = api.register("seller")
+    shop = open_shop(api, seller)
+    sizes = ok(api.call("POST", f"/shops/{shop['id']}/options", seller, json={
+        "name": "Size", "kind": "radio",
+        "variants": [{"label": "S"}, {"label": "XL"}, {"label": "M"}, {"label": "L"}]}), 201)
+    labels = ["white", "red", "blue", "amber", "zinc"]
+    mug = add_product(api, seller, shop["id"], global_option_ids=[sizes["id"]], options=[
+        {"name": "Glaze", "kind": "select", "variants": [{"label": label} for label in labels]}])
+
+    def glaze(product: dict) -> list[str]:
+        return [v["label"] for v in product["options"][0]["variants"]]
+
+    page = ok(api.call("GET", f"/products/{mug['id']}"))
+    assert glaze(mug) == glaze(page) == labels
+    assert [v["label"] for v in page["global_options"][0]["variants"]] == ["S", "XL", "M", "L"]
+    listed = ok(api.call("GET", f"/shops/{shop['id']}/options", seller))["items"]
+    assert [v["label"] for v in listed[0]["variants"]] == ["S", "XL", "M", "L"]
+
+    # The seller moves blue first and zinc before red: same variants, same ids, a new order.
+    option = page["options"][0]
+    ids = {v["label"]: v["id"] for v in option["variants"]}
+    order = ["blue", "white", "zinc", "red", "amber"]
+    changed = ok(api.call("PATCH", f"/products/{mug['id']}", seller, json={"options": [{
+        "id": option["id"], "name": "Glaze", "kind": "select",
+        "variants": [{"id": ids[label], "label": label} for label in order]}]}))
+    assert glaze(changed) == order
+    assert [v["id"] for v in changed["options"][0]["variants"]] == [ids[label] for label in order]
+    assert glaze(ok(api.call("GET", f"/products/{mug['id']}"))) == order
+
+    # An id given twice keeps the first; the second is a new variant with its own id.
+    twice = ok(api.call("PATCH", f"/products/{mug['id']}", seller, json={"options": [{
+        "id": option["id"], "name": "Glaze", "kind": "select",
+        "variants": [{"id": ids["blue"], "label": "blue"}, {"id": ids["blue"], "label": "navy"}]}]}))
+    variant_ids = [v["id"] for v in twice["options"][0]["variants"]]
+    assert variant_ids[0] == ids["blue"] and variant_ids[1] not in ids.values()
 
 
 # Who may do what --------------------------------------------------------------------------------

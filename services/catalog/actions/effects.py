@@ -9,11 +9,15 @@ shop.sanctioned / shop.sanction_lifted   the sanctions in force give the shop's 
     stored and changes nothing.
 shop.verified                            the `reliable_seller` label (and the popularity bonus)
 shop.payment_settings_changed            `online_payment` (and the popularity bonus)
-order.placed                             a sale per product line (popularity, `hit`); the order's
-                                         held stock becomes committed
-order.cancelled / order.expired          the order's stock is released
+order.placed                             the order's lines are kept (domain/sales.py); its held
+                                         stock becomes committed
+order.paid                               a sale per product of the order (popularity, `hit`);
+                                         before its order.placed: TooEarly
+order.cancelled / order.expired          the order's stock is released; a paid order's sales
+                                         are taken back
 order.shipped                            the order's units leave the quantity on hand
-review.posted                            review count and rating sum of each product reviewed
+review.posted                            a public review: its rating in the shop's rating, and
+                                         the review count and rating sum of each product reviewed
 cart.item_added                          a cart add (popularity)
 
 Product page views are not events: each is appended to `product_views`, and `fold_views` (a timer)
@@ -32,12 +36,21 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from services.catalog.domain.sales import (
+    OrderFact,
+    PaidBeforePlaced,
+    SaleState,
+    bought_products,
+    kept_lines,
+    sale_change,
+)
 from services.catalog.domain.shops import status_from_sanctions
-from services.catalog.models import ProductView, Sanction, Shop
+from services.catalog.models import OrderSale, ProductView, Sanction, Shop
 from services.common.errors import Conflict
+from services.common.runtime.messaging import TooEarly
 from services.common.uow import UnitOfWork
 
-from . import signals, stock
+from . import shops, signals, stock
 from .common import find_product, find_shop, now
 
 log = logging.getLogger(__name__)
@@ -127,20 +140,50 @@ def payment_settings_changed(uow: UnitOfWork, data: dict[str, Any]) -> None:
 
 
 def order_placed(uow: UnitOfWork, data: dict[str, Any]) -> None:
-    """One sale per product of the order (ten buyers make a hit, one buyer of ten does not)."""
-    product_ids = sorted({str(line["product_id"]) for line in data["lines"]})
-    _bump(uow, product_ids, sales=1)
+    """The order's lines are kept until it is paid; its held stock becomes final."""
+    _order_sale(uow, str(data["order_id"]), OrderFact.PLACED, data["lines"])
     was = stock.make_final(uow.session, data["order_id"])
     if was != stock.HELD:
         log.info("order %s placed without a held reservation (%s)", data["order_id"], was)
 
 
+def order_paid(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    """Paid (online or marked paid by the seller): one sale per product of the order (ten buyers
+    make a hit, one buyer of ten does not). TooEarly before the order's `order.placed`."""
+    _order_sale(uow, str(data["order_id"]), OrderFact.PAID)
+
+
 def order_ended(uow: UnitOfWork, data: dict[str, Any]) -> None:
-    """Cancelled or expired: the order's stock comes back (an order that held none: nothing)."""
+    """Cancelled or expired: the order's stock comes back (an order that held none: nothing), and
+    the sales of a paid order are taken back."""
+    _order_sale(uow, str(data["order_id"]), OrderFact.ENDED)
     try:
         stock.give_back(uow.session, data["order_id"])
     except Conflict as refused:
         log.warning("order %s ended but its stock stays: %s", data["order_id"], refused)
+
+
+def _order_sale(uow: UnitOfWork, order_id: str, fact: OrderFact,
+                lines: list[dict[str, Any]] | None = None) -> None:
+    """Move the order's sale state (domain/sales.py, its row locked) and add or take back the
+    sales it makes."""
+    session = uow.session
+    row = session.get(OrderSale, order_id, with_for_update=True)
+    try:
+        change = sale_change(None if row is None else SaleState(row.state), fact)
+    except PaidBeforePlaced:
+        raise TooEarly(f"order {order_id} is paid but not placed here yet") from None
+    moment = now()
+    if row is None:
+        row = OrderSale(order_id=order_id, state=change.state.value, lines=None,
+                        updated_at=moment)
+        session.add(row)
+    elif row.state != change.state.value:
+        row.state, row.updated_at = change.state.value, moment
+    if lines is not None and row.lines is None:
+        row.lines, row.updated_at = kept_lines(lines), moment
+    if change.delta:
+        _bump(uow, bought_products(row.lines or ()), sales=change.delta)
 
 
 def order_shipped(uow: UnitOfWork, data: dict[str, Any]) -> None:
@@ -148,7 +191,13 @@ def order_shipped(uow: UnitOfWork, data: dict[str, Any]) -> None:
 
 
 def review_posted(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    """Only a public review counts (API.md: the average of public review ratings)."""
+    if not data.get("public", True):
+        return
     rating = data["rating"]
+    if not shops.add_rating(uow.session, data["shop_id"], rating):
+        log.warning("review %s of unknown shop %s: no shop rating", data.get("review_id"),
+                    data["shop_id"])
     product_ids = sorted({str(i) for i in data["product_ids"]})
     _bump(uow, product_ids, review_count=1, rating_sum=rating)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from services.catalog.domain.errors import OptionInvalid
 from services.catalog.domain.model import Option
@@ -13,6 +14,7 @@ from services.catalog.domain.shops import ShopStatus, shop_visible
 from services.catalog.models import Collection, GlobalOption, Product
 from services.common.caller import Caller
 from services.common.errors import Invalid, NotFound
+from services.common.paging import PageRequest
 from services.common.uow import UnitOfWork
 
 from .common import as_uuid, ensure_manageable, get_shop, is_owner, new_id, now, owned_shop
@@ -45,13 +47,17 @@ def create_global_option(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) 
 
 
 def list_global_options(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+    """The owner's page of the shop's global options, oldest first."""
+    page = PageRequest(data["page"], data["per_page"])
     with uow.reading() as session:
         shop = owned_shop(session, caller, data["shop_id"])
+        mine = GlobalOption.shop_id == shop.id
         rows = session.execute(
-            select(GlobalOption).where(GlobalOption.shop_id == shop.id)
-            .order_by(GlobalOption.created_at, GlobalOption.id)
+            select(GlobalOption).where(mine).order_by(GlobalOption.created_at, GlobalOption.id)
+            .offset(page.offset).limit(page.per_page)
         ).scalars()
-        return {"items": [global_option_payload(row, shop.currency) for row in rows]}
+        items = [global_option_payload(row, shop.currency) for row in rows]
+        return page.page_of(items, _count(session, GlobalOption, mine))
 
 
 def create_collection(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -77,21 +83,30 @@ def create_collection(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> 
 
 
 def list_collections(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-    """Anyone may list a shop's collections; others see only the products they may see."""
+    """Anyone may list a shop's collections (a page, oldest first); others see only the products
+    they may see."""
+    page = PageRequest(data["page"], data["per_page"])
     with uow.reading() as session:
         shop = get_shop(session, data["shop_id"])
         owner = is_owner(caller, shop)
         if not (shop_visible(ShopStatus(shop.status), owner) or caller.is_admin):
             raise NotFound("There is no such shop.", "shop_not_found")
+        mine = Collection.shop_id == shop.id
         rows = list(session.execute(
-            select(Collection).where(Collection.shop_id == shop.id)
-            .order_by(Collection.created_at, Collection.id)
+            select(Collection).where(mine).order_by(Collection.created_at, Collection.id)
+            .offset(page.offset).limit(page.per_page)
         ).scalars())
+        total = _count(session, Collection, mine)
         if owner:
-            return {"items": [collection_payload(row, list(row.product_ids)) for row in rows]}
+            return page.page_of([collection_payload(row, list(row.product_ids)) for row in rows],
+                                total)
         wanted = {i for row in rows for i in row.product_ids}
         listed = set(session.execute(
             select(Product.id).where(Product.id.in_(wanted), Product.listed)
         ).scalars()) if wanted else set()
-        return {"items": [collection_payload(row, [i for i in row.product_ids if i in listed])
-                          for row in rows]}
+        return page.page_of([collection_payload(row, [i for i in row.product_ids if i in listed])
+                             for row in rows], total)
+
+
+def _count(session: Session, table: type, where: Any) -> int:
+    return session.execute(select(func.count()).select_from(table).where(where)).scalar_one()

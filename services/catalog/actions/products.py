@@ -196,19 +196,29 @@ def _checked(session: Session, shop: Shop,
 
 
 def _with_ids(draft: ProductDraft, previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The draft's options as stored, keeping the ids the body repeats from the stored product."""
+    """The draft's options as stored, in the body's order (so a change that lists the same
+    variants in another order reorders them), keeping the ids the body repeats from the stored
+    product: carts and orders name variants by id. An id the body repeats twice is kept by its
+    first use; the second is a new option or variant with an id of its own."""
     old = {o["id"]: {v["id"] for v in o.get("variants") or ()} for o in previous}
-    stored = []
+    stored, used = [], set()
     for option in draft.options:
-        option_id = option.id if option.id in old else new_id()
+        option_id = _kept(option.id, old, used)
         variants = [
-            {"id": v.id if v.id in old.get(option_id, ()) else new_id(),
+            {"id": _kept(v.id, old.get(option_id, ()), used),
              "label": v.label.strip(), "price_delta": v.price_delta}
             for v in option.variants
         ]
         stored.append({"id": option_id, "name": option.name.strip(), "kind": option.kind.value,
                        "required": option.required, "variants": variants})
     return stored
+
+
+def _kept(given: str | None, known: Any, used: set[str]) -> str:
+    """`given` if it names a stored id not used yet in this body, else a new id."""
+    kept = given if given in known and given not in used else new_id()
+    used.add(kept)
+    return kept
 
 
 def _apply(session: Session, product: Product, shop: Shop, draft: ProductDraft,

@@ -1,13 +1,16 @@
-"""Shops: one per seller; profile, rules and contacts; vacation; a seller's shop for `/me`."""
+"""Shops: one per seller; profile, rules and contacts; vacation; a seller's shop for `/me`; the
+shop's rating."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from services.catalog.domain.errors import ShopInvalid
+from services.catalog.domain.ratings import ShopRating
 from services.catalog.domain.shops import (
     ShopRules,
     ShopStatus,
@@ -73,7 +76,7 @@ def create_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[s
             raise Conflict("This seller already has a shop.", "shop_exists") from None
         uow.record("shop.created", {"shop_id": shop.id, "owner_id": shop.owner_id},
                    aggregate_id=shop.id)
-        return shop_payload(shop, owner=True, now=moment)
+        return shop_payload(shop, now=moment)
 
 
 def get_shop_view(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +85,7 @@ def get_shop_view(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict
         owner = is_owner(caller, shop)
         if not (shop_visible(ShopStatus(shop.status), owner) or caller.is_admin):
             raise NotFound("There is no such shop.", "shop_not_found")
-        return shop_payload(shop, owner=owner, now=now())
+        return shop_payload(shop, now=now())
 
 
 def update_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -108,7 +111,7 @@ def update_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[s
             if field in data:
                 setattr(shop, field, data[field])
         shop.updated_at = now()
-        return shop_payload(shop, owner=True, now=shop.updated_at)
+        return shop_payload(shop, now=shop.updated_at)
 
 
 def set_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -125,7 +128,7 @@ def set_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[
                          "ends_on": vacation.ends_on.isoformat(),
                          "allow_cart": vacation.allow_cart}
         shop.updated_at = moment
-        return shop_payload(shop, owner=True, now=moment)
+        return shop_payload(shop, now=moment)
 
 
 def end_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -133,7 +136,7 @@ def end_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[
         shop = owned_shop(uow.session, caller, data["shop_id"], lock=True)
         shop.vacation = None
         shop.updated_at = now()
-        return shop_payload(shop, owner=True, now=shop.updated_at)
+        return shop_payload(shop, now=shop.updated_at)
 
 
 # Asked on every seller's `GET /me`: a Core statement built once, run on the session's connection.
@@ -146,3 +149,17 @@ def seller_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[s
             _SHOP_OF_OWNER, {"owner": str(data["user_id"])}
         ).scalar_one_or_none()
     return None if shop_id is None else {"shop_id": shop_id}
+
+
+def add_rating(session: Session, shop_id: str, rating: int) -> bool:
+    """One more rating (1..5) in the shop's rating, added in place by one UPDATE (concurrent
+    ratings never overwrite each other). Every source of a rating comes here: a public review
+    (`review.posted`), later moderation's permanent negative review. False if the catalog has no
+    such shop."""
+    one = ShopRating().added(rating)
+    changed = session.execute(
+        update(Shop).where(Shop.id == str(shop_id))
+        .values(rating_sum=Shop.rating_sum + one.total, rating_count=Shop.rating_count + one.count)
+        .execution_options(synchronize_session=False)
+    )
+    return changed.rowcount == 1

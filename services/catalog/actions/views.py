@@ -2,7 +2,8 @@
 
 In responses money is `{"amount": minor units, "currency": ...}`. An `offer_only` product shows no
 public price to anyone but its owner. The owner also sees what others may not: a disabled or hidden
-product's flags, the stock on hand and held, the shop's legal details.
+product's flags, the stock on hand and held. A shop's legal details (form, tax id, legal name) are
+public: seed 003 asks sellers to show them to buyers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from services.catalog.domain.labels import LabelFacts, product_labels, shop_labels
 from services.catalog.domain.model import SaleMode, Stock, StockMode
 from services.catalog.domain.products import dispatch_days
+from services.catalog.domain.ratings import ShopRating
 from services.catalog.domain.shops import Vacation
 from services.catalog.domain.stock import available_quantity
 from services.catalog.models import Collection, GlobalOption, Product, Shop
@@ -40,7 +42,7 @@ def vacation_payload(shop: Shop, today: date) -> dict[str, Any] | None:
             "active": vacation.active_on(today)}
 
 
-def shop_payload(shop: Shop, *, owner: bool, now: datetime) -> dict[str, Any]:
+def shop_payload(shop: Shop, *, now: datetime) -> dict[str, Any]:
     body = {
         "id": shop.id,
         "owner_id": shop.owner_id,
@@ -56,11 +58,17 @@ def shop_payload(shop: Shop, *, owner: bool, now: datetime) -> dict[str, Any]:
         "vacation": vacation_payload(shop, now.date()),
         "status": shop.status,
         "online_payment": shop.online_payment,
+        "legal": legal_payload(shop.legal),
+        "rating": ShopRating(shop.rating_sum or 0, shop.rating_count or 0).to_dict(),
         "created_at": as_utc(shop.created_at).isoformat(),
     }
-    if owner:
-        body["legal"] = shop.legal
     return body
+
+
+def legal_payload(legal: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not legal:
+        return None
+    return {"form": legal["form"], "tax_id": legal["tax_id"], "name": legal["name"]}
 
 
 def shop_summary(shop: Shop, now: datetime) -> dict[str, Any]:

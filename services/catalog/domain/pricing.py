@@ -8,14 +8,21 @@ The order (API.md, "Pricing order"):
 4. total = unit × quantity, rounded half-up to a minor unit once, on the line total.
 Every step before 4 is exact (fractions); nothing is rounded on the way.
 
-Wholesale tiers (seed 003: "1 for 1000, 2 for 1800, 3 for 2600", or "10 % for 2, 20 % for 3"):
-- `percent_off` p: the unit is multiplied by (100 − p) / 100;
-- `unit_price` u and `set_price` s (the total for `min_quantity` m units) name a per-unit price for
-  the product as listed: u, or s / m. Such a tier is applied as the share of the list price it
-  stands for (u / price, s / (m × price)), so it composes with options and the discount in the same
-  order as a percentage tier does: with no options and no discount the line costs exactly what the
-  seller wrote (3 for 2600 → 2600; 4 at that tier → 4 × 2600 / 3 = 3466.67 → 3467), a red variant
-  gets the same relative saving, and a tier never raises a price (the share is capped at 1).
+Wholesale tiers (seed 003, "1 for 1000, 2 for 1800, 3 for 2600", or "10 % for 2, 20 % for 3"):
+- `percent_off` p takes p % off the unit as step 2 left it: the product's discount and the tier
+  both apply (1000 ₽ at 10 % off, 20 % for 3: 720 ₽ each);
+- `unit_price` u is the price of each unit from `min_quantity` on, and `set_price` s the price of
+  `min_quantity` units together (each s / m); the tier comes after the discount and replaces it:
+  the discount does not apply on top of a price the seller wrote for that quantity (1000 ₽ at
+  10 % off with "2 for 1800": 2 cost 1800, not 1620). A price tier is never dearer than the
+  discounted unit: when the discount already gives less, the discount stands and the tier is not
+  applied. 4 units at "3 for 2600" cost 4 × 2600 / 3 = 3466.67 → 3467.
+- chosen variants: a price tier names the price of the product as listed; a variant gets the same
+  relative saving (2 for 1800 is 90 % of the list price, so red at 120 costs 108 each).
+So the share of the unit (price + variants) a buyer pays is (100 − discount) % without a tier,
+(100 − discount) % × (100 − p) % at a percentage tier, and the lower of (100 − discount) % and
+u / price (or s / (m × price)) at a price tier (`tier_share`). Validation compares tiers by the
+same shares, so a line's total never falls when the quantity grows.
 
 `unit_price` in the result is the exact unit rounded half-up for display; the total is rounded from
 the exact unit, so it may differ from `unit_price × quantity` by less than one minor unit per unit.
@@ -119,19 +126,24 @@ def tier_for(wholesale: Iterable[WholesaleTier], quantity: int) -> WholesaleTier
     return max(fitting, key=lambda tier: tier.min_quantity, default=None)
 
 
-def tier_share(tier: WholesaleTier, list_price: int) -> Fraction:
-    """The share of the unit a buyer pays at this tier (1 = no saving); never above 1."""
+def tier_share(tier: WholesaleTier | None, list_price: int,
+               discount_percent: int = 0) -> Fraction:
+    """The share of the unit (price + variants) a buyer pays with the product's discount and this
+    tier (None: no tier), as the module's docstring says; never above the discounted share."""
+    discounted = Fraction(100 - min(max(discount_percent, 0), 100), 100)
+    if tier is None:
+        return discounted
     if tier.percent_off is not None:
-        share = Fraction(100 - tier.percent_off, 100)
+        share = discounted * Fraction(100 - tier.percent_off, 100)
     elif list_price <= 0:
-        share = Fraction(1)
+        share = discounted
     elif tier.unit_price is not None:
         share = Fraction(tier.unit_price, list_price)
     elif tier.set_price is not None:
         share = Fraction(tier.set_price, tier.min_quantity * list_price)
     else:
-        share = Fraction(1)
-    return min(max(share, Fraction(0)), Fraction(1))
+        share = discounted
+    return min(max(share, Fraction(0)), discounted)
 
 
 def quote_line(
@@ -154,14 +166,15 @@ def quote_line(
         for variant in choice.variants:
             base += variant.price_delta
             applied.append(_variant_step(choice, variant, currency))
-    unit = Fraction(base)
+    share = tier_share(None, product.price.amount, product.discount_percent)
     if product.discount_percent:
-        unit *= Fraction(100 - product.discount_percent, 100)
         applied.append(_discount_step(product.discount_percent))
     tier = tier_for(product.wholesale, quantity)
-    if tier is not None:
-        unit *= tier_share(tier, product.price.amount)
+    at_tier = tier_share(tier, product.price.amount, product.discount_percent)
+    if tier is not None and at_tier < share:
+        share = at_tier
         applied.append(_tier_step(tier, currency))
+    unit = base * share
     return LineQuote(
         quantity=quantity,
         unit_price=Money(round_half_up(unit), currency),

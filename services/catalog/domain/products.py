@@ -12,8 +12,9 @@ Decisions where the seed is silent:
   digital file) is listed with price 0 instead.
 - Wholesale: at most 10 tiers, `min_quantity` ≥ 2 and strictly increasing; a fixed tier must cost
   less per unit than the price; no tier may cost more per unit than the tier before it, nor make
-  its quantity cheaper in total than one unit fewer (2 at 60 % off = 0.8 of one unit's price): a
-  line's total never falls when the quantity grows.
+  its quantity cheaper in total than one unit fewer (2 at 60 % off = 0.8 of one unit's price),
+  both judged on what a buyer pays with the product's discount (pricing.tier_share): a line's
+  total never falls when the quantity grows.
 - Stock: a field that does not belong to the mode is refused, not silently dropped.
 - A `text` option has no variants; every other kind has 1..50 variants with distinct labels.
 """
@@ -131,7 +132,8 @@ def validate_product_draft(draft: ProductDraft) -> ProductDraft:
     _check_options(draft.options, errors)
     if len(set(draft.global_option_ids)) != len(draft.global_option_ids):
         errors.add("global_option_ids", "Each global option can be attached once.")
-    errors.merge(wholesale_errors(draft.wholesale, draft.price))
+    discount = draft.discount_percent if _is_int(draft.discount_percent) else 0
+    errors.merge(wholesale_errors(draft.wholesale, draft.price, discount))
     category, characteristics = _check_category(draft, errors)
     video = _check_video(draft.video_url, errors)
     errors.raise_if_any(ProductInvalid, "The product breaks the catalog's rules.")
@@ -300,8 +302,10 @@ def _check_options(options: tuple[Option, ...], errors: ErrorCollector) -> None:
 # Wholesale ----------------------------------------------------------------------------------------
 
 
-def wholesale_errors(tiers: tuple[WholesaleTier, ...], price: int) -> dict[str, str]:
-    """Tiers by quantity (seed 003): from 2 units, increasing, none dearer per unit than before."""
+def wholesale_errors(tiers: tuple[WholesaleTier, ...], price: int,
+                     discount_percent: int = 0) -> dict[str, str]:
+    """Tiers by quantity (seed 003): from 2 units, increasing, none dearer per unit than before
+    (the product's discount included, as pricing applies it)."""
     errors: dict[str, str] = {}
     if len(tiers) > MAX_TIERS:
         errors["wholesale"] = f"At most {MAX_TIERS} wholesale tiers."
@@ -312,28 +316,20 @@ def wholesale_errors(tiers: tuple[WholesaleTier, ...], price: int) -> dict[str, 
         errors.update({(f"{path}.{k}" if k else path): m for k, m in tier_errors.items()})
         if tier_errors:
             continue
+        share = tier_share(tier, price, discount_percent)
+        before = tier_share(previous, price, discount_percent)
         if previous is not None and tier.min_quantity <= previous.min_quantity:
             errors[f"{path}.min_quantity"] = "Tiers go by increasing min_quantity."
-        elif previous is not None and tier_share(tier, price) > tier_share(previous, price):
+        elif share > before:
             errors[path] = "A larger quantity must not cost more per unit than a smaller one."
-        elif _cheaper_than_one_unit_less(tier, previous, price):
+        elif tier.min_quantity * share < (tier.min_quantity - 1) * before:
+            # refused so that every line's total grows with the quantity, whatever the options
             errors[path] = (
                 f"{tier.min_quantity} units would cost less in total than {tier.min_quantity - 1}:"
                 " a larger order must not cost less."
             )
         previous = tier
     return errors
-
-
-def _cheaper_than_one_unit_less(
-    tier: WholesaleTier, previous: WholesaleTier | None, price: int
-) -> bool:
-    """m units at this tier against m − 1 units at the tier before (or the list price).
-
-    Refusing this keeps every line's total non-decreasing in the quantity, whatever the options.
-    """
-    before = tier_share(previous, price) if previous is not None else 1
-    return tier.min_quantity * tier_share(tier, price) < (tier.min_quantity - 1) * before
 
 
 def _tier_errors(tier: WholesaleTier, price: int) -> dict[str, str]:

@@ -56,7 +56,10 @@ def test_only_the_owner_changes_a_shop(seller, other_seller, shop, anyone):
     assert changed["name"] == "Clay, fire and glaze"
     assert changed["rules"]["prepayment_percent"] == 30 and changed["rules"]["confirm_days"] == 3
     assert anyone.catalog.get_shop(shop["id"])["name"] == "Clay, fire and glaze"
-    assert "legal" not in anyone.catalog.get_shop(shop["id"])
+    assert anyone.catalog.get_shop(shop["id"])["legal"] is None
+    legal = {"form": "sole_trader", "tax_id": "500100732259", "name": "IP Petrova A."}
+    seller.catalog.update_shop(shop["id"], {"legal": legal})
+    assert anyone.catalog.get_shop(shop["id"])["legal"] == legal
     with pytest.raises(NotFound):
         anyone.catalog.get_shop("00000000-0000-4000-8000-000000000000")
 

@@ -157,14 +157,17 @@ def _placed(shop_id: str, product_id: str) -> dict:
             "grand_total": money}
 
 
-def test_ten_orders_make_a_hit_and_sales_reviews_and_cart_adds_feed_popularity(
+def test_ten_paid_orders_make_a_hit_and_sales_reviews_and_cart_adds_feed_popularity(
     amqp, seller, shop, anyone
 ):
     product = seller.catalog.create_product(shop["id"], product_body())
     other = seller.catalog.create_product(shop["id"], product_body(title="Plain mug"))
 
     for _ in range(10):
-        publish(amqp, "order.placed", _placed(shop["id"], product["id"]))
+        order = _placed(shop["id"], product["id"])
+        ref = {key: order[key] for key in ("order_id", "shop_id", "buyer_id")}
+        publish(amqp, "order.paid", {**ref, "by": "seller"})  # before its order.placed: it waits
+        publish(amqp, "order.placed", order)
     publish(amqp, "review.posted", {"review_id": str(uuid.uuid4()), "order_id": str(uuid.uuid4()),
                                     "shop_id": shop["id"], "buyer_id": str(uuid.uuid4()),
                                     "product_ids": [product["id"]], "rating": 5})

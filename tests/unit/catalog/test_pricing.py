@@ -137,6 +137,42 @@ def test_a_tier_dearer_than_the_list_price_never_raises_the_price():
     assert quote_line(product, 2).total == Money(200000, RUB)
 
 
+def test_a_unit_price_tier_is_the_price_for_that_quantity_even_with_a_discount():
+    # 1000 ₽ at 10 % off is 900 ₽; from 2 units the seller's 850 ₽ each, not 850 − 10 %
+    product = item_at_1000_rub(discount_percent=10, wholesale=(WholesaleTier(2, unit_price=85000),))
+
+    one, two = quote_line(product, 1), quote_line(product, 2)
+
+    assert (one.unit_price, one.total) == (Money(90000, RUB), Money(90000, RUB))
+    assert (two.unit_price, two.total) == (Money(85000, RUB), Money(170000, RUB))
+    assert [step["step"] for step in two.applied] == ["discount", "wholesale"]
+
+
+def test_a_set_price_is_the_price_of_its_quantity_and_the_discount_does_not_apply_on_top():
+    # 3 for 2600 on a product at 10 % off: 3 cost 2600 (not 2340); 2 at 10 % off cost 1800
+    product = item_at_1000_rub(discount_percent=10, wholesale=(WholesaleTier(3, set_price=260000),))
+
+    assert quote_line(product, 2).total == Money(180000, RUB)
+    assert quote_line(product, 3).total == Money(260000, RUB)
+
+
+def test_a_price_tier_above_the_discounted_price_leaves_the_discount_standing():
+    # 1000 ₽ at 20 % off is 800 ₽, below the tier's 850 ₽: the buyer of 2 pays 800 ₽ each
+    product = item_at_1000_rub(discount_percent=20, wholesale=(WholesaleTier(2, unit_price=85000),))
+
+    quote = quote_line(product, 2)
+
+    assert quote.total == Money(160000, RUB)
+    assert [step["step"] for step in quote.applied] == ["discount"]
+
+
+def test_a_percentage_tier_applies_on_top_of_the_discount():
+    # 1000 ₽ at 10 % off = 900 ₽, then 20 % off from 3 units = 720 ₽ each
+    product = item_at_1000_rub(discount_percent=10, wholesale=PERCENT_TIERS)
+
+    assert quote_line(product, 3).total == Money(3 * 72000, RUB)
+
+
 def test_the_total_is_rounded_half_up_once_on_the_line_not_per_unit():
     # 0.99 ₽ − 50 % = 0.495 ₽ a unit; 3 units = 1.485 ₽ → 1.49 ₽ (per-unit rounding would give 1.50)
     product = PricedProduct(price=Money(99, RUB), discount_percent=50)

@@ -75,7 +75,8 @@ def test_a_line_total_is_never_negative(case, quantity):
 def test_with_valid_percentage_tiers_more_units_never_cost_less(case, quantity):
     product, selection = case
     # a tier so deep that m units cost less than m − 1 (2 at 60 % off) is refused on save
-    assume(wholesale_errors(product.wholesale, product.price.amount) == {})
+    assume(wholesale_errors(product.wholesale, product.price.amount,
+                            product.discount_percent) == {})
 
     smaller = quote_line(product, quantity, selection)
     larger = quote_line(product, quantity + 1, selection)
@@ -86,7 +87,8 @@ def test_with_valid_percentage_tiers_more_units_never_cost_less(case, quantity):
 @given(products(), quantities)
 def test_with_any_valid_tiers_more_units_never_cost_less(case, quantity):
     product, selection = case
-    assume(wholesale_errors(product.wholesale, product.price.amount) == {})
+    assume(wholesale_errors(product.wholesale, product.price.amount,
+                            product.discount_percent) == {})
 
     smaller = quote_line(product, quantity, selection)
     larger = quote_line(product, quantity + 1, selection)

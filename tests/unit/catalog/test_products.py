@@ -285,6 +285,15 @@ def test_wholesale_tiers_increase_and_never_cost_more_per_unit():
     }
 
 
+def test_tiers_are_judged_with_the_products_discount():
+    # 10 % for 2 on a product at 20 % off is 720 ₽ each; 850 ₽ each from 3 would cost more
+    tiers = [{"min_quantity": 2, "percent_off": 10}, {"min_quantity": 3, "unit_price": 85000}]
+
+    assert validate_product_draft(ProductDraft.from_dict(a_body(price=100000, wholesale=tiers)))
+    assert refusal(price=100000, discount_percent=20, wholesale=tiers) == {
+        "wholesale.1": ["A larger quantity must not cost more per unit than a smaller one."]}
+
+
 def test_a_tier_that_makes_more_units_cheaper_in_total_is_refused():
     assert refusal(price=100000, wholesale=[{"min_quantity": 2, "percent_off": 60}]) == {
         "wholesale.0": (

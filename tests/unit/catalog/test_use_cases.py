@@ -15,6 +15,7 @@ from services.catalog.actions import products as product_actions
 from services.catalog.models import Product, Reservation
 from services.common.caller import Caller
 from services.common.errors import Conflict
+from services.common.runtime.messaging import TooEarly
 from tests.support import units
 
 
@@ -88,6 +89,12 @@ def test_a_second_shop_of_one_seller_is_refused_and_not_announced(uow):
 
 
 # Counters from other services' events ---------------------------------------------------------------
+def placed(*products: dict, quantity: int = 1) -> dict:
+    """`order.placed`'s data for a new order with a line per product given."""
+    return {"order_id": str(uuid.uuid4()),
+            "lines": [{"product_id": p["id"], "quantity": quantity} for p in products]}
+
+
 @pytest.fixture
 def flushes(monkeypatch):
     """Each flush of gathered counters: the increments it added."""
@@ -114,12 +121,15 @@ def test_a_batch_of_events_adds_its_counters_in_one_flush_before_the_commit(
     mug, plate = two_products
     before = counters(uow, mug["id"])
 
+    first, second = placed(mug, mug, plate), placed(mug)
+
     with uow:
-        effects.order_placed(uow, {"order_id": str(uuid.uuid4()), "lines": [
-            {"product_id": mug["id"]}, {"product_id": mug["id"]}, {"product_id": plate["id"]}]})
-        effects.order_placed(uow, {"order_id": str(uuid.uuid4()),
-                                   "lines": [{"product_id": mug["id"]}]})
-        effects.review_posted(uow, {"rating": 4, "product_ids": [mug["id"], mug["id"]]})
+        effects.order_placed(uow, first)
+        effects.order_placed(uow, second)
+        effects.order_paid(uow, {"order_id": first["order_id"]})
+        effects.order_paid(uow, {"order_id": second["order_id"]})
+        effects.review_posted(uow, {"shop_id": mug["shop_id"], "rating": 4,
+                                    "product_ids": [mug["id"], mug["id"]]})
         effects.cart_item_added(uow, {"product_id": plate["id"]})
         assert flushes == []  # nothing added before the commit
 
@@ -148,7 +158,8 @@ def test_a_transaction_that_fails_adds_no_counter(uow, flushes, two_products):
     mug, _plate = two_products
 
     with pytest.raises(RuntimeError), uow:
-        effects.review_posted(uow, {"rating": 5, "product_ids": [mug["id"]]})
+        effects.review_posted(uow, {"shop_id": mug["shop_id"], "rating": 5,
+                                    "product_ids": [mug["id"]]})
         raise RuntimeError("the handler failed")
     with uow:
         pass  # the next transaction has nothing gathered
@@ -223,3 +234,137 @@ def test_a_hold_repeated_for_the_same_order_answers_the_first_and_holds_nothing_
 
     assert again["reservation"] == first["reservation"]
     assert held(uow, mug["id"]) == 2
+
+
+# The shop's rating ---------------------------------------------------------------------------------
+def shop_rating(uow, shop_id: str) -> dict:
+    return shops.get_shop_view(uow, Caller(), {"shop_id": shop_id})["rating"]
+
+
+def review(shop_id: str, product_id: str, rating: int, **extra) -> dict:
+    return {"review_id": str(uuid.uuid4()), "shop_id": shop_id, "product_ids": [product_id],
+            "rating": rating, **extra}
+
+
+def test_a_shop_is_rated_by_the_average_of_its_public_reviews(uow, two_products):
+    mug, plate = two_products
+    shop_id = mug["shop_id"]
+    assert shop_rating(uow, shop_id) == {"average": None, "count": 0}
+
+    for rating, product in ((5, mug), (5, plate), (4, mug)):
+        with uow:
+            effects.review_posted(uow, review(shop_id, product["id"], rating))
+    with uow:
+        effects.review_posted(uow, review(shop_id, mug["id"], 1, public=False))
+
+    assert shop_rating(uow, shop_id) == {"average": 4.67, "count": 3}
+    assert counters(uow, mug["id"])["review_count"] == 2  # the hidden review counts nowhere
+
+
+def test_ratings_of_one_transaction_all_count_and_another_shop_keeps_its_own(uow, two_products):
+    mug, _plate = two_products
+    other_seller = a_seller()
+    other = open_shop(uow, other_seller)
+    other_mug = add_product(uow, other_seller, other)
+
+    with uow:
+        effects.review_posted(uow, review(mug["shop_id"], mug["id"], 4))
+        effects.review_posted(uow, review(mug["shop_id"], mug["id"], 5))
+        effects.review_posted(uow, review(other["id"], other_mug["id"], 2))
+
+    assert shop_rating(uow, mug["shop_id"]) == {"average": 4.5, "count": 2}
+    assert shop_rating(uow, other["id"]) == {"average": 2.0, "count": 1}
+
+
+def test_a_rating_for_a_shop_the_catalog_does_not_know_changes_nothing(uow, two_products):
+    mug, _plate = two_products
+
+    with uow:
+        assert shops.add_rating(uow.session, str(uuid.uuid4()), 5) is False
+
+    assert shop_rating(uow, mug["shop_id"]) == {"average": None, "count": 0}
+
+
+# What counts as bought (the `hit` label) ------------------------------------------------------------
+def sales(uow, product: dict) -> int:
+    return counters(uow, product["id"])["sales"]
+
+
+def handle(uow, handler, data: dict) -> None:
+    with uow:
+        handler(uow, data)
+
+
+def test_a_product_counts_as_bought_when_its_order_is_paid_once_per_order(uow, two_products):
+    mug, plate = two_products
+    order = placed(mug, mug, plate, quantity=3)
+
+    handle(uow, effects.order_placed, order)
+    assert (sales(uow, mug), sales(uow, plate)) == (0, 0)  # placed is not bought
+
+    handle(uow, effects.order_paid, {"order_id": order["order_id"]})
+    assert (sales(uow, mug), sales(uow, plate)) == (1, 1)  # one sale per product of the order
+
+
+def test_a_paid_order_cancelled_later_is_taken_back(uow, two_products):
+    mug, _plate = two_products
+    kept, cancelled = placed(mug), placed(mug)
+    for order in (kept, cancelled):
+        handle(uow, effects.order_placed, order)
+        handle(uow, effects.order_paid, {"order_id": order["order_id"]})
+    assert sales(uow, mug) == 2
+
+    handle(uow, effects.order_ended, {"order_id": cancelled["order_id"]})
+
+    assert sales(uow, mug) == 1
+
+
+def test_an_order_cancelled_or_expired_before_payment_never_counts(uow, two_products):
+    mug, _plate = two_products
+    for _ in range(2):
+        order = placed(mug)
+        handle(uow, effects.order_placed, order)
+        handle(uow, effects.order_ended, {"order_id": order["order_id"]})
+        handle(uow, effects.order_paid, {"order_id": order["order_id"]})  # a late, refused payment
+
+    assert sales(uow, mug) == 0
+
+
+def test_a_payment_before_its_order_is_placed_here_waits(uow, two_products):
+    mug, _plate = two_products
+    order = placed(mug)
+
+    with pytest.raises(TooEarly):
+        handle(uow, effects.order_paid, {"order_id": order["order_id"]})
+    handle(uow, effects.order_placed, order)
+    handle(uow, effects.order_paid, {"order_id": order["order_id"]})  # tried again
+
+    assert sales(uow, mug) == 1
+
+
+def test_a_cancellation_that_overtakes_the_placed_order_keeps_its_payment_from_counting(
+        uow, two_products):
+    mug, _plate = two_products
+    order = placed(mug)
+
+    handle(uow, effects.order_ended, {"order_id": order["order_id"]})
+    handle(uow, effects.order_placed, order)
+    handle(uow, effects.order_paid, {"order_id": order["order_id"]})
+
+    assert sales(uow, mug) == 0
+
+
+def test_ten_paid_orders_make_a_hit_and_ten_placed_ones_do_not(uow, two_products):
+    mug, plate = two_products
+    for _ in range(10):
+        paid, unpaid = placed(mug), placed(plate)
+        handle(uow, effects.order_placed, paid)
+        handle(uow, effects.order_placed, unpaid)
+        handle(uow, effects.order_paid, {"order_id": paid["order_id"]})
+
+    def labels(product):
+        return product_actions.get_product(
+            uow, Caller(), {"product_id": product["id"], "count_view": False})["labels"]
+
+    assert "hit" in labels(mug)
+    assert "hit" not in labels(plate)
