@@ -305,7 +305,7 @@ def _write_orders(uow, caller, body, attempt_id, plans, token) -> dict[str, Any]
                         to_status=entry.to_status.value, reason=None, actor_id=caller.user_id)
             refresh_next_check(order)
             session.add(order)
-            uow.record("order.placed", placed_event(order), aggregate_id=order.id)
+            uow.record("order.placed", placed_event(order, token), aggregate_id=order.id)
             taken += [line["cart_item_id"] for line in plan["lines"] if line["cart_item_id"]]
         session.flush()
         if taken:

@@ -160,21 +160,40 @@ def event_ref(order: Order) -> dict[str, Any]:
             "seller_id": order.seller_id}
 
 
-def placed_event(order: Order) -> dict[str, Any]:
+def placed_event(order: Order, access_token: str | None = None) -> dict[str, Any]:
     """`order.placed`: who, what and for how much, as the catalog, payments, shipping and the
-    notices need it (the delivery is None while the seller has still to quote it)."""
+    notices need it: the invoice's lines, address, delivery (None while the seller has still to
+    quote it), contact method and comment (seed 003), and a guest's order-link token."""
     def money(amount: int) -> dict[str, Any]:
         return {"amount": amount, "currency": order.currency}
 
     return {
         **event_ref(order),
         "lines": [{"product_id": line.product_id, "quantity": line.quantity,
-                   "unit_price": money(line.unit_price)} for line in order.lines],
+                   "unit_price": money(line.unit_price), "title": line.title,
+                   "options": [chosen_option(option) for option in line.options or ()]}
+                  for line in order.lines],
         "grand_total": money(order.grand_total),
         "delivery": None if order.delivery_cost is None else money(order.delivery_cost),
         "prepayment_percent": order.prepayment_percent,
         "source": order.source,
+        "buyer_name": order.guest_name or (order.shipping_address or {}).get("full_name"),
+        "buyer_phone": order.guest_phone or (order.shipping_address or {}).get("phone"),
+        "buyer_email": order.guest_email,
+        "shipping_address": order.shipping_address,
+        "delivery_method": order.delivery_method_name,
+        "contact_method": order.contact_method,
+        "comment": order.comment,
+        "access_token": access_token,
     }
+
+
+def chosen_option(option: dict[str, Any]) -> dict[str, str]:
+    """An option as the invoice shows it: its name, and the variants' labels or the text."""
+    value = option.get("text")
+    if value is None:
+        value = ", ".join(v.get("label", "") for v in option.get("variants") or ())
+    return {"name": str(option.get("name", "")), "value": value}
 
 
 # Events that carry the order's reference and what came with the move, not who made it.

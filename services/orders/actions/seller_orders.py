@@ -127,7 +127,7 @@ def _write(uow: UnitOfWork, caller: Caller, body, attempt_id, plan, token,
         add_history(order, at=now, by=Role.SELLER, from_status=None,
                     to_status="placed", reason="placed_by_seller", actor_id=caller.user_id)
         session.add(order)
-        uow.record("order.placed", placed_event(order), aggregate_id=order.id)
+        uow.record("order.placed", placed_event(order, token), aggregate_id=order.id)
         refresh_next_check(order)
         attempt.state = "done"
         session.flush()
