@@ -31,7 +31,12 @@ class Text:
 
 
 def shipped(data: dict[str, Any]) -> Text:
-    """To the buyer, for every shipment the seller asks to notify (a later track notifies again)."""
+    """To the buyer, for every shipment the seller asks to notify (a later track notifies again);
+    a pickup is the seller handing the order over."""
+    if data["carrier"] == "pickup":
+        return Text("Your order was handed over",
+                    f"The seller handed over your order {short(data['order_id'])} at the pickup "
+                    "point.")
     carrier = CARRIER_NAMES.get(data["carrier"], data["carrier"])
     lines = [f"Your order {short(data['order_id'])} is on its way with {carrier}."]
     if data.get("tracking_number"):

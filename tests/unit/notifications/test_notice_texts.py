@@ -34,3 +34,10 @@ def test_an_order_left_unshipped_names_its_status_in_words_and_the_day_it_was_pl
         "status": "partially_paid", "placed_at": "2026-03-02T23:30:00+00:00"})
     assert text.body == ("Order 3f2a9c1e of shop 9b1d2c3e, placed on 2026-03-02, reached its "
                          "auto-close deadline still partially paid: it was never shipped.")
+
+
+def test_a_pickup_is_told_as_handed_over_not_as_on_its_way():
+    text = domain.shipped({"order_id": ORDER, "carrier": "pickup",
+                           "tracking_number": None})
+    assert text.title == "Your order was handed over"
+    assert "on its way" not in text.body
