@@ -63,6 +63,9 @@ class Shop(Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
     reliable_seller: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     online_payment: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # From payments (`shop.payment_settings_changed`): `{timing, surcharge_percent, surcharge_label}`,
+    # the terms a checkout writes into its orders (the surcharge as a decimal string).
+    payment_terms: Mapped[dict | None] = mapped_column(JSON)
     # The shop's rating (domain/ratings.py): the sum and the count of its public review ratings.
     rating_sum: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0,
                                             server_default=text("0"))

@@ -424,3 +424,18 @@ def test_refunds_never_exceed_what_was_paid(api, admin):
     listed = ok(api.call("GET", f"/orders/{order['id']}/payments", buyer))
     assert sum(r["amount"]["amount"] for r in listed["refunds"]) == amount
     assert listed["payments"][0]["refunded"]["amount"] == amount
+
+
+def test_the_shops_labelled_surcharge_is_in_the_orders_totals_and_its_payment(api, admin):
+    seller, buyer = api.register("seller"), api.register("buyer")
+    shop_id, products = open_shop(api, seller)
+    take_payments(api, admin, seller, shop_id, surcharge_percent=5, surcharge_label="Card fee")
+    wait_for(lambda: ok(api.call("GET", f"/products/{products[0]}"))["online_payment"], 30, 0.1,
+             "the catalog to learn the shop's payment terms")
+    order = order_from(api, seller, buyer, shop_id, products)
+    # 5 % of 1,000 ₽ and a 300 ₽ courier
+    assert order["totals"]["surcharge"] == {"amount": 6500, "currency": RUB}
+    assert order["totals"]["grand_total"] == {"amount": 136500, "currency": RUB}
+    ok(api.call("POST", f"/orders/{order['id']}/confirm", seller))
+    payment = ok(pay(api, buyer, order["id"]), 201)
+    assert payment["amount"] == {"amount": 136500, "currency": RUB}

@@ -132,8 +132,17 @@ def shop_verified(uow: UnitOfWork, data: dict[str, Any]) -> None:
 
 def payment_settings_changed(uow: UnitOfWork, data: dict[str, Any]) -> None:
     shop = find_shop(uow.session, data["shop_id"], lock=True)
+    if shop is None:
+        return
+    terms = {"timing": data.get("timing"),
+             "surcharge_percent": (None if data.get("surcharge_percent") is None
+                                   else str(data["surcharge_percent"])),
+             "surcharge_label": data.get("surcharge_label")}
+    if shop.payment_terms != terms:
+        shop.payment_terms = terms
+        shop.updated_at = now()
     online = bool(data["online_payment"])
-    if shop is not None and shop.online_payment != online:
+    if shop.online_payment != online:
         shop.online_payment = online
         shop.updated_at = now()
         signals.rescore_shop(uow.session, shop)

@@ -186,10 +186,13 @@ def _hold_for_order(session: Session, data: dict[str, Any], *, lock: bool = Fals
     else:
         wanted = [Line(line["product_id"], line["quantity"]) for line in priced]
         held = _hold(session, key, wanted, _levels(product for product, _shop in rows))
-    rules = shop.rules or {}
+    rules, paying = shop.rules or {}, shop.payment_terms or {}
     terms = {"shop_id": shop.id, "owner_id": shop.owner_id, "currency": shop.currency,
              "status": shop.status, "confirm_days": rules.get("confirm_days"),
-             "prepayment_percent": rules.get("prepayment_percent") or 0}
+             "prepayment_percent": rules.get("prepayment_percent") or 0,
+             "payment_timing": paying.get("timing") or "after_confirmation",
+             "surcharge_percent": paying.get("surcharge_percent") or "0",
+             "surcharge_label": paying.get("surcharge_label")}
     return {"lines": priced, "terms": terms, "reservation": held}
 
 

@@ -31,6 +31,7 @@ import json
 import secrets
 import uuid
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -243,7 +244,7 @@ def _plan(peers, body, order_id: str, shop: dict, lines: list[dict], held: list[
             f"shops.{shop_id}.{k}": v for k, v in (refusal.errors or {
                 "delivery_method_id": [refusal.detail]}).items()}) from None
     delivery = None if method["cost"] is None else Money(method["cost"], currency)
-    surcharge_percent = terms.get("surcharge_percent") or 0
+    surcharge_percent = Decimal(str(terms.get("surcharge_percent") or 0))  # "5.00" over the wire
     totals = compute_totals([Money(q["total"]["amount"], currency) for q in quotes], delivery,
                             None, surcharge_percent)
     merged = [{**line, **quote} for line, quote in zip(lines, quotes, strict=True)]

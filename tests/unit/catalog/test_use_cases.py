@@ -5,6 +5,7 @@ hold tried again when the units moved."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select, update
@@ -368,3 +369,20 @@ def test_ten_paid_orders_make_a_hit_and_ten_placed_ones_do_not(uow, two_products
 
     assert "hit" in labels(mug)
     assert "hit" not in labels(plate)
+
+
+def test_a_checkout_hold_carries_the_payment_terms_payments_announced(uow):
+    seller = a_seller()
+    shop = open_shop(uow, seller)
+    mug = add_product(uow, seller, shop)
+    first = stock.hold_for_order(uow, Caller(), hold_data(str(uuid.uuid4()), shop, mug, 1))
+    assert (first["terms"]["surcharge_percent"], first["terms"]["surcharge_label"],
+            first["terms"]["payment_timing"]) == ("0", None, "after_confirmation")
+
+    with uow:
+        effects.payment_settings_changed(uow, {
+            "shop_id": shop["id"], "online_payment": True, "timing": "at_checkout",
+            "surcharge_percent": Decimal("3.50"), "surcharge_label": "Card fee"})
+    later = stock.hold_for_order(uow, Caller(), hold_data(str(uuid.uuid4()), shop, mug, 1))
+    assert (later["terms"]["surcharge_percent"], later["terms"]["surcharge_label"],
+            later["terms"]["payment_timing"]) == ("3.50", "Card fee", "at_checkout")
