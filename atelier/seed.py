@@ -249,7 +249,9 @@ def _copier(conn, engine):
     def copy_rows(table: Table, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        columns = [c.name for c in table.columns]
+        # The columns the seed fills; the others take their defaults (a later revision's
+        # columns, such as a shop's rating, start as a new row of the catalog's would).
+        columns = [c.name for c in table.columns if c.name in rows[0]]
         arrays = {c.name for c in table.columns if isinstance(c.type, ARRAY)}
         buffer = io.StringIO()
         writer = csv.writer(buffer)

@@ -45,8 +45,8 @@ def test_events_tail_prints_each_matching_event_as_it_is_published(processes, am
     assert [json.loads(p[2])["note_id"] for p in printed] == note_ids
 
 
-def test_seed_fills_the_catalog_once_per_seed(tmp_path):
-    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+def test_seed_fills_the_catalog_once_per_seed(databases):
+    url = databases.url("catalog")  # on PostgreSQL the rows go in by COPY
 
     first = subprocess.run([str(BIN / "atelier"), "seed", "--products", "120", "--database-url", url],
                            cwd=ROOT, capture_output=True, text=True, timeout=120)
