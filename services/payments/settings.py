@@ -10,6 +10,8 @@
 | `PAYMENTS_WEBHOOK_BASE_URL` | `http://<PAYMENTS_WEBHOOK_ADDRESS>` | the public address providers notify |
 | `PAYMENTS_SANDBOX_URL` | `http://127.0.0.1:8090` | the sandbox provider |
 | `PAYMENTS_YOOKASSA_URL` | `https://api.yookassa.ru/v3` | YooKassa's API |
+| `PAYMENTS_PAYPAL_URL` | `https://api-m.paypal.com` | PayPal's REST API (`https://api-m.sandbox.paypal.com` |
+|  |  | for PayPal's sandbox accounts) |
 | `PAYMENTS_PROVIDER_TIMEOUT_SECONDS` | 10 | connect and read timeout of one call to a provider |
 | `PAYMENTS_SIGNATURE_TOLERANCE_SECONDS` | 600 | how old a signed notification may be |
 | `PAYMENTS_RECONCILE_SECONDS` | 60 | how often pending payments are looked for |
@@ -61,6 +63,10 @@ def sandbox_url() -> str:
 
 def yookassa_url() -> str:
     return settings.env().str("PAYMENTS_YOOKASSA_URL", "https://api.yookassa.ru/v3").rstrip("/")
+
+
+def paypal_url() -> str:
+    return settings.env().str("PAYMENTS_PAYPAL_URL", "https://api-m.paypal.com").rstrip("/")
 
 
 def provider_timeout_seconds() -> float:
