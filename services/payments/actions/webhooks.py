@@ -26,8 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, or_, select, text
 
 from services.common import clock
 from services.common.uow import UnitOfWork
@@ -49,11 +48,12 @@ def receive(uow: UnitOfWork, kit: Kit, provider_name: str, headers: Mapping[str,
         ref = provider.payment_ref(body)
     except BadNotification as exc:
         return _refused(400, provider_name, None, f"malformed: {exc}")
-    with uow.reading() as session:
-        payment = session.scalars(select(PaymentRow).where(
-            PaymentRow.provider == provider_name,
-            PaymentRow.provider_payment_id == ref)).first()
-        shop = None if payment is None else session.get(ShopRow, payment.shop_id)
+    with uow.reading() as session:  # one round trip: the payment and its shop
+        found = session.execute(
+            select(PaymentRow, ShopRow).outerjoin(ShopRow, ShopRow.shop_id == PaymentRow.shop_id)
+            .where(PaymentRow.provider == provider_name,
+                   PaymentRow.provider_payment_id == ref)).first()
+    payment, shop = found if found is not None else (None, None)
     if payment is None:
         return _receive_debt_payment(uow, kit, provider, provider_name, ref, headers, body)
     if shop is None or shop.secret_encrypted is None:
@@ -99,12 +99,7 @@ def apply_debt_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *,
     with uow:
         session = uow.session
         payment = session.get(LedgerPaymentRow, payment_id, with_for_update=True)
-        try:
-            with session.begin_nested():
-                session.add(NotificationRow(
-                    provider=payment.provider, provider_payment_id=outcome.provider_payment_id,
-                    event=outcome.status, payment_id=payment.id, received_at=clock.now()))
-        except IntegrityError:
+        if not _first_notice(session, payment.provider, outcome, payment.id):
             return "duplicate"
         if payment.status != "pending":
             log.warning("debt payment %s is %s; a %s %s changes nothing", payment.id,
@@ -133,12 +128,7 @@ def apply_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *, source:
     with uow:
         session = uow.session
         payment = session.get(PaymentRow, payment_id, with_for_update=True)
-        try:
-            with session.begin_nested():
-                session.add(NotificationRow(
-                    provider=payment.provider, provider_payment_id=outcome.provider_payment_id,
-                    event=outcome.status, payment_id=payment.id, received_at=clock.now()))
-        except IntegrityError:
+        if not _first_notice(session, payment.provider, outcome, payment.id):
             log.info("payment %s: %s %s again; nothing changes", payment.id, source,
                      outcome.status)
             return "duplicate"
@@ -158,6 +148,21 @@ def apply_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *, source:
                        aggregate_id=payment.order_id)
         log.info("payment %s %s (%s)", payment.id, outcome.status, source)
         return "applied"
+
+
+_NOTICE = text(
+    "INSERT INTO notifications (provider, provider_payment_id, event, payment_id, received_at) "
+    "VALUES (:provider, :ref, :event, :payment_id, :received_at) "
+    "ON CONFLICT (provider, provider_payment_id, event) DO NOTHING"
+).bindparams(bindparam("received_at", type_=NotificationRow.__table__.c.received_at.type))
+
+
+def _first_notice(session, provider: str, outcome: Outcome, payment_id: str) -> bool:
+    """Note this (provider, payment, event) as applied; False when it was before. One statement
+    (no savepoint and its release), in the caller's transaction."""
+    return session.execute(_NOTICE, {
+        "provider": provider, "ref": outcome.provider_payment_id, "event": outcome.status,
+        "payment_id": payment_id, "received_at": clock.now()}).rowcount == 1
 
 
 @dataclass(frozen=True)
