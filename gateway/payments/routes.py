@@ -1,5 +1,5 @@
 """Payment routes, answered by the payments service: a shop's payment settings and plan, paying an
-order, its payments and refunds.
+order, its payments and refunds; the shop's ledger with the platform and paying its debt.
 
 The payments service checks who may act from the caller's identity (a shop's owner, an order's
 buyer or seller, an admin); the gateway asks the owner only when it refuses a body (`ownership`).
@@ -18,6 +18,9 @@ from ..api import PREFIX, Blueprint
 from ..ownership import order_party_only, shop_owner_only
 from .schemas import (
     IdempotencyKeySchema,
+    LedgerPaymentInSchema,
+    LedgerPaymentSchema,
+    LedgerSchema,
     PaymentInSchema,
     PaymentListSchema,
     PaymentSchema,
@@ -113,4 +116,29 @@ def list_payments(order_id):
 def create_refund(body, headers, payment_id):
     """Refund part or all of a payment; refunds never exceed what was paid (422)."""
     return services.call("payments", "create_refund", str(payment_id), body,
+                         headers.get("idempotency_key"))
+
+
+@blp.route("/shops/<uuid:shop_id>/ledger", methods=["GET"])
+@blp.secured("seller", "admin")
+@blp.response(200, LedgerSchema)
+@blp.problems(404, 503)
+def get_ledger(shop_id):
+    """What the shop owes the platform: commission per completed order, payments of debt, the
+    balance and what of it is overdue."""
+    return services.call("payments", "get_ledger", str(shop_id))
+
+
+@blp.route("/shops/<uuid:shop_id>/ledger/payments", methods=["POST"])
+@blp.secured("seller")
+@idempotency_key_required
+@shop_owner_only
+@blp.arguments(LedgerPaymentInSchema)
+@blp.arguments(IdempotencyKeySchema, location="headers")
+@blp.response(201, LedgerPaymentSchema)
+@blp.problems(404, 409, 413, 415, 428, 503)
+def pay_debt(body, headers, shop_id):
+    """Pay the debt to the platform (the whole balance owed) through the platform's provider; the
+    seller goes on to `confirmation_url`. Works while the shop is blocked for its debt."""
+    return services.call("payments", "pay_debt", str(shop_id), body,
                          headers.get("idempotency_key"))

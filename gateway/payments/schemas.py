@@ -96,3 +96,40 @@ class IdempotencyKeySchema(ma.Schema):
     idempotency_key = fields.String(
         data_key="Idempotency-Key", validate=validate.Length(min=1, max=200),
         metadata={"description": "Required: the same key returns the same result"})
+
+
+class LedgerEntrySchema(ma.Schema):
+    id = fields.String()
+    kind = fields.String(metadata={"description": "`commission` (owed) or `payment` (of debt)"})
+    amount = fields.Nested(MoneySchema, metadata={"description": "Positive for a commission, "
+                                                                 "negative for a payment"})
+    order_id = fields.String(metadata={"description": "A commission's order"})
+    base = fields.Nested(MoneySchema, metadata={"description": "The items after discounts"})
+    percent = fields.String(allow_none=True, metadata={"example": "5.00"})
+    plan = fields.String(allow_none=True)
+    payment_id = fields.String(metadata={"description": "A payment's id"})
+    created_at = fields.String()
+    due_at = fields.String(allow_none=True)
+
+
+class LedgerSchema(ma.Schema):
+    shop_id = fields.String()
+    balance = fields.Nested(MoneySchema, metadata={"description": "Owed to the platform "
+                                                                  "(negative: a credit)"})
+    overdue = fields.Nested(MoneySchema, metadata={"description": "Owed past its due date"})
+    overdue_since = fields.String(allow_none=True)
+    entries = fields.List(fields.Nested(LedgerEntrySchema))
+
+
+class LedgerPaymentInSchema(ma.Schema):
+    return_url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False,
+                            metadata={"description": "Where the provider sends the seller back"})
+
+
+class LedgerPaymentSchema(ma.Schema):
+    id = fields.String()
+    shop_id = fields.String()
+    status = fields.String()
+    amount = fields.Nested(MoneySchema)
+    confirmation_url = fields.String(allow_none=True)
+    created_at = fields.String()

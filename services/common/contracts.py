@@ -80,6 +80,9 @@ class OrderPlaced(OrderRef):
     delivery = _money(load_default=None, allow_none=True)
     prepayment_percent = StrictInteger(load_default=None, allow_none=True,
                                        validate=validate.Range(min=0, max=100))
+    # Optional, for the seller ledger: the promo discount on the goods (commission is a percent of
+    # the items after discounts). Absent: no discount.
+    discount = _money(load_default=None, allow_none=True)
 
 
 class OrderCancelled(OrderTransition):
@@ -225,10 +228,28 @@ class PaymentSettingsChanged(_Data):
     surcharge_label = fields.String(load_default=None, allow_none=True)
 
 
+class DebtOverdue(_Data):
+    """A shop's debt to the platform passed its due date unpaid (seed 003, "unpaid services"):
+    moderation blocks its storefront and cabinet until `debt.settled`. Announced once per debt
+    that falls overdue; `amount` is all the shop owes past its due dates, `due_at` the oldest."""
+
+    shop_id = fields.UUID(required=True)
+    amount = _money(required=True)
+    due_at = fields.DateTime(required=True)
+
+
+class DebtSettled(_Data):
+    """Nothing the shop owed past its due date is left unpaid."""
+
+    shop_id = fields.UUID(required=True)
+
+
 register("payment.succeeded", PaymentEvent)
 register("payment.failed", PaymentFailed)
 register("payment.refunded", PaymentRefunded)
 register("shop.payment_settings_changed", PaymentSettingsChanged)
+register("debt.overdue", DebtOverdue)
+register("debt.settled", DebtSettled)
 
 
 # Shipping ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from nameko.extensions import DependencyProvider
 
 from . import providers, settings
 from .domain.plans import Plan
+from .providers import Account
 from .secrets import SecretBox
 
 
@@ -20,6 +21,9 @@ class Kit:
     plans: dict[str, Plan]
     default_plan: str
     webhook_base_url: str
+    platform_provider: str = "sandbox"
+    platform_account: Account = field(default=Account("platform", ""), repr=False)
+    debt_due_days: float = 14.0
 
     def plan(self, name: str | None) -> Plan:
         """A shop's plan; one no longer configured counts as the default."""
@@ -29,7 +33,10 @@ class Kit:
 def build() -> Kit:
     return Kit(providers=providers.configured(), box=SecretBox(settings.encryption_key()),
                plans=settings.plans(), default_plan=settings.default_plan(),
-               webhook_base_url=settings.webhook_base_url())
+               webhook_base_url=settings.webhook_base_url(),
+               platform_provider=settings.platform_provider(),
+               platform_account=Account(*settings.platform_account()),
+               debt_due_days=settings.debt_due_days())
 
 
 class PaymentsKit(DependencyProvider):

@@ -9,6 +9,11 @@
 - `notifications`: provider notifications applied, unique per (provider, provider's payment id,
   event), so a repeat changes nothing.
 - `refunds`: one per refund, never more in total than the payment took.
+- `ledger_entries`: what a shop owes the platform: a commission per completed order (unique per
+  order) and each payment of its debt (unique per platform payment).
+- `ledger_payments`: a shop paying its debt through the platform's own provider account.
+- `ledger_accounts`: per shop, whether its overdue debt was announced (`debt.overdue`) and not yet
+  settled.
 """
 
 from __future__ import annotations
@@ -76,6 +81,7 @@ class OrderRow(Base):
     line_count: Mapped[int] = mapped_column(Integer, nullable=False)
     has_delivery: Mapped[bool] = mapped_column(Boolean, nullable=False)
     prepayment_percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    discount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class PaymentRow(Base):
@@ -141,3 +147,61 @@ class RefundRow(Base):
         Index("ix_refunds_payment", "payment_id", "created_at"),
         Index("ix_refunds_order", "order_id", "created_at"),
     )
+
+
+class LedgerEntryRow(Base):
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)  # commission | payment
+    ref: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)  # order or payment id
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)  # > 0; kind gives the sign
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    base_amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), nullable=True)
+    plan: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    overdue_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                                  nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("kind", "ref", name="uq_ledger_entries_kind_ref"),
+        Index("ix_ledger_entries_shop", "shop_id", "created_at"),
+        Index("ix_ledger_entries_due", "kind", "due_at"),
+    )
+
+
+class LedgerPaymentRow(Base):
+    __tablename__ = "ledger_payments"
+
+    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    provider: Mapped[str] = mapped_column(String(20), nullable=False)
+    provider_payment_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    confirmation_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    return_url: Mapped[str] = mapped_column(Text, nullable=False)
+    created_by: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
+    idempotency_key: Mapped[str] = mapped_column(String(200), nullable=False)
+    failure_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("created_by", "idempotency_key", name="uq_ledger_payments_key"),
+        UniqueConstraint("provider", "provider_payment_id", name="uq_ledger_payments_ref"),
+        Index("ix_ledger_payments_status", "status", "created_at"),
+    )
+
+
+class LedgerAccountRow(Base):
+    __tablename__ = "ledger_accounts"
+
+    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    overdue_announced: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

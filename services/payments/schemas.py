@@ -1,7 +1,8 @@
 """Marshmallow schemas for what enters the payments service.
 
 The envelopes (`ShopIn`, `OrderIn`, `PaymentIn`) check ids before the action runs; the bodies
-(`SettingsBody`, `PaymentBody`, `RefundBody`, `PlanBody`) are loaded by the actions once the
+(`SettingsBody`, `PaymentBody`, `RefundBody`, `PlanBody`,
+`LedgerPaymentBody`) are loaded by the actions once the
 caller is authorized (403/404 before 422). Unknown fields are refused.
 """
 
@@ -28,6 +29,7 @@ class _Ids(Schema):
 
 class ShopIn(_Ids):
     shop_id = fields.UUID(required=True)
+    key = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     body = fields.Raw(load_default=None)
 
 
@@ -62,6 +64,10 @@ class PlanBody(Schema):
 
 class PaymentBody(Schema):
     part = fields.String(required=True, validate=validate.OneOf(("full", "advance", "balance")))
+    return_url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False)
+
+
+class LedgerPaymentBody(Schema):
     return_url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False)
 
 

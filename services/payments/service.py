@@ -4,7 +4,8 @@ Who may call what (the gateway passes the caller's identity; the actions check i
 payments learnt from events, or asked the catalog and orders services):
 - a shop's payment settings: its owner (an admin may read them); its plan: an admin;
 - paying a part of an order: its buyer; an order's payments: its buyer, its seller, admins;
-- refunds: the order's seller, an admin.
+- refunds: the order's seller, an admin;
+- a shop's ledger: its owner, an admin; paying its debt to the platform: its owner.
 Provider notifications arrive over HTTP on the service's own port (`POST /webhooks/{provider}`).
 Errors leave as the kernel's `Invalid`, `NotFound`, `Forbidden`, `Conflict`, `Unavailable`.
 """
@@ -25,7 +26,7 @@ from services.common.runtime import (
 )
 
 from . import schemas, settings
-from .actions import following, payments, refunds, shop_settings, webhooks
+from .actions import following, ledger, payments, refunds, shop_settings, webhooks
 from .kit import PaymentsKit
 from .peers import Peers
 from .webhook_server import http
@@ -76,6 +77,23 @@ class PaymentsService(runtime.Service):
                                                 "key": key})
         return refunds.create_refund(self.uow, self.caller, self.kit, data)
 
+    # The seller ledger ---------------------------------------------------------------------------
+    @rpc
+    def get_ledger(self, shop_id):
+        data = schemas.load(schemas.ShopIn, {"shop_id": shop_id})
+        return ledger.get_ledger(self.uow, self.caller, self.kit, data)
+
+    @rpc
+    def pay_debt(self, shop_id, body, key=None):
+        data = schemas.load(schemas.ShopIn, {"shop_id": shop_id, "body": body, "key": key})
+        return ledger.pay_debt(self.uow, self.caller, self.kit, data)
+
+    @every(read_interval=settings.debt_check_seconds)
+    def review_debts(self):
+        reviewed = ledger.review_debts(self.uow, clock.now())
+        if reviewed:
+            log.info("debts: reviewed %d shop(s) with debt past its due date", reviewed)
+
     # Provider notifications and reconciliation -------------------------------------------------
     @http("POST", "/webhooks/<string:provider>")
     def webhook(self, request, provider):
@@ -100,4 +118,4 @@ class PaymentsService(runtime.Service):
 
     @event_handler(*following.FOLLOWED_ORDER_EVENTS)
     def on_order_event(self, uow, event):
-        following.order_event(uow, event)
+        following.order_event(uow, event, self.kit)

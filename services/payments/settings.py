@@ -10,10 +10,18 @@
 | `PAYMENTS_WEBHOOK_BASE_URL` | `http://<PAYMENTS_WEBHOOK_ADDRESS>` | the public address providers notify |
 | `PAYMENTS_SANDBOX_URL` | `http://127.0.0.1:8090` | the sandbox provider |
 | `PAYMENTS_YOOKASSA_URL` | `https://api.yookassa.ru/v3` | YooKassa's API |
+| `PAYMENTS_PAYPAL_URL` | `https://api-m.paypal.com` | PayPal's REST API (`https://api-m.sandbox.paypal.com` |
+|  |  | for PayPal's sandbox accounts) |
 | `PAYMENTS_PROVIDER_TIMEOUT_SECONDS` | 10 | connect and read timeout of one call to a provider |
 | `PAYMENTS_SIGNATURE_TOLERANCE_SECONDS` | 600 | how old a signed notification may be |
 | `PAYMENTS_RECONCILE_SECONDS` | 60 | how often pending payments are looked for |
 | `PAYMENTS_RECONCILE_AFTER_MINUTES` | 10 | a payment pending this long is asked of its provider |
+| `PAYMENTS_DEBT_DUE_DAYS` | 14 | a commission is due this many days after it is recorded |
+| `PAYMENTS_DEBT_CHECK_SECONDS` | 60 | how often debts past their due date are looked for |
+| `PAYMENTS_PLATFORM_PROVIDER` | `sandbox` | the provider of the platform's own account, which |
+|  |  | shops pay their debt to |
+| `PAYMENTS_PLATFORM_ACCOUNT_ID` | `platform` | the platform's account at that provider |
+| `PAYMENTS_PLATFORM_SECRET_KEY` | a development secret | its secret; required in production |
 """
 
 from __future__ import annotations
@@ -63,6 +71,10 @@ def yookassa_url() -> str:
     return settings.env().str("PAYMENTS_YOOKASSA_URL", "https://api.yookassa.ru/v3").rstrip("/")
 
 
+def paypal_url() -> str:
+    return settings.env().str("PAYMENTS_PAYPAL_URL", "https://api-m.paypal.com").rstrip("/")
+
+
 def provider_timeout_seconds() -> float:
     return _positive("PAYMENTS_PROVIDER_TIMEOUT_SECONDS", 10.0)
 
@@ -87,3 +99,32 @@ def _positive(name: str, default: float) -> float:
     if value <= 0:
         raise ValueError(f"{name} must be a positive number")
     return value
+
+
+def debt_due_days() -> float:
+    value = settings.env().float("PAYMENTS_DEBT_DUE_DAYS", 14.0)
+    if value < 0:
+        raise ValueError("PAYMENTS_DEBT_DUE_DAYS must not be negative")
+    return value
+
+
+def debt_check_seconds() -> float:
+    return _positive("PAYMENTS_DEBT_CHECK_SECONDS", 60.0)
+
+
+def platform_provider() -> str:
+    name = settings.env().str("PAYMENTS_PLATFORM_PROVIDER", "sandbox").strip()
+    if name not in ("sandbox", "yookassa", "paypal"):
+        raise ValueError(f"PAYMENTS_PLATFORM_PROVIDER {name!r} is not a provider")
+    return name
+
+
+def platform_account() -> tuple[str, str]:
+    account_id = settings.env().str("PAYMENTS_PLATFORM_ACCOUNT_ID", "platform").strip()
+    secret = settings.env().str("PAYMENTS_PLATFORM_SECRET_KEY", "").strip()
+    if not secret:
+        if settings.env().str("ATELIER_ENV", "development") == "production":
+            raise RuntimeError("set PAYMENTS_PLATFORM_SECRET_KEY (the platform's provider "
+                               "account) to run in production")
+        secret = "platform-development-secret"
+    return account_id, secret

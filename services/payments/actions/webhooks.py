@@ -13,6 +13,10 @@
 `reconcile` asks the provider about payments pending longer than the setting (a notification that
 never came), claiming them with `SKIP LOCKED` so replicas share the work, and applies the answer
 the same way. A payment that never reached its provider (no provider id) is failed.
+
+A shop's payment of its debt to the platform (`ledger.pay_debt`) is notified at the same address:
+it is checked with the platform's own account and applied once the same way (`ledger.settle_payment`
+makes its ledger entry).
 """
 
 from __future__ import annotations
@@ -22,15 +26,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, or_, select, text
 
 from services.common import clock
 from services.common.uow import UnitOfWork
 
 from ..kit import Kit
-from ..models import NotificationRow, PaymentRow, ShopRow
+from ..models import LedgerPaymentRow, NotificationRow, PaymentRow, ShopRow
 from ..providers import Account, BadNotification, Outcome, ProviderError
+from . import ledger
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +48,15 @@ def receive(uow: UnitOfWork, kit: Kit, provider_name: str, headers: Mapping[str,
         ref = provider.payment_ref(body)
     except BadNotification as exc:
         return _refused(400, provider_name, None, f"malformed: {exc}")
-    with uow.reading() as session:
-        payment = session.scalars(select(PaymentRow).where(
-            PaymentRow.provider == provider_name,
-            PaymentRow.provider_payment_id == ref)).first()
-        shop = None if payment is None else session.get(ShopRow, payment.shop_id)
-    if payment is None or shop is None or shop.secret_encrypted is None:
+    with uow.reading() as session:  # one round trip: the payment and its shop
+        found = session.execute(
+            select(PaymentRow, ShopRow).outerjoin(ShopRow, ShopRow.shop_id == PaymentRow.shop_id)
+            .where(PaymentRow.provider == provider_name,
+                   PaymentRow.provider_payment_id == ref)).first()
+    payment, shop = found if found is not None else (None, None)
+    if payment is None:
+        return _receive_debt_payment(uow, kit, provider, provider_name, ref, headers, body)
+    if shop is None or shop.secret_encrypted is None:
         return _refused(404, provider_name, ref, "no such payment")
     try:
         outcome = provider.verify(_account(kit, shop), headers, body)
@@ -62,6 +69,45 @@ def receive(uow: UnitOfWork, kit: Kit, provider_name: str, headers: Mapping[str,
         return _refused(400, provider_name, ref, "amount does not match the payment")
     result = apply_outcome(uow, payment.id, outcome, source="notification")
     return 200, {"status": result}
+
+
+def _receive_debt_payment(uow: UnitOfWork, kit: Kit, provider, provider_name: str, ref: str,
+                          headers: Mapping[str, str], body: bytes) -> tuple[int, dict]:
+    with uow.reading() as session:
+        payment = session.scalars(select(LedgerPaymentRow).where(
+            LedgerPaymentRow.provider == provider_name,
+            LedgerPaymentRow.provider_payment_id == ref)).first()
+    if payment is None:
+        return _refused(404, provider_name, ref, "no such payment")
+    try:
+        outcome = provider.verify(kit.platform_account, headers, body)
+    except BadNotification as exc:
+        return _refused(400, provider_name, ref, f"not genuine: {exc}")
+    if outcome.provider_payment_id != ref:
+        return _refused(400, provider_name, ref, "names another payment")
+    if outcome.amount is not None and (outcome.amount, outcome.currency) != (
+            payment.amount, payment.currency):
+        return _refused(400, provider_name, ref, "amount does not match the payment")
+    return 200, {"status": apply_debt_outcome(uow, payment.id, outcome, source="notification")}
+
+
+def apply_debt_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *,
+                       source: str) -> str:
+    """As `apply_outcome`, for a shop's payment of its debt to the platform."""
+    if outcome.status not in ("succeeded", "failed"):
+        return "pending"
+    with uow:
+        session = uow.session
+        payment = session.get(LedgerPaymentRow, payment_id, with_for_update=True)
+        if not _first_notice(session, payment.provider, outcome, payment.id):
+            return "duplicate"
+        if payment.status != "pending":
+            log.warning("debt payment %s is %s; a %s %s changes nothing", payment.id,
+                        payment.status, source, outcome.status)
+            return "ignored"
+        ledger.settle_payment(uow, payment, outcome.status, outcome.reason)
+        log.info("debt payment %s %s (%s)", payment.id, outcome.status, source)
+        return "applied"
 
 
 def _refused(status: int, provider: str, ref: str | None, why: str) -> tuple[int, dict]:
@@ -82,12 +128,7 @@ def apply_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *, source:
     with uow:
         session = uow.session
         payment = session.get(PaymentRow, payment_id, with_for_update=True)
-        try:
-            with session.begin_nested():
-                session.add(NotificationRow(
-                    provider=payment.provider, provider_payment_id=outcome.provider_payment_id,
-                    event=outcome.status, payment_id=payment.id, received_at=clock.now()))
-        except IntegrityError:
+        if not _first_notice(session, payment.provider, outcome, payment.id):
             log.info("payment %s: %s %s again; nothing changes", payment.id, source,
                      outcome.status)
             return "duplicate"
@@ -107,6 +148,21 @@ def apply_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *, source:
                        aggregate_id=payment.order_id)
         log.info("payment %s %s (%s)", payment.id, outcome.status, source)
         return "applied"
+
+
+_NOTICE = text(
+    "INSERT INTO notifications (provider, provider_payment_id, event, payment_id, received_at) "
+    "VALUES (:provider, :ref, :event, :payment_id, :received_at) "
+    "ON CONFLICT (provider, provider_payment_id, event) DO NOTHING"
+).bindparams(bindparam("received_at", type_=NotificationRow.__table__.c.received_at.type))
+
+
+def _first_notice(session, provider: str, outcome: Outcome, payment_id: str) -> bool:
+    """Note this (provider, payment, event) as applied; False when it was before. One statement
+    (no savepoint and its release), in the caller's transaction."""
+    return session.execute(_NOTICE, {
+        "provider": provider, "ref": outcome.provider_payment_id, "event": outcome.status,
+        "payment_id": payment_id, "received_at": clock.now()}).rowcount == 1
 
 
 @dataclass(frozen=True)
@@ -135,7 +191,35 @@ def reconcile(uow: UnitOfWork, kit: Kit, now: datetime, *, after: timedelta, eve
             continue
         if apply_outcome(uow, payment_id, outcome, source="reconciliation") == "applied":
             applied += 1
-    return Reconciled(len(due), applied)
+    debts = _claim_due_debt_payments(uow, now, after, every, batch)
+    for payment_id, provider_name, ref in debts:
+        provider = kit.providers.get(provider_name)
+        if ref is None or provider is None:
+            continue
+        try:
+            outcome = provider.payment_status(kit.platform_account, ref)
+        except (ProviderError, BadNotification) as exc:
+            log.warning("reconciliation: debt payment %s: %s", payment_id, exc)
+            continue
+        if apply_debt_outcome(uow, payment_id, outcome, source="reconciliation") == "applied":
+            applied += 1
+    return Reconciled(len(due) + len(debts), applied)
+
+
+def _claim_due_debt_payments(uow: UnitOfWork, now: datetime, after: timedelta,
+                             every: timedelta, batch: int) -> list[tuple]:
+    with uow:
+        rows = uow.session.scalars(
+            select(LedgerPaymentRow).where(
+                LedgerPaymentRow.status == "pending",
+                LedgerPaymentRow.created_at <= now - after,
+                or_(LedgerPaymentRow.checked_at.is_(None),
+                    LedgerPaymentRow.checked_at <= now - every))
+            .order_by(LedgerPaymentRow.created_at).limit(batch)
+            .with_for_update(skip_locked=True)).all()
+        for row in rows:
+            row.checked_at = now
+        return [(r.id, r.provider, r.provider_payment_id) for r in rows]
 
 
 def _claim_due(uow: UnitOfWork, now: datetime, after: timedelta, every: timedelta,

@@ -55,3 +55,9 @@ class RefundTooLarge(Invalid):
 
 class NotRefundable(Conflict):
     code = "not_refundable"
+
+
+class NothingOwed(Conflict):
+    """A payment of debt asked while the shop owes the platform nothing."""
+
+    code = "nothing_owed"

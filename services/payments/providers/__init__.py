@@ -1,4 +1,4 @@
-"""Payment providers behind one interface (`base`): the sandbox and YooKassa."""
+"""Payment providers behind one interface (`base`): the sandbox, YooKassa and PayPal."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from .base import (
     PaymentRequest,
     ProviderError,
 )
+from .paypal import PayPalProvider
 from .sandbox import SandboxProvider
 from .yookassa import YooKassaProvider
 
 __all__ = ["Account", "BadNotification", "Created", "Outcome", "PaymentRequest",
            "ProviderError", "configured"]
 
-SUPPORTED = ("sandbox", "yookassa")
+SUPPORTED = ("sandbox", "yookassa", "paypal")
 
 
 def configured() -> dict:
@@ -27,4 +28,5 @@ def configured() -> dict:
         "sandbox": SandboxProvider(settings.sandbox_url(), timeout,
                                    settings.signature_tolerance_seconds()),
         "yookassa": YooKassaProvider(settings.yookassa_url(), timeout),
+        "paypal": PayPalProvider(settings.paypal_url(), timeout),
     }
