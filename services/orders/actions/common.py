@@ -175,6 +175,7 @@ def placed_event(order: Order, access_token: str | None = None) -> dict[str, Any
                   for line in order.lines],
         "grand_total": money(order.grand_total),
         "delivery": None if order.delivery_cost is None else money(order.delivery_cost),
+        "discount": money(order.discount or 0),
         "prepayment_percent": order.prepayment_percent,
         "source": order.source,
         "buyer_name": order.guest_name or (order.shipping_address or {}).get("full_name"),
