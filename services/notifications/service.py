@@ -24,7 +24,7 @@ from services.common.runtime import ConfiguredTimer, event_handler, rpc
 from services.common.schemas import load
 
 from . import schemas, settings
-from .actions import feed, notices, orders, people, sending
+from .actions import feed, notices, orders, people, sending, shops
 from .channels import ChannelsProvider
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,11 @@ class NotificationsService(runtime.Service):
     @event_handler("order.shipping_overdue")
     def on_shipping_overdue(self, uow, event):
         notices.flag_shipping_overdue(uow, event)
+
+    @event_handler("shop.sanctioned", "shop.sanction_lifted", "shop.warned", "shop.verified",
+                   "debt.overdue")
+    def on_shop_standing(self, uow, event):
+        shops.tell_owner(uow, event)
 
     @event_handler("order.amount_changed")
     def on_amount_changed(self, uow, event):

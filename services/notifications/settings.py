@@ -107,6 +107,7 @@ def contact_wait() -> timedelta:
 
 ORDER_PATH = "/api/v1/orders/{order_id}"
 GUEST_ORDER_PATH = "/api/v1/orders/{order_id}?access={access}"
+SHOP_PATH = "/api/v1/shops/{shop_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,7 @@ class Links:
     app_url: str = "http://127.0.0.1:8080"
     order_path: str = ORDER_PATH
     guest_order_path: str = GUEST_ORDER_PATH
+    shop_path: str = SHOP_PATH
 
     def order(self, order_id: str) -> str:
         return self.app_url + self.order_path.format(order_id=order_id)
@@ -121,9 +123,13 @@ class Links:
     def guest_order(self, order_id: str, access: str) -> str:
         return self.app_url + self.guest_order_path.format(order_id=order_id, access=access)
 
+    def shop(self, shop_id: str) -> str:
+        return self.app_url + self.shop_path.format(shop_id=shop_id)
+
 
 def links() -> Links:
     e = _read()
     return Links(app_url=e.str("NOTIFICATIONS_APP_URL", "http://127.0.0.1:8080").rstrip("/"),
                  order_path=e.str("NOTIFICATIONS_ORDER_PATH", ORDER_PATH),
-                 guest_order_path=e.str("NOTIFICATIONS_GUEST_ORDER_PATH", GUEST_ORDER_PATH))
+                 guest_order_path=e.str("NOTIFICATIONS_GUEST_ORDER_PATH", GUEST_ORDER_PATH),
+                 shop_path=e.str("NOTIFICATIONS_SHOP_PATH", SHOP_PATH))

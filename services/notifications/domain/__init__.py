@@ -9,16 +9,22 @@ from .notices import (
     Text,
     amount_changed,
     balance_requested,
+    debt_overdue,
     money,
+    sanction_lifted,
+    sanctioned,
     shipped,
     shipping_overdue_to_admins,
     shipping_overdue_to_seller,
     short,
     unshipped_at_close_to_admins,
+    verified,
+    warned,
 )
 
 __all__ = [
     "CARRIER_NAMES", "CURRENCY_SIGNS", "DELIVERY_COST", "Text", "amount_changed",
-    "balance_requested", "money", "shipped", "shipping_overdue_to_admins",
-    "shipping_overdue_to_seller", "short", "unshipped_at_close_to_admins",
+    "balance_requested", "debt_overdue", "money", "sanction_lifted", "sanctioned", "shipped",
+    "shipping_overdue_to_admins", "shipping_overdue_to_seller", "short",
+    "unshipped_at_close_to_admins", "verified", "warned",
 ]

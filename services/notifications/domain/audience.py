@@ -85,6 +85,17 @@ def to_buyer(buyer: Person | None) -> list[Send]:
     return sends
 
 
+def to_owner(owner: Person | None) -> list[Send]:
+    """News for a shop's owner about the shop itself (a sanction, a debt): in the app and by
+    e-mail."""
+    if owner is None or owner.user_id is None:
+        return []
+    sends = [Send(IN_APP, SELLER, owner.user_id, None, owner.locale)]
+    if owner.email:
+        sends.append(Send(EMAIL, SELLER, owner.user_id, owner.email, owner.locale))
+    return sends
+
+
 def once_per_address(sends: list[Send]) -> list[Send]:
     seen: set[tuple[str, str]] = set()
     kept = []

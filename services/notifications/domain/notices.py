@@ -10,9 +10,13 @@ The kinds of notice (a notice's `type` is the event it tells of), who gets each,
   seller's note, how many photos). Data: `note`, `attachment_ids`.
 * `order.unshipped_at_close`: every admin; the auto-close passed on an order never shipped (its
   status, the day it was placed). Data: `shop_id`, `status`, `placed_at`.
+* `shop.sanctioned`, `shop.sanction_lifted`, `shop.warned`, `shop.verified`, `debt.overdue`: the
+  shop's owner, in the app and by e-mail; a sanction with its reason and how to have it lifted, a
+  warning, the "Reliable seller" label, a debt to the platform past due. Data: `shop_id`, and
+  `kind`, `reason`, `product_id`, `amount` where the event has them.
 
 A guest (an order without `buyer_id`) gets no in-app notice: there is no account to show it in.
-Every notice names its order (`order_id`); `data` is `{}` where the text says it all.
+Every notice of an order names it (`order_id`); `data` is `{}` where the text says it all.
 """
 
 from __future__ import annotations
@@ -107,3 +111,49 @@ def money(value: dict[str, Any]) -> str:
 
 def short(an_id: Any) -> str:
     return str(an_id)[:8]
+
+
+# The shop's standing (moderation and payments) ---------------------------------------------------
+SANCTIONS = {
+    "products_hidden": "Your shop's products are hidden from the catalog",
+    "product_hidden": "One of your products is hidden from the catalog",
+    "storefront_blocked": "Your shop is blocked",
+    "banned": "Your shop is closed for good",
+}
+LIFTING = ("Put right what the reason names, then write to the moderators from your cabinet and "
+           "ask them to lift it.")
+
+
+def sanctioned(data: dict[str, Any]) -> Text:
+    """To the shop's owner: a sanction, its reason and how to have it lifted (seed 003)."""
+    lines = [f"Reason: {data['reason']}"]
+    if data.get("product_id"):
+        lines.append(f"Product: {short(data['product_id'])}.")
+    if data["kind"] != "banned":
+        lines.append(LIFTING)
+    return Text(SANCTIONS[data["kind"]], "\n".join(lines))
+
+
+def sanction_lifted(data: dict[str, Any]) -> Text:
+    what = "product is" if data.get("product_id") else "shop is"
+    return Text("A sanction is lifted", f"The moderators lifted it: your {what} shown again.")
+
+
+def warned(data: dict[str, Any]) -> Text:
+    return Text("A warning from the moderators",
+                f"Reason: {data['reason']}\nA warning asks you to put this right; another breach "
+                "may hide your products or block the shop.")
+
+
+def verified(data: dict[str, Any]) -> Text:
+    return Text("Your shop is a Reliable seller",
+                "The moderators verified your shop: buyers now see the \"Reliable seller\" label.")
+
+
+def debt_overdue(data: dict[str, Any]) -> Text:
+    due = data["due_at"]
+    day = due.date().isoformat() if hasattr(due, "date") else str(due)[:10]
+    return Text("Your payment to the platform is overdue",
+                f"{money(data['amount'])} was due on {day}. Until it is paid your storefront and "
+                "cabinet are blocked; pay it from your ledger, which works while blocked.")
+
