@@ -1,8 +1,8 @@
 """Marshmallow schemas for what enters the catalog service.
 
-Every entrypoint loads its arguments through one of them, the ids of its path merged into the body
-(`load(ShopPatchIn, body, ShopInvalid, ..., shop_id=shop_id)`). Ids are taken as given: an id
-that is not a UUID names nothing, so the action answers 404 as for any unknown one.
+Every entrypoint loads its arguments through one of them with the kernel's `schemas.load`, the ids
+of its path merged into the body (`load(ShopPatchIn, body, error=ShopInvalid, shop_id=shop_id)`).
+Ids are taken as given: an id that is not a UUID names nothing, so the action answers 404 as for any unknown one.
 They check field types only: money and quantities are strict JSON integers (`"10000"`, `1000.5`
 and `true` are refused), unknown fields are refused. The catalog's rules (titles, options,
 wholesale tiers, characteristics, ...) are the domain's (`domain/`), checked after these.
@@ -19,8 +19,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from services.catalog.domain.categories import CHARACTERISTIC_KEYS
 from services.catalog.domain.errors import ProductInvalid
 from services.catalog.domain.products import ProductDraft, validate_product_draft
-from services.common.errors import Invalid
-from services.common.fields import MinorUnits, StrictInteger, shared
+from services.common.fields import MinorUnits, StrictInteger
+from services.common.schemas import load
 
 OPTION_KINDS = ("select", "checkbox", "radio", "text")
 SALE_MODES = ("buy_now", "buy_now_or_offer", "offer_only")
@@ -313,32 +313,6 @@ ListQuery = _ListQueryBase.from_dict(
 
 
 # Loading ----------------------------------------------------------------------------------------
-def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Marshmallow's nested messages as {dotted.path: [message, ...]}."""
-    if isinstance(messages, dict):
-        flat: dict[str, list[str]] = {}
-        for key, value in messages.items():
-            path = prefix if key == "_schema" else f"{prefix}{key}"
-            for field, texts in flatten(value, f"{path}." if path else "").items():
-                flat.setdefault(field, []).extend(texts)
-        return flat
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return {prefix.rstrip(".") or "_body": list(messages)}
-    return {prefix.rstrip(".") or "_body": [str(messages)]}
-
-
-def load(schema: type[Schema], data: Any, error: type[Invalid] = Invalid,
-         detail: str = "The request is not valid.", partial: bool = False, **ids: Any) -> dict:
-    """`data` (a JSON object) with `ids` merged in, checked and converted by `schema`; else
-    `error` naming each field at fault."""
-    if not isinstance(data, dict):
-        raise error(detail, errors={"_body": ["Give a JSON object."]})
-    try:
-        return shared(schema).load({**data, **ids} if ids else data, partial=partial)
-    except ValidationError as exc:
-        raise error(detail, errors=flatten(exc.messages)) from None
-
-
 PRODUCT_INVALID = "The product breaks the catalog's rules."
 
 
@@ -348,7 +322,8 @@ def load_product(schema: type[Schema], data: Any, partial: bool = False, **ids: 
     it, so one refusal names every broken field (a change is checked against the stored product
     once its types are right)."""
     try:
-        return load(schema, data, ProductInvalid, PRODUCT_INVALID, partial=partial, **ids)
+        return load(schema, data, error=ProductInvalid, detail=PRODUCT_INVALID, partial=partial,
+                    **ids)
     except ProductInvalid as refused:
         if partial or not isinstance(data, dict):
             raise

@@ -26,11 +26,12 @@ from services.catalog.domain.errors import (
     ReservationInvalid,
     ShopInvalid,
 )
-from services.catalog.schemas import load, load_product
+from services.catalog.schemas import load_product
 from services.common import runtime
 from services.common.runtime.messaging import event_handler
 from services.common.runtime.rpc import rpc
 from services.common.runtime.timers import ConfiguredTimer
+from services.common.schemas import load
 from services.common.settings import env
 
 SHOP_INVALID = "The shop breaks a rule."
@@ -52,7 +53,7 @@ class CatalogService(runtime.Service):
     # Shops --------------------------------------------------------------------------------------
     @rpc
     def create_shop(self, body):
-        data = load(schemas.ShopIn, body, ShopInvalid, SHOP_INVALID)
+        data = load(schemas.ShopIn, body, error=ShopInvalid, detail=SHOP_INVALID)
         return self.uow.run_once("create_shop", self.caller, shops.create_shop, data)
 
     @rpc
@@ -62,7 +63,7 @@ class CatalogService(runtime.Service):
 
     @rpc
     def update_shop(self, shop_id, body):
-        data = load(schemas.ShopPatchIn, body, ShopInvalid, SHOP_INVALID, shop_id=shop_id)
+        data = load(schemas.ShopPatchIn, body, error=ShopInvalid, detail=SHOP_INVALID, shop_id=shop_id)
         return shops.update_shop(self.uow, self.caller, data)
 
     @rpc
@@ -72,7 +73,7 @@ class CatalogService(runtime.Service):
 
     @rpc
     def set_vacation(self, shop_id, body):
-        data = load(schemas.VacationChange, body, ShopInvalid, "The vacation breaks a rule.",
+        data = load(schemas.VacationChange, body, error=ShopInvalid, detail="The vacation breaks a rule.",
                     shop_id=shop_id)
         return shops.set_vacation(self.uow, self.caller, data)
 
@@ -84,8 +85,8 @@ class CatalogService(runtime.Service):
     # Global options and collections ---------------------------------------------------------------
     @rpc
     def create_global_option(self, shop_id, body):
-        data = load(schemas.GlobalOptionChange, body, OptionInvalid,
-                    "The option breaks the catalog's rules.", shop_id=shop_id)
+        data = load(schemas.GlobalOptionChange, body, error=OptionInvalid,
+                    detail="The option breaks the catalog's rules.", shop_id=shop_id)
         return self.uow.run_once("create_global_option", self.caller,
                                  options.create_global_option, data)
 
@@ -137,8 +138,8 @@ class CatalogService(runtime.Service):
 
     @rpc
     def set_product_labels(self, product_id, body):
-        data = load(schemas.LabelsChange, body, ProductInvalid,
-                    "The labels are not valid.", product_id=product_id)
+        data = load(schemas.LabelsChange, body, error=ProductInvalid,
+                    detail="The labels are not valid.", product_id=product_id)
         return products.set_labels(self.uow, self.caller, data)
 
     @rpc
@@ -149,26 +150,26 @@ class CatalogService(runtime.Service):
     @rpc
     def quote(self, product_id, quantity, options=None):
         data = load(schemas.ProductQuoteIn, {"quantity": quantity, "options": options or {}},
-                    QuoteInvalid, "The quote cannot be made.", product_id=product_id)
+                    error=QuoteInvalid, detail="The quote cannot be made.", product_id=product_id)
         return pricing.quote(self.uow, self.caller, data)
 
     @rpc
     def quote_lines(self, lines, for_cart=False):
-        data = load(schemas.LinesIn, {"lines": lines, "for_cart": bool(for_cart)}, QuoteInvalid,
-                    "The lines cannot be priced.")
+        data = load(schemas.LinesIn, {"lines": lines, "for_cart": bool(for_cart)}, error=QuoteInvalid,
+                    detail="The lines cannot be priced.")
         return pricing.quote_lines(self.uow, self.caller, data)
 
     # Stock for checkout -------------------------------------------------------------------------
     @rpc
     def reserve(self, order_id, lines):
         data = load(schemas.ReserveIn, {"order_id": order_id, "lines": lines},
-                    ReservationInvalid, "The lines cannot be reserved.")
+                    error=ReservationInvalid, detail="The lines cannot be reserved.")
         return stock.reserve(self.uow, self.caller, data)
 
     @rpc
     def hold_for_order(self, order_id, shop_id, lines):
         data = load(schemas.HoldIn, {"order_id": order_id, "shop_id": shop_id, "lines": lines},
-                    QuoteInvalid, "The lines cannot be priced.")
+                    error=QuoteInvalid, detail="The lines cannot be priced.")
         return stock.hold_for_order(self.uow, self.caller, data)
 
     @rpc

@@ -35,7 +35,7 @@ def create_global_option(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) 
             select(GlobalOption.id).where(GlobalOption.shop_id == shop.id)).all())
         if count >= MAX_GLOBAL_OPTIONS:
             raise OptionInvalid("Too many global options.",
-                                errors={"_body": [f"A shop has at most {MAX_GLOBAL_OPTIONS}."]})
+                                errors={"_schema": [f"A shop has at most {MAX_GLOBAL_OPTIONS}."]})
         row = GlobalOption(
             id=new_id(), shop_id=shop.id, name=option.name.strip(), kind=option.kind.value,
             required=option.required, created_at=now(),
