@@ -11,7 +11,7 @@ from flask import abort, current_app, g, jsonify
 
 from services.common.errors import NotFound
 
-from .. import auth, services
+from .. import auth, media, services
 from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
 from ..identity import actions as identity
 from ..ownership import order_party_only, shop_owner_only
@@ -291,8 +291,10 @@ def add_shipment(body, order_id):
 @blp.response(200, MessagePageSchema)
 @blp.problems(404, 503)
 def list_messages(query, order_id):
-    """The conversation on the order, oldest first."""
-    return services.call("orders", "list_messages", str(order_id), query)
+    """The conversation on the order, oldest first; attachments as expiring signed links."""
+    page = services.call("orders", "list_messages", str(order_id), query)
+    user_id = auth.current_identity().user_id
+    return {**page, "items": [_with_attachments(m, user_id) for m in page["items"]]}
 
 
 @blp.route(f"{ORDER}/messages", methods=["POST"])
@@ -302,8 +304,27 @@ def list_messages(query, order_id):
 @blp.response(201, MessageSchema)
 @blp.problems(404, 409, 413, 415, 503)
 def post_message(body, order_id):
-    """Write to the other party (not on a guest's order: use the guest's contacts)."""
-    return services.call("orders", "post_message", str(order_id), services.as_json(body))
+    """Write to the other party (not on a guest's order: use the guest's contacts); attachments
+    are the writer's own uploads (`POST /uploads`), else 422 naming each."""
+    user_id = auth.current_identity().user_id
+    ids = [str(i) for i in body.get("attachment_ids") or ()]
+    if ids:
+        services.call("orders", "get_order", str(order_id))  # a stranger: 404 before any 422
+        media.check_attachments(user_id, ids)
+    message = services.call("orders", "post_message", str(order_id), services.as_json(body))
+    if ids:
+        media.mark_referenced(ids)
+    return _with_attachments(message, user_id)
+
+
+def _with_attachments(message: dict, user_id: str) -> dict:
+    """The message's attachments as links for this reader: the orders service showed the message
+    to them, so they are a party of its order and may read its files."""
+    ids = [str(i) for i in message.get("attachment_ids") or ()]
+    if not ids:
+        return {**message, "attachments": []}
+    media.grant(ids, [user_id])
+    return {**message, "attachments": media.attachments(ids, user_id)}
 
 
 @blp.route(f"{ORDER}/notes", methods=["GET"])

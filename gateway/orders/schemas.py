@@ -405,6 +405,13 @@ class AmountRequestPageSchema(OrderPageSchema):
     items = fields.List(fields.Nested(AmountRequestSchema), required=True)
 
 
+class AttachmentSchema(ma.Schema):
+    id = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "Signed, expiring; for this reader"})
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+
+
 class MessageSchema(ma.Schema):
     id = fields.UUID(required=True)
     order_id = fields.UUID(required=True)
@@ -412,6 +419,7 @@ class MessageSchema(ma.Schema):
     sender_role = fields.String(required=True, validate=validate.OneOf(PARTIES))
     text = fields.String(required=True)
     attachment_ids = fields.List(fields.String(), required=True)
+    attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
     created_at = _moment(required=True)
 
 

@@ -5,9 +5,11 @@ module and backend."""
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
+import requests
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -719,8 +721,9 @@ def test_the_gateway_passes_on_every_field_the_orders_service_returns(system, ap
         assert ok(api.call("GET", path, buyer)) == rpc.orders.get_order(order["id"])
         assert ok(api.call("GET", "/orders", buyer)) == rpc.orders.list_orders({"as": "buyer"})
         assert ok(api.call("GET", "/cart", buyer)) == rpc.orders.get_cart()
-        assert ok(api.call("GET", f"{path}/messages", buyer)) == rpc.orders.list_messages(
-            order["id"])
+        messages = rpc.orders.list_messages(order["id"])
+        assert ok(api.call("GET", f"{path}/messages", buyer)) == {
+            **messages, "items": [{**m, "attachments": []} for m in messages["items"]]}
     kinds = [o["kind"] for o in order["lines"][0]["options"]]
     assert kinds == ["select", "text"]
 
@@ -832,3 +835,37 @@ def test_a_bad_cart_or_checkout_body_is_refused_and_nothing_is_written(system, a
         assert field in refused["errors"], refused
     assert order_count(api, buyer) == 0
     assert [len(g["items"]) for g in ok(api.call("GET", "/cart", buyer))["groups"]] == [1]
+
+
+def test_a_message_carries_the_writers_own_uploads_readable_by_the_other_party_alone(api):
+    seller, buyer, stranger = (api.register("seller"), api.register("buyer"),
+                               api.register("buyer"))
+    order, _ = place_order(api, seller, buyer)
+    path = f"/orders/{order['id']}/messages"
+    sketch = b"%PDF-1.4\n% where the handle goes\n" + os.urandom(500)
+
+    def attach(user: User) -> str:
+        made = api.call("POST", "/uploads", user, data={"purpose": "attachment"},
+                        files={"file": ("sketch.pdf", sketch, "application/pdf")})
+        assert made.status_code == 201, made.text
+        return made.json()["id"]
+
+    mine, theirs = attach(buyer), attach(stranger)
+    refused = problem(api.call("POST", path, buyer, json={"text": "See", "attachment_ids": [
+        mine, theirs]}), 422)
+    assert list(refused["errors"]) == ["attachment_ids.1"]
+    problem(api.call("POST", path, stranger, json={"text": "Mine", "attachment_ids": [theirs]}),
+            404)  # not a party of this order: no word on the attachments
+    assert ok(api.call("GET", path, seller))["total"] == 0
+
+    posted = ok(api.call("POST", path, buyer, json={"text": "See", "attachment_ids": [mine]}), 201)
+    assert [a["id"] for a in posted["attachments"]] == [mine]
+    [message] = ok(api.call("GET", path, seller))["items"]
+    [link] = message["attachments"]
+    assert (link["content_type"], link["size"]) == ("application/pdf", len(sketch))
+    assert requests.get(link["url"], timeout=10).content == sketch  # the seller's own link
+    problem(api.call("GET", f"/uploads/{mine}", stranger), 404)
+    stolen = requests.get(link["url"], timeout=10,
+                          headers={"Authorization": f"Bearer {stranger.token}"})
+    assert stolen.status_code == 403
+
