@@ -4,6 +4,8 @@ was paid); these check the shapes. A secret key is accepted, never returned."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -23,8 +25,12 @@ class SettingsInSchema(ma.Schema):
                                metadata={"description": "Required the first time; stored "
                                                         "encrypted and never returned"})
     enabled = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    # A plain check, not `validate.Range`: apispec would write the bounds as the strings the field
+    # serialises to ("100.00"), which OpenAPI refuses.
     surcharge_percent = fields.Decimal(allow_none=True, places=2, as_string=True,
-                                       validate=validate.Range(min=0, max=100))
+                                       validate=lambda p: Decimal(0) <= p <= Decimal(100),
+                                       error_messages={"validator_failed": "From 0 to 100."},
+                                       metadata={"minimum": 0, "maximum": 100})
     surcharge_label = fields.String(allow_none=True, validate=validate.Length(max=100))
     timing = fields.String(load_default="after_confirmation", validate=validate.OneOf(TIMINGS))
 
