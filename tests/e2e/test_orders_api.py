@@ -138,6 +138,12 @@ def ok(response, status: int = 200) -> dict:
     return response.json()
 
 
+def remote_type(error: BaseException) -> str:
+    """The service's error type: Nameko raises a RemoteError naming it, or the type itself where
+    a module of this process has registered the type with Nameko."""
+    return error.exc_type if isinstance(error, RemoteError) else type(error).__name__
+
+
 def problem(response, status: int) -> dict:
     assert response.status_code == status, response.text
     assert response.headers["Content-Type"] == PROBLEM
@@ -240,9 +246,9 @@ def test_a_checkout_without_an_idempotency_key_is_refused_with_428_and_writes_no
     assert order_count(api, buyer) == 0
     assert [len(g["items"]) for g in ok(api.call("GET", "/cart", buyer))["groups"]] == [1]
     # the orders service, called directly, refuses the same (otherwise valid) body without a key
-    with rpc_as(system, buyer) as rpc, pytest.raises(RemoteError) as no_key:
+    with rpc_as(system, buyer) as rpc, pytest.raises(Exception) as no_key:  # noqa: PT011
         rpc.orders.checkout(body)
-    assert no_key.value.exc_type == "Invalid"
+    assert remote_type(no_key.value) == "Invalid"
     assert order_count(api, buyer) == 0
 
     # A guest: the same key and body give the same orders (and link), another body a 409
@@ -684,9 +690,9 @@ def test_an_admin_cannot_add_an_order_to_a_shop(system, api, admin):
             "lines": [{"product_id": mug["id"], "quantity": 1}]}
 
     problem(api.call("POST", f"/shops/{shop_id}/orders", admin, json=body), 403)
-    with rpc_as(system, admin) as rpc, pytest.raises(RemoteError) as refused:
+    with rpc_as(system, admin) as rpc, pytest.raises(Exception) as refused:  # noqa: PT011
         rpc.orders.create_seller_order(shop_id, body)
-    assert refused.value.exc_type == "Forbidden"
+    assert remote_type(refused.value) == "Forbidden"
     assert ok(api.call("GET", "/orders?as=seller", seller))["total"] == 0
     assert available(api, seller, mug["id"]) == 5
 

@@ -161,7 +161,8 @@ def test_checkout_s_hold_prices_tells_the_terms_and_holds_in_one_call(seller, sh
     assert held["lines"][0]["total"] == {"amount": 270000, "currency": "RUB"}
     assert held["terms"] == {"shop_id": shop["id"], "owner_id": shop["owner_id"],
                              "currency": "RUB", "status": "active", "confirm_days": 2,
-                             "prepayment_percent": 30}
+                             "prepayment_percent": 30, "payment_timing": "after_confirmation",
+                             "surcharge_percent": "0", "surcharge_label": None}
     assert held["reservation"] == anyone.catalog.get_reservation(order)
     assert held["reservation"]["status"] == "held"
     assert available(seller, mug["id"]) == 3
