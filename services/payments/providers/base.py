@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import requests
+
 
 @dataclass(frozen=True, slots=True)
 class Account:
@@ -65,3 +67,21 @@ def to_major(amount: int) -> str:
 
 def to_minor(value: str | int | float) -> int:
     return int((Decimal(str(value)) * 100).to_integral_value())
+
+
+def call_with_basic_auth(http: requests.Session, provider: str, method: str, url: str,
+                         account: Account, *, timeout: float, key: str | None = None,
+                         body: dict | None = None) -> dict:
+    """One JSON call authenticated as the shop's account (HTTP basic), with the provider's
+    `Idempotence-Key` when given; an unreachable provider or an answer of 300 and up is a
+    ProviderError naming `provider`."""
+    headers = {"Idempotence-Key": key} if key else {}
+    try:
+        answer = http.request(method, url, json=body, headers=headers,
+                              auth=(account.account_id, account.secret), timeout=timeout)
+    except requests.RequestException as exc:
+        raise ProviderError(f"{provider} unreachable: {type(exc).__name__}") from None
+    if answer.status_code >= 300:
+        raise ProviderError(f"{provider} answered {answer.status_code}: {answer.text[:200]}")
+    return answer.json()
+

@@ -15,7 +15,14 @@ from collections.abc import Mapping
 import requests
 
 from ..domain import signatures
-from .base import Account, BadNotification, Created, Outcome, PaymentRequest, ProviderError
+from .base import (
+    Account,
+    BadNotification,
+    Created,
+    Outcome,
+    PaymentRequest,
+    call_with_basic_auth,
+)
 
 SIGNATURE_HEADER = "Sandbox-Signature"
 
@@ -31,16 +38,8 @@ class SandboxProvider:
 
     def _call(self, method: str, path: str, account: Account, *, key: str | None = None,
               body: dict | None = None) -> dict:
-        headers = {"Idempotence-Key": key} if key else {}
-        try:
-            answer = self.http.request(method, f"{self.url}{path}", json=body, headers=headers,
-                                       auth=(account.account_id, account.secret),
-                                       timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise ProviderError(f"sandbox unreachable: {type(exc).__name__}") from None
-        if answer.status_code >= 300:
-            raise ProviderError(f"sandbox answered {answer.status_code}: {answer.text[:200]}")
-        return answer.json()
+        return call_with_basic_auth(self.http, "sandbox", method, f"{self.url}{path}", account,
+                                    timeout=self.timeout, key=key, body=body)
 
     def create_payment(self, account: Account, request: PaymentRequest) -> Created:
         body = self._call("POST", "/api/payments", account, key=request.key, body={

@@ -22,6 +22,7 @@ from .base import (
     Outcome,
     PaymentRequest,
     ProviderError,
+    call_with_basic_auth,
     to_major,
     to_minor,
 )
@@ -40,16 +41,8 @@ class YooKassaProvider:
 
     def _call(self, method: str, path: str, account: Account, *, key: str | None = None,
               body: dict | None = None) -> dict:
-        headers = {"Idempotence-Key": key} if key else {}
-        try:
-            answer = self.http.request(method, f"{self.url}{path}", json=body, headers=headers,
-                                       auth=(account.account_id, account.secret),
-                                       timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise ProviderError(f"YooKassa unreachable: {type(exc).__name__}") from None
-        if answer.status_code >= 300:
-            raise ProviderError(f"YooKassa answered {answer.status_code}: {answer.text[:200]}")
-        return answer.json()
+        return call_with_basic_auth(self.http, "YooKassa", method, f"{self.url}{path}", account,
+                                    timeout=self.timeout, key=key, body=body)
 
     def create_payment(self, account: Account, request: PaymentRequest) -> Created:
         body = self._call("POST", "/payments", account, key=request.key, body={
