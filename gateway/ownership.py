@@ -19,7 +19,9 @@ from werkzeug.exceptions import UnprocessableEntity
 from . import auth, services
 
 
-def _checked_when_refused(check: Callable[[dict], None]) -> Callable[[Callable], Callable]:
+def checked_when_refused(check: Callable[[dict], None]) -> Callable[[Callable], Callable]:
+    """Run `check(view kwargs)` (it raises a 403/404) only when the view refuses the body (422)."""
+
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def checked(*args, **kwargs):
@@ -70,6 +72,6 @@ def shop_owner_first(view: Callable) -> Callable:
 
 
 # Place below `@blp.secured`, above `@blp.arguments`, on views taking `shop_id` / `product_id` / `order_id`.
-shop_owner_only = _checked_when_refused(_shop_owner)
-product_owner_only = _checked_when_refused(_product_owner)
-order_party_only = _checked_when_refused(_order_party)
+shop_owner_only = checked_when_refused(_shop_owner)
+product_owner_only = checked_when_refused(_product_owner)
+order_party_only = checked_when_refused(_order_party)

@@ -6,14 +6,9 @@ caller's identity; the gateway asks the owner only when it refuses a body (`owne
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-
-from werkzeug.exceptions import UnprocessableEntity
-
 from .. import services
 from ..api import PREFIX, Blueprint
-from ..ownership import shop_owner_only
+from ..ownership import checked_when_refused, shop_owner_only
 from .schemas import (
     MethodCreateSchema,
     MethodFields,
@@ -27,20 +22,14 @@ blp = Blueprint("delivery", __name__, url_prefix=PREFIX,
                 description="Delivery methods and quotes (shipping service)")
 
 
-def shop_exists_when_refused(view: Callable) -> Callable:
-    """A body the gateway refuses (422) for a shop that does not exist is a 404, whoever asks:
-    shipping's `list_methods` answers `shop_not_found` for it. Place below `shop_owner_only`, so
-    an existing shop of someone else stays a 403."""
+def _shop_exists(kwargs: dict) -> None:
+    services.call("shipping", "list_methods", str(kwargs["shop_id"]))  # NotFound → 404
 
-    @functools.wraps(view)
-    def checked(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except UnprocessableEntity:
-            services.call("shipping", "list_methods", str(kwargs["shop_id"]))  # NotFound → 404
-            raise
 
-    return checked
+# A body the gateway refuses (422) for a shop that does not exist is a 404, whoever asks: shipping's
+# `list_methods` answers `shop_not_found` for it. Place below `shop_owner_only`, so an existing
+# shop of someone else stays a 403.
+shop_exists_when_refused = checked_when_refused(_shop_exists)
 
 
 @blp.route("/shops/<uuid:shop_id>/delivery-methods", methods=["POST"])
