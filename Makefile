@@ -30,7 +30,12 @@ test: $(STAMP)
 test-unit: $(STAMP)
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/unit
 
-bench: $(STAMP)
+$(VENV)/.bench-installed: $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	@touch $@
+
+# Every benchmark, each figure the median of three runs; writes bench/report.md and bench/*.png.
+bench: $(VENV)/.bench-installed
 	$(VENV)/bin/python -m tests.support.infra
 	$(VENV)/bin/python -m bench
 

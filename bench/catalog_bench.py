@@ -1,7 +1,7 @@
 """Catalog latency and throughput on a seeded catalog of 100,000 products on PostgreSQL.
 
     .venv/bin/python -m bench.catalog_bench [--products 100000] [--seconds 8] [--clients 16]
-        [--replicas 1] [--reseed] [--no-http] [--only "product page"]
+        [--replicas 1] [--reseed] [--no-http] [--only "product page"] [--runs 3]
 
 What it starts, on this machine, stopped at the end: a RabbitMQ virtual host of its own and the
 catalog service as production runs it (`nameko run --config deploy/nameko.yaml
@@ -16,25 +16,25 @@ counts a view, as the page does), twice:
   the gateway keeps it) in `--clients` threads: the service and its database alone;
 - through HTTP (`--http`, on by default): the gateway under gunicorn with its production settings
   (`gateway/gunicorn.conf.py`, one access-log line a request) in front of the same catalog, and
-  `--clients` keep-alive HTTP connections calling `GET /api/v1/products?...` and
-  `GET /api/v1/products/{id}` anonymously: from wrk when it is installed (`apt-get install wrk`),
-  else from Python clients in two processes, which take a larger share of the two cores.
+  `--clients` keep-alive HTTP connections (`bench/load.py`) calling `GET /api/v1/products?...` and
+  `GET /api/v1/products/{id}` anonymously, each figure the median (min–max) of `--runs` runs; the
+  product page also at 1 client, and open-loop at fixed offered rates (latency from when each
+  request was due) for the plot `bench/product-page.png`.
 Then EXPLAIN ANALYZE of each listing's statement (the page, with the total as a subquery), showing
 the indexes used, and the text search's hit rate on the relevance set of the tests
 (tests/integration/catalog/relevance.py) on fresh PostgreSQL and SQLite databases.
 Targets: p99 < 100 ms for listings and < 30 ms for a product page. Last, with
 `--http` and every scenario, the reference example's product GET built from the stack's stock
-parts (bench/reference.py) under the same load, for reading the product page against. Figures are
-printed, never asserted.
+parts (bench/reference.py) under the same loads, and the targets of DESIGN.md's "Performance"
+read against it. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
+import contextlib
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,11 +47,12 @@ from urllib.parse import urlencode
 import psycopg2
 import psycopg2.extensions
 
+from bench import load, plot
 from bench.common import CpuMeter, machine, percentile, table
+from bench.processes import gunicorn_shape, serves, start_gateway, stop, virtual_host
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-BROKER = os.environ.get("ATELIER_BENCH_BROKER", "amqp://guest:guest@127.0.0.1:5672/")
 PG_ADMIN = os.environ.get("ATELIER_BENCH_POSTGRES",
                           os.environ.get("ATELIER_TEST_POSTGRES",
                                          "postgresql://postgres@127.0.0.1:5432/postgres"))
@@ -113,10 +114,6 @@ def prepare(products: int, reseed: bool) -> str:
     result = seed(products, database_url())
     return (f"seeded {result['products']} products in {result['shops']} shops "
             f"in {time.perf_counter() - started:.1f} s")
-
-
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 
 def start_catalog(amqp_uri: str, log: Path) -> subprocess.Popen:
@@ -208,143 +205,24 @@ def measure(client, make_call, clients: int, seconds: float) -> dict:
 
 
 # -- through the gateway ---------------------------------------------------------------------------
-def start_gateway(amqp_uri: str, work: Path):
-    """The gateway under gunicorn (production settings) in front of the bench's catalog."""
-    import gateway
-    from bench.gateway_bench import free_port, gunicorn_cmd, request, start, wait_until
-
-    db_url = f"sqlite:///{work / 'gateway.db'}"
-    gateway.migrations_upgrade(db_url)
-    port = free_port()
-    metrics = work / "metrics"
-    metrics.mkdir()
-    proc = start(gunicorn_cmd("gateway.app:create_app()"), {
-        "GATEWAY_BIND": f"127.0.0.1:{port}", "GATEWAY_DATABASE_URL": db_url,
-        "AMQP_URI": amqp_uri, "GATEWAY_SECRET_KEY": uuid.uuid4().hex * 2,
-        "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, work / "gateway.log")
-
-    def ready():
-        if proc.poll() is not None:
-            raise SystemExit(f"the gateway exited; see {work / 'gateway.log'}")
-        return request(port, "GET", "/ready")[1]["services"]["catalog"] == "ok"
-
-    wait_until(ready, 60, "the gateway in front of the catalog")
-    return proc, port
+def http_scenario(make_call) -> load.Scenario:
+    """The same requests as anonymous HTTP GETs through the gateway."""
+    return lambda rng: load.Call("GET", make_call(rng)[2])
 
 
-def _http_clients(port, make_call, seed, threads, start_at, stop_at, out):
-    import http.client
-
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-
-    def client(n: int) -> None:
-        rng = random.Random(seed * 1000 + n)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, failed = [], 0
-        while time.perf_counter() < start_at:
-            time.sleep(0.001)
-        while True:
-            started = time.perf_counter()
-            if started >= stop_at:
-                break
-            _method, _args, path = make_call(rng)
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                ok = False
-            if ok:
-                mine.append((time.perf_counter() - started) * 1000)
-            else:
-                failed += 1
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors[0] += failed
-
-    pool = [threading.Thread(target=client, args=(n,)) for n in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    out.put((latencies, errors[0]))
+OFFERED = (50, 100, 150, 200, 300, 400)  # product pages a second offered in the open-loop sweep
 
 
-WRK_SCRIPT = """
-local paths = {}
-for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
-local n = 0
-local threads = 0
-setup = function(thread)
-  threads = threads + 1
-  thread:set("first", threads * 997)
-end
-init = function(args)
-  n = first or 0
-end
-request = function()
-  n = n % #paths + 1
-  return wrk.format("GET", paths[n])
-end
-done = function(summary, latency, requests)
-  io.write(string.format("BENCH %d %d %d %d %d %d\\n", summary.requests,
-    summary.errors.status + summary.errors.connect + summary.errors.read
-      + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50), latency:percentile(99), summary.duration, latency.mean))
-end
-"""
-
-
-def measure_wrk(port: int, make_call, clients: int, seconds: float) -> dict:
-    """`clients` keep-alive connections from wrk (a C load generator: its own CPU is a small part
-    of the two cores), each walking a shuffled list of the scenario's requests."""
-    rng = random.Random(port)
-    with tempfile.TemporaryDirectory(prefix="atelier-wrk-") as work:
-        paths, script = Path(work) / "paths", Path(work) / "script.lua"
-        paths.write_text("".join(make_call(rng)[2] + "\n" for _ in range(5000)))
-        script.write_text(WRK_SCRIPT)
-        done = subprocess.run(
-            ["wrk", "-t2", f"-c{clients}", f"-d{seconds:.0f}s", "--timeout", "30s",
-             "-s", str(script), f"http://127.0.0.1:{port}"],
-            env={**os.environ, "BENCH_PATHS": str(paths)}, capture_output=True, text=True,
-            timeout=seconds + 60, check=True)
-    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH "))
-    requests, errors, p50_us, p99_us, duration_us, _mean = (int(float(x)) for x in line.split()[1:])
-    return {"n": requests - errors, "rps": (requests - errors) / (duration_us / 1e6),
-            "p50": p50_us / 1000, "p99": p99_us / 1000, "errors": errors}
-
-
-def measure_http(port: int, make_call, clients: int, seconds: float) -> dict:
-    """`clients` keep-alive connections: wrk's when it is installed, else Python's in two
-    processes (forked: they share `make_call`), which take a larger part of the CPU."""
-    if shutil.which("wrk"):
-        return measure_wrk(port, make_call, clients, seconds)
-    context = multiprocessing.get_context("fork")
-    processes = min(2, clients)
-    share = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
-    start_at = time.perf_counter() + 0.5  # perf_counter is system-wide on Linux
-    stop_at = start_at + seconds
-    out = context.Queue()
-    procs = [context.Process(target=_http_clients,
-                             args=(port, make_call, i, n, start_at, stop_at, out))
-             for i, n in enumerate(share)]
-    for proc in procs:
-        proc.start()
-    flat, errors = [], 0
-    for _ in procs:
-        got, failed = out.get(timeout=seconds + 120)
-        flat.extend(got)
-        errors += failed
-    for proc in procs:
-        proc.join()
-    return {"n": len(flat), "rps": len(flat) / seconds, "p50": percentile(flat, 50),
-            "p99": percentile(flat, 99), "errors": errors}
+def sweep(port: int, scenario: load.Scenario, seconds: float) -> list[tuple[float, dict]]:
+    """Open-loop: each offered rate for `seconds`; (rate, figures) per rate, stopping past the
+    rate where the server fell well behind (p99 over 2 s)."""
+    points = []
+    for rate in OFFERED:
+        got = load.open_loop(port, scenario, rate=rate, seconds=seconds, warmup=1.0).figures()
+        points.append((rate, got))
+        if got["p99"] > 2000:
+            break
+    return points
 
 
 def explain() -> list[tuple[str, str]]:
@@ -401,26 +279,30 @@ def relevance() -> list[list[str]]:
 
 
 def _relevance_on(url: str, relevance_set) -> tuple[int, int, list[float]]:
-    from sqlalchemy.orm import Session
+    from sqlalchemy.orm import Session, sessionmaker
 
+    from services.catalog import schemas
     from services.catalog.actions import listing, products, shops
     from services.common import migrations
     from services.common.caller import Caller
-    from services.common.db import make_engine
+    from services.common.db import Db, make_engine
     from services.common.outbox import EventRecorder
+    from services.common.uow import UnitOfWork
 
     migrations.upgrade("catalog", url)
     engine = make_engine(url, pool_size=1)
+    uow = UnitOfWork(Db(sessionmaker(bind=engine, expire_on_commit=False), engine),
+                     EventRecorder("catalog"))
     seller = Caller(user_id=str(uuid.uuid4()), roles=frozenset({"seller"}))
     keys: dict[str, str] = {}
     times: list[float] = []
     try:
-        with Session(engine) as session, session.begin():
-            shop = shops.create_shop(session, seller, {"name": "Relevance", "currency": "RUB"})
-            for key, fields in relevance_set.catalog():
-                made = products.create_product(session, EventRecorder("catalog"), seller,
-                                               shop["id"], relevance_set.body(fields))
-                keys[made["id"]] = key
+        shop = shops.create_shop(uow, seller, schemas.load(schemas.ShopIn, {
+            "name": "Relevance", "currency": "RUB"}))
+        for key, fields in relevance_set.catalog():
+            made = products.create_product(uow, seller, schemas.load_product(
+                schemas.NewProductIn, relevance_set.body(fields), shop_id=shop["id"]))
+            keys[made["id"]] = key
 
         def search(q: str) -> list[str]:
             with Session(engine) as session:
@@ -439,19 +321,18 @@ def _relevance_on(url: str, relevance_set) -> tuple[int, int, list[float]]:
 CPU_GROUPS = ("catalog", "gateway", "PostgreSQL", "RabbitMQ")
 
 
-def _reference_get(amqp_uri: str, clients: int, seconds: float) -> list[str]:
-    """The reference example's product GET on the stack's stock parts (bench/reference.py), on a
-    database of its own, with the catalog and gateway idle: its HTTP req/s, p50 and p99."""
+@contextlib.contextmanager
+def reference_running(amqp_uri: str):
+    """The reference example's services and app (bench/reference.py) on a database of their own."""
     from bench import reference
 
     database = f"atelier_reference_bench_{uuid.uuid4().hex[:8]}"
     _admin(f'CREATE DATABASE "{database}"')
     try:
-        got = reference.measure(amqp_uri, f"{PG_ADMIN.rsplit('/', 1)[0]}/{database}", clients,
-                                seconds, which=("get",))["get"]
+        with reference.running(amqp_uri, f"{PG_ADMIN.rsplit('/', 1)[0]}/{database}") as running:
+            yield running
     finally:
         _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    return [f"{got['rps']:.0f}", f"{got['p50']:.1f}", f"{got['p99']:.1f}"]
 
 
 def _per_request(cpu_ms: dict[str, float], requests: int) -> list[str]:
@@ -459,79 +340,147 @@ def _per_request(cpu_ms: dict[str, float], requests: int) -> list[str]:
     return [f"{ms:.2f}" for ms in per] + [f"{sum(per):.2f}"]
 
 
+def _targets(http: dict, one_client: dict, ref: dict, ref_one: dict) -> list[list[str]]:
+    """The performance targets, each against the reference product GET measured in the run."""
+    rows = []
+
+    def row(what, value, goal, met):
+        rows.append([what, value, goal, "met" if met else "NOT met"])
+
+    ref_rps, ref_p99 = ref["rps"].median, ref["p99"].median
+    page = http.get("product page")
+    if page:
+        ratio = page["rps"].median / ref_rps
+        row("product page req/s at 16 clients ÷ reference GET", f"{ratio:.2f}×", "≥ 3×",
+            ratio >= 3)
+        row("product page p99 at 16 clients", f"{page['p99'].median:.1f} ms (reference "
+            f"{ref_p99:.1f})", "≤ half the reference's", page["p99"].median <= ref_p99 / 2)
+    if one_client and ref_one:
+        row("product page p50 at 1 client", f"{one_client['p50'].median:.1f} ms (reference "
+            f"{ref_one['p50'].median:.1f})", "≤ the reference's",
+            one_client["p50"].median <= ref_one["p50"].median)
+    for label, got in http.items():
+        if label == "product page":
+            continue
+        ratio = got["rps"].median / ref_rps
+        row(f"{label}: req/s ÷ reference GET, p99", f"{ratio:.2f}×, {got['p99'].median:.1f} ms",
+            f"≥ 1.5×, ≤ {ref_p99:.1f} ms", ratio >= 1.5 and got["p99"].median <= ref_p99)
+    return rows
+
+
 def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
-        reseed: bool = False, replicas: int = 1, http: bool = True, only: str = "") -> str:
+        reseed: bool = False, replicas: int = 1, http: bool = True, only: str = "",
+        runs: int = 3) -> str:
     command = " ".join([".venv/bin/python -m bench.catalog_bench", *sys.argv[1:]])
-    from bench.gateway_bench import stop
     from gateway.rpc.client import RpcClient
 
     prepared = prepare(products, reseed)
-    vhost = f"atelier-catalog-bench-{uuid.uuid4().hex[:8]}"
-    amqp_uri = f"{BROKER.rstrip('/')}/{vhost}"
-    rabbitmqctl("add_vhost", vhost)
-    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    log = Path(f"/tmp/{vhost}.log")
     work = Path(tempfile.mkdtemp(prefix="atelier-catalog-bench-"))
-    procs = [start_catalog(amqp_uri, log) for _ in range(replicas)]
-    gateway_proc = None
-    rows = []
-    try:
-        client = RpcClient(amqp_uri, timeout=10)
-        for proc in procs:
-            wait_healthy(client, proc, log)
-        ids = sample_ids()
-        if http:
-            gateway_proc, port = start_gateway(amqp_uri, work)
-        meter = CpuMeter({"catalog": [proc.pid for proc in procs],
-                          "gateway": [gateway_proc.pid] if gateway_proc else []},
-                         {"PostgreSQL": "postgres:", "RabbitMQ": "rabbit"})
-        cpu: list[list] = []
-        for label, make_call in scenarios(ids):
-            if only not in label:
-                continue
-            measure(client, make_call, clients, 1.0)  # warm caches and connections
-            meter.start()
-            rpc = measure(client, make_call, clients, seconds)
-            cpu.append([label, "RPC", *_per_request(meter.ms_by_group(), rpc["n"])])
-            via = {"rps": float("nan"), "p50": float("nan"), "p99": float("nan"), "errors": 0}
+    log = work / "catalog.log"
+    rows, cpu, by_scenario = [], [], {}
+    one_client = ref = ref_one = None
+    curves: dict[str, list] = {}
+    with virtual_host("atelier-catalog-bench") as amqp_uri:
+        procs = [start_catalog(amqp_uri, log) for _ in range(replicas)]
+        gateway_proc = None
+        try:
+            client = RpcClient(amqp_uri, timeout=10)
+            for proc in procs:
+                wait_healthy(client, proc, log)
+            ids = sample_ids()
             if http:
-                measure_http(port, make_call, clients, 1.0)
+                gateway_proc, port = start_gateway(work, {"AMQP_URI": amqp_uri},
+                                                   ready=serves("catalog"))
+            meter = CpuMeter({"catalog": [proc.pid for proc in procs],
+                              "gateway": [gateway_proc.pid] if gateway_proc else []},
+                             {"PostgreSQL": "postgres:", "RabbitMQ": "rabbit"})
+            for label, make_call in scenarios(ids):
+                if only not in label:
+                    continue
+                measure(client, make_call, clients, 1.0)  # warm caches and connections
                 meter.start()
-                via = measure_http(port, make_call, clients, seconds)
-                cpu.append([label, "HTTP", *_per_request(meter.ms_by_group(), via["n"])])
-            target = 30 if label == "product page" else 100
-            rows.append([label, f"{rpc['rps']:.0f}", f"{rpc['p50']:.1f}", f"{rpc['p99']:.1f}",
-                         f"{via['rps']:.0f}", f"{via['p50']:.1f}", f"{via['p99']:.1f}",
-                         f"< {target}", rpc["errors"] + via["errors"]])
-            print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)
-        plans = explain()
-        found = relevance()
-        if http and not only:
-            rows.append(["reference shape: product GET (bench/reference.py)", "–", "–", "–",
-                         *_reference_get(amqp_uri, clients, seconds), "–", "–"])
-    finally:
-        if gateway_proc is not None:
-            stop(gateway_proc)
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(20)
-        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True,
-                       timeout=60)
+                rpc = measure(client, make_call, clients, seconds)
+                cpu.append([label, "RPC", *_per_request(meter.ms_by_group(), rpc["n"])])
+                nan = load.Spread(float("nan"), float("nan"), float("nan"))
+                via = {"rps": nan, "p50": nan, "p99": nan, "errors": load.Spread(0, 0, 0)}
+                if http:
+                    answered = []
+
+                    def once(make_call=make_call, answered=answered):
+                        result = load.closed_loop(port, http_scenario(make_call),
+                                                  clients=clients, seconds=seconds)
+                        answered.append(result.sent)
+                        return result.figures()
+
+                    meter.start()
+                    via = by_scenario[label] = load.repeat(once, runs)
+                    cpu.append([label, "HTTP", *_per_request(meter.ms_by_group(),
+                                                             sum(answered))])
+                target = 30 if label == "product page" else 100
+                rows.append([label, f"{rpc['rps']:.0f}", f"{rpc['p50']:.1f}",
+                             f"{rpc['p99']:.1f}", f"{via['rps']:.0f}", f"{via['p50']:.1f}",
+                             f"{via['p99']:.1f}", f"< {target}",
+                             f"{rpc['errors'] + via['errors'].high:.0f}"])
+                print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)
+            page = next((make for label, make in scenarios(ids) if label == "product page"))
+            if http and "product page" in by_scenario:
+                scenario = http_scenario(page)
+                one_client = load.repeat(lambda: load.closed_loop(
+                    port, scenario, clients=1, seconds=seconds).figures(), runs)
+                curves["Atelier product page"] = sweep(port, scenario, seconds / 2)
+            if gateway_proc is not None:
+                stop(gateway_proc)
+                gateway_proc = None
+            plans = explain()
+            found = relevance()
+            if http and not only:
+                with reference_running(amqp_uri) as reference:
+                    ref = load.repeat(lambda: reference.measure("get", clients, seconds), runs)
+                    ref_one = load.repeat(lambda: reference.measure("get", 1, seconds), runs)
+                    curves["reference product GET"] = sweep(
+                        reference.port, reference_product_page, seconds / 2)
+                rows.append(["reference shape: product GET (bench/reference.py)", "–", "–", "–",
+                             f"{ref['rps']:.0f}", f"{ref['p50']:.1f}", f"{ref['p99']:.1f}", "–",
+                             f"{ref['errors'].high:.0f}"])
+        finally:
+            if gateway_proc is not None:
+                stop(gateway_proc)
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait(20)
     lines = [
         "## Catalog: listings and product page on 100,000 products (PostgreSQL)",
         "",
         f"{machine()}; {prepared}; {clients} concurrent clients, {seconds:.0f} s per scenario "
-        f"and way; {replicas} catalog replica(s).",
+        f"and way after a warm-up; {replicas} catalog replica(s). HTTP figures are the median "
+        f"(min–max) of {runs} runs.",
         "RPC: the gateway's client calling the catalog directly. HTTP: anonymous GETs through the "
         "gateway",
-        "(gunicorn, production settings) in front of the same catalog, the load generator "
-        f"({'wrk' if shutil.which('wrk') else 'Python clients'}) on the same",
+        f"({gunicorn_shape()}, production settings) in front of the same catalog, the Python "
+        "load generator on the same",
         "two cores. The product page counts a view both ways. Targets (p99): listings < 100 ms, "
         "product page < 30 ms.",
         "",
         table(["scenario", "RPC req/s", "RPC p50 ms", "RPC p99 ms", "HTTP req/s", "HTTP p50 ms",
                "HTTP p99 ms", "target p99 ms", "errors"], rows),
+    ]
+    if one_client:
+        lines += ["", f"Product page at 1 client: {one_client['rps']:.0f} req/s, p50 "
+                      f"{one_client['p50']:.1f} ms, p99 {one_client['p99']:.1f} ms"
+                  + (f"; the reference GET {ref_one['rps']:.0f} req/s, p50 "
+                     f"{ref_one['p50']:.1f} ms, p99 {ref_one['p99']:.1f} ms." if ref_one else ".")]
+    if ref:
+        lines += ["", "### Targets against the reference product GET (same run)", "",
+                  table(["target", "measured", "goal", "verdict"],
+                        _targets(by_scenario, one_client, ref, ref_one))]
+    if curves:
+        lines += ["", "### Latency against offered load (open loop, product page)", "",
+                  table(["offered req/s", *(f"{name}: answered/s, p50, p99 ms" for name in curves)],
+                        _curve_rows(curves))]
+        plot.latency_against_load("product-page.png", "Product page: latency against offered load",
+                                  curves)
+    lines += [
         "",
         "CPU time per request, by process (ms; from /proc, so it drifts less than the rates; "
         "the load generator's own share is left out):",
@@ -556,6 +505,24 @@ def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
     return "\n".join(lines)
 
 
+def reference_product_page(rng):
+    from bench import reference
+
+    return reference.product_page(rng)
+
+
+def _curve_rows(curves: dict[str, list]) -> list[list[str]]:
+    rates = sorted({rate for points in curves.values() for rate, _ in points})
+    rows = []
+    for rate in rates:
+        cells = []
+        for points in curves.values():
+            got = dict(points).get(rate)
+            cells.append(f"{got['rps']:.0f}, {got['p50']:.0f}, {got['p99']:.0f}" if got else "–")
+        rows.append([str(rate), *cells])
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=100_000)
@@ -566,9 +533,10 @@ def main() -> None:
     parser.add_argument("--http", action=argparse.BooleanOptionalAction, default=True,
                         help="also measure through the gateway over HTTP")
     parser.add_argument("--only", default="", help="only the scenarios whose label has this text")
+    parser.add_argument("--runs", type=int, default=3, help="HTTP runs per figure (the median)")
     args = parser.parse_args()
     print(run(args.products, args.seconds, args.clients, args.reseed, args.replicas, args.http,
-              args.only), flush=True)
+              args.only, args.runs), flush=True)
 
 
 if __name__ == "__main__":

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import os
 import platform
-import statistics
 from datetime import UTC, datetime
 
 
 def percentile(values: list[float], p: float) -> float:
+    """The nearest-rank percentile: the smallest value with at least `p` % of the values at or
+    below it (p 0 is the smallest value, p 100 the largest); NaN for no values."""
+    if not 0 <= p <= 100:
+        raise ValueError(f"a percentile is between 0 and 100, not {p}")
     if not values:
         return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(sorted(values), n=100, method="inclusive")[int(p) - 1]
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
 
 
 def machine() -> str:

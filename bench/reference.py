@@ -27,23 +27,24 @@ benchmarks do that.
 from __future__ import annotations
 
 import argparse
-import http.client
+import contextlib
 import json
 import os
 import queue
 import random
-import sys
 import tempfile
-import threading
-import time
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from nameko.events import EventDispatcher, event_handler
 from nameko.rpc import rpc
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select, update
 
-from bench.common import CpuMeter, machine, percentile
+from bench import load
+from bench.common import CpuMeter, machine
+from bench.processes import BIN, free_port, gunicorn_cmd, request, start, stop, wait_until
 from services.common.db import make_engine
 
 metadata = MetaData()
@@ -135,49 +136,39 @@ def create_app():
 
 
 # -- the measurement --------------------------------------------------------------------------------
-def _post_load(port: int, clients: int, seconds: float) -> dict:
-    """`clients` threads, each with a keep-alive connection, posting orders until time is up."""
-    stop_at = time.perf_counter() + seconds
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    errors = [0] * clients
-
-    def client(n: int) -> None:
-        rng = random.Random(n)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while time.perf_counter() < stop_at:
-            body = json.dumps({"product_id": rng.randint(1, PRODUCTS), "quantity": 1})
-            started = time.perf_counter()
-            conn.request("POST", "/orders", body=body,
-                         headers={"Content-Type": "application/json"})
-            response = conn.getresponse()
-            response.read()
-            if response.status == 201:
-                latencies[n].append((time.perf_counter() - started) * 1000)
-            else:
-                errors[n] += 1
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    flat = [ms for per in latencies for ms in per]
-    return {"n": len(flat), "rps": len(flat) / elapsed, "p50": percentile(flat, 50),
-            "p99": percentile(flat, 99), "errors": sum(errors)}
+def product_page(rng: random.Random) -> load.Call:
+    return load.Call("GET", f"/products/{rng.randint(1, PRODUCTS)}")
 
 
-def measure(amqp_uri: str, database_url: str, clients: int = 16, seconds: float = 10.0,
-            which: tuple[str, ...] = ("get", "create")) -> dict[str, dict]:
-    """Start the reference's two services and its app on `amqp_uri` and an empty PostgreSQL database
-    at `database_url`, measure `which` of the two requests, stop them. Each result has `rps`,
-    `p50`, `p99` (ms), `errors` and `cpu_ms` (per request, in all the processes that served it,
-    without the load generator's)."""
-    from bench.catalog_bench import measure_http
-    from bench.gateway_bench import free_port, gunicorn_cmd, request, start, stop, wait_until
+def order_create(rng: random.Random) -> load.Call:
+    body = json.dumps({"product_id": rng.randint(1, PRODUCTS), "quantity": 1}).encode()
+    return load.Call("POST", "/orders", body, {"Content-Type": "application/json"}, ok=(201,))
 
+
+SCENARIOS = {"get": product_page, "create": order_create}
+
+
+@dataclass
+class Running:
+    """The reference's services and app, started: `port` is the app's; `meter` reads the CPU
+    its processes, PostgreSQL and RabbitMQ spend."""
+    port: int
+    meter: CpuMeter
+
+    def measure(self, which: str, clients: int, seconds: float) -> dict:
+        """`which` request ("get" or "create") at `clients` closed-loop clients: rps, p50, p99
+        (ms), errors and `cpu_ms` per request in every process that served it."""
+        self.meter.start()
+        result = load.closed_loop(self.port, SCENARIOS[which], clients=clients, seconds=seconds)
+        cpu = self.meter.ms_by_group()
+        return {**result.figures(),
+                "cpu_ms": sum(cpu[group] for group in CPU_GROUPS) / max(result.sent, 1)}
+
+
+@contextlib.contextmanager
+def running(amqp_uri: str, database_url: str) -> Iterator[Running]:
+    """Start the reference's two services and its app on `amqp_uri` and an empty PostgreSQL
+    database at `database_url`; stop them afterwards."""
     db = make_engine(database_url, pool_size=1)
     metadata.create_all(db)
     with db.begin() as conn:
@@ -187,13 +178,12 @@ def measure(amqp_uri: str, database_url: str, clients: int = 16, seconds: float 
     work = Path(tempfile.mkdtemp(prefix="atelier-reference-"))
     env = {"AMQP_URI": amqp_uri, "REFERENCE_DATABASE_URL": database_url}
     port = free_port()
-    procs = [start([str(Path(sys.executable).parent / "nameko"), "run", "--config",
-                    "deploy/nameko.yaml", f"bench.reference:{name}"], env, work / f"{name}.log")
+    procs = [start([str(BIN / "nameko"), "run", "--config", "deploy/nameko.yaml",
+                    f"bench.reference:{name}"], env, work / f"{name}.log")
              for name in ("Products", "Orders")]
     procs.append(start(gunicorn_cmd("bench.reference:create_app()"), {
         **env, "GATEWAY_BIND": f"127.0.0.1:{port}",
         "PROMETHEUS_MULTIPROC_DIR": str(work)}, work / "app.log"))
-    results: dict[str, dict] = {}
     try:
         def answers() -> bool:
             for proc in procs:
@@ -202,25 +192,19 @@ def measure(amqp_uri: str, database_url: str, clients: int = 16, seconds: float 
             return request(port, "GET", "/products/1")[0] == 200
 
         wait_until(answers, 60, "the reference app and services")
-        meter = CpuMeter({"services": [p.pid for p in procs[:2]], "app": [procs[2].pid]},
-                         {"PostgreSQL": "postgres:", "RabbitMQ": "rabbit"})
-
-        def product_path(rng: random.Random):
-            return None, (), f"/products/{rng.randint(1, PRODUCTS)}"
-
-        loads = {"get": lambda s: measure_http(port, product_path, clients, s),
-                 "create": lambda s: _post_load(port, clients, s)}
-        for name in which:
-            loads[name](1.0)  # warm the proxies, pools and queues
-            meter.start()
-            result = loads[name](seconds)
-            cpu = meter.ms_by_group()
-            result["cpu_ms"] = sum(cpu[group] for group in CPU_GROUPS) / max(result["n"], 1)
-            results[name] = result
+        yield Running(port, CpuMeter({"services": [p.pid for p in procs[:2]],
+                                      "app": [procs[2].pid]},
+                                     {"PostgreSQL": "postgres:", "RabbitMQ": "rabbit"}))
     finally:
         for proc in procs:
             stop(proc)
-    return results
+
+
+def measure(amqp_uri: str, database_url: str, clients: int = 16, seconds: float = 10.0,
+            which: tuple[str, ...] = ("get", "create")) -> dict[str, dict]:
+    """`which` of the two requests measured once each, the reference started and stopped."""
+    with running(amqp_uri, database_url) as reference:
+        return {name: reference.measure(name, clients, seconds) for name in which}
 
 
 def describe(result: dict) -> str:
