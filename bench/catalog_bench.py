@@ -213,18 +213,6 @@ def http_scenario(make_call) -> load.Scenario:
 OFFERED = (50, 100, 150, 200, 300, 400)  # product pages a second offered in the open-loop sweep
 
 
-def sweep(port: int, scenario: load.Scenario, seconds: float) -> list[tuple[float, dict]]:
-    """Open-loop: each offered rate for `seconds`; (rate, figures) per rate, stopping past the
-    rate where the server fell well behind (p99 over 2 s)."""
-    points = []
-    for rate in OFFERED:
-        got = load.open_loop(port, scenario, rate=rate, seconds=seconds, warmup=1.0).figures()
-        points.append((rate, got))
-        if got["p99"] > 2000:
-            break
-    return points
-
-
 def explain() -> list[tuple[str, str]]:
     """EXPLAIN ANALYZE of each listing's statement (its page and total), as the service builds it."""
     from services.catalog.actions.listing import statements
@@ -427,7 +415,8 @@ def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
                 scenario = http_scenario(page)
                 one_client = load.repeat(lambda: load.closed_loop(
                     port, scenario, clients=1, seconds=seconds).figures(), runs)
-                curves["Atelier product page"] = sweep(port, scenario, seconds / 2)
+                curves["Atelier product page"] = load.sweep(
+                    port, scenario, OFFERED, seconds=seconds / 2, give_up_ms=2000)
             if gateway_proc is not None:
                 stop(gateway_proc)
                 gateway_proc = None
@@ -437,8 +426,9 @@ def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
                 with reference_running(amqp_uri) as reference:
                     ref = load.repeat(lambda: reference.measure("get", clients, seconds), runs)
                     ref_one = load.repeat(lambda: reference.measure("get", 1, seconds), runs)
-                    curves["reference product GET"] = sweep(
-                        reference.port, reference_product_page, seconds / 2)
+                    curves["reference product GET"] = load.sweep(
+                        reference.port, reference_product_page, OFFERED, seconds=seconds / 2,
+                        give_up_ms=2000)
                 rows.append(["reference shape: product GET (bench/reference.py)", "–", "–", "–",
                              f"{ref['rps']:.0f}", f"{ref['p50']:.1f}", f"{ref['p99']:.1f}", "–",
                              f"{ref['errors'].high:.0f}"])
@@ -477,7 +467,7 @@ def run(products: int = 100_000, seconds: float = 8.0, clients: int = 16,
     if curves:
         lines += ["", "### Latency against offered load (open loop, product page)", "",
                   table(["offered req/s", *(f"{name}: answered/s, p50, p99 ms" for name in curves)],
-                        _curve_rows(curves))]
+                        plot.curve_rows(curves))]
         plot.latency_against_load("product-page.png", "Product page: latency against offered load",
                                   curves)
     lines += [
@@ -509,18 +499,6 @@ def reference_product_page(rng):
     from bench import reference
 
     return reference.product_page(rng)
-
-
-def _curve_rows(curves: dict[str, list]) -> list[list[str]]:
-    rates = sorted({rate for points in curves.values() for rate, _ in points})
-    rows = []
-    for rate in rates:
-        cells = []
-        for points in curves.values():
-            got = dict(points).get(rate)
-            cells.append(f"{got['rps']:.0f}, {got['p50']:.0f}, {got['p99']:.0f}" if got else "–")
-        rows.append([str(rate), *cells])
-    return rows
 
 
 def main() -> None:

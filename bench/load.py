@@ -102,51 +102,17 @@ def _threads(target, count: int) -> None:
         thread.join()
 
 
-def _closed_clients(port, make, seed, threads, count_from, stop_at, out) -> None:
+def _clients(port, make, seed, threads, next_due, count_from, stop_at, out) -> None:
+    """`threads` clients, each sending a request at the time `next_due()` gives (None: no more),
+    until `stop_at`; latency from when the request was due."""
     latencies: list[float] = []
-    errors, sent = [0], [0]
+    errors, sent, last = [0], [0], [count_from]
     lock = threading.Lock()
 
     def client(n: int) -> None:
         rng, conn = random.Random(seed * 1000 + n), _Connection(port)
         mine, failed, count = [], 0, 0
-        while (started := time.perf_counter()) < stop_at:
-            ok = conn.send(make(rng))
-            count += 1
-            if started >= count_from:
-                if ok:
-                    mine.append((time.perf_counter() - started) * 1000)
-                else:
-                    failed += 1
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors[0] += failed
-            sent[0] += count
-
-    _threads(client, threads)
-    out.put((latencies, errors[0], stop_at, sent[0]))
-
-
-def _open_clients(port, make, seed, threads, slots, interval, begin, count_from, stop_at,
-                  out) -> None:
-    """This process sends the slots `slots` (a range) of the schedule `begin + k * interval`."""
-    latencies: list[float] = []
-    errors, last, sent = [0], [count_from], [0]
-    lock = threading.Lock()
-    pending = iter(slots)
-
-    def client(n: int) -> None:
-        rng, conn = random.Random(seed * 1000 + n), _Connection(port)
-        mine, failed, count = [], 0, 0
-        while True:
-            with lock:
-                slot = next(pending, None)
-            if slot is None:
-                break
-            due = begin + slot * interval
-            if due >= stop_at:
-                break
+        while (due := next_due()) is not None and due < stop_at:
             if (wait := due - time.perf_counter()) > 0:
                 time.sleep(wait)
             ok = conn.send(make(rng))
@@ -165,6 +131,18 @@ def _open_clients(port, make, seed, threads, slots, interval, begin, count_from,
 
     _threads(client, threads)
     out.put((latencies, errors[0], last[0], sent[0]))
+
+
+def _schedule(slots: range, begin: float, interval: float):
+    """The due times of `slots` of the schedule `begin + k * interval`, handed out in order."""
+    pending, lock = iter(slots), threading.Lock()
+
+    def next_due() -> float | None:
+        with lock:
+            slot = next(pending, None)
+        return None if slot is None else begin + slot * interval
+
+    return next_due
 
 
 def _run(target, per_process_args: list[tuple], timeout: float
@@ -198,9 +176,9 @@ def closed_loop(port: int, make: Scenario, *, clients: int, seconds: float,
     """`clients` keep-alive clients, each sending its next request as soon as one is answered."""
     count_from = time.perf_counter() + warmup  # perf_counter is system-wide on Linux
     stop_at = count_from + seconds
-    latencies, errors, _ended, sent = _run(_closed_clients, [
-        (port, make, i, n, count_from, stop_at) for i, n in enumerate(_shares(clients))],
-        timeout=warmup + seconds + 120)
+    latencies, errors, _ended, sent = _run(_clients, [
+        (port, make, i, n, time.perf_counter, count_from, stop_at)
+        for i, n in enumerate(_shares(clients))], timeout=warmup + seconds + 120)
     return Result(len(latencies), seconds, errors, latencies, sent)
 
 
@@ -212,10 +190,9 @@ def open_loop(port: int, make: Scenario, *, rate: float, seconds: float, warmup:
     count_from, stop_at = begin + warmup, begin + warmup + seconds
     slots = int((warmup + seconds) * rate) + 1
     shares = _shares(connections)
-    per_process = [(port, make, i, n, range(i, slots, len(shares)), interval, begin, count_from,
-                    stop_at) for i, n in enumerate(shares)]
-    latencies, errors, ended, sent = _run(_open_clients, per_process,
-                                          timeout=warmup + seconds + 120)
+    per_process = [(port, make, i, n, _schedule(range(i, slots, len(shares)), begin, interval),
+                    count_from, stop_at) for i, n in enumerate(shares)]
+    latencies, errors, ended, sent = _run(_clients, per_process, timeout=warmup + seconds + 120)
     # the requests due in the window, answered by `ended`: a server behind its schedule answers
     # them late, and its rate is what it managed
     return Result(len(latencies), max(seconds, ended - count_from), errors, latencies, sent)
@@ -241,3 +218,16 @@ def repeat(measure: Callable[[], dict[str, float]], runs: int = 3) -> dict[str, 
     return {key: Spread(statistics.median(r[key] for r in results),
                         min(r[key] for r in results), max(r[key] for r in results))
             for key in results[0]}
+
+
+def sweep(port: int, make: Scenario, rates: tuple[float, ...], *, seconds: float,
+          give_up_ms: float) -> list[tuple[float, dict[str, float]]]:
+    """Open loop at each offered rate in turn: (rate, figures) per rate, stopping after the first
+    whose p99 passes `give_up_ms` (the server is well behind; higher rates tell nothing more)."""
+    points = []
+    for rate in rates:
+        got = open_loop(port, make, rate=rate, seconds=seconds, warmup=1.0).figures()
+        points.append((rate, got))
+        if got["p99"] > give_up_ms:
+            break
+    return points

@@ -19,10 +19,14 @@ the checkouts (from /proc), divided by the checkouts made, shows where a checkou
 what two cores allow at most. Measured in the same run before the load: raw RabbitMQ publishing
 with confirms and raw PostgreSQL INSERT+COMMIT (as bench/relay_bench measures them), printed beside
 DESIGN.md's reference figures, and the reference example's order create built from the stack's
-stock parts (bench/reference.py), with as many clients for as long. Prints figures, asserts
+stock parts (bench/reference.py), with as many clients for as long. Each figure is the median
+(min–max) of `--runs` runs, and the targets of DESIGN.md's "Performance" are read against the
+reference's. Last, open loop: checkouts sent at fixed offered rates, latency from when each was due,
+beside the reference's order create, plotted in `bench/checkout.png`. Prints figures, asserts
 nothing.
 
-    .venv/bin/python -m bench.orders_bench [--buyers 16] [--seconds 20] [--shops 150]
+    .venv/bin/python -m bench.orders_bench [--buyers 16] [--seconds 10] [--shops 200] [--runs 3]
+        [--no-sweep]
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import argparse
 import http.client
 import json
 import os
+import statistics
 import sys
 import tempfile
 import threading
@@ -41,7 +46,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bench import reference
+from bench import load, plot, reference
 from bench.common import CpuMeter, machine, percentile, table
 from bench.relay_bench import raw_pg_insert, raw_publish_confirm
 from services.common.db import make_engine
@@ -242,18 +247,56 @@ def _ms(values: list[float]) -> str:
     return f"{percentile(values, 50):.0f} / {percentile(values, 99):.0f}"
 
 
-def run(buyers: int = 16, seconds: float = 20.0, shop_count: int = 150) -> str:
+OFFERED = (15, 30, 45, 60, 90)  # checkouts a second offered in the open-loop sweep
+SWEEP_SECONDS = 4.0
+
+
+class _Plan:
+    """Every buyer's cart lines, handed out once each across forked client processes: the k-th
+    request (a counter in shared memory) checks out line k // buyers of buyer k % buyers."""
+
+    def __init__(self, clients: list[_Client], plan: list[list[tuple[str, str, str]]]):
+        import multiprocessing
+
+        self.tokens = [client.user.token for client in clients]
+        self.plan = plan
+        self.taken = multiprocessing.get_context("fork").Value("q", 0)
+
+    def __call__(self, _rng) -> load.Call:
+        with self.taken.get_lock():
+            k = self.taken.value
+            self.taken.value += 1
+        buyer, line = k % len(self.tokens), k // len(self.tokens)
+        shop_id, _product_id, method_id = self.plan[buyer][line]
+        return load.Call("POST", "/api/v1/checkout", json.dumps(_body(shop_id, method_id)).encode(),
+                         {"Authorization": f"Bearer {self.tokens[buyer]}",
+                          "Content-Type": "application/json",
+                          "Idempotency-Key": str(uuid.uuid4())}, ok=(201,))
+
+
+def _sweep_lines() -> int:
+    """Cart lines the sweep may check out (each rate for its measured seconds and 1 s warm-up)."""
+    return int(sum(rate * (SWEEP_SECONDS + 1.0) + 1 for rate in OFFERED))
+
+
+def run(buyers: int = 16, seconds: float = 10.0, shop_count: int = 200, runs: int = 3,
+        sweep: bool = True) -> str:
     tmp = Path(tempfile.mkdtemp(prefix="orders-bench-"))
     vhost = harness.VirtualHost().create()
     dbs = harness.Databases("postgresql", tmp)
     system = harness.System(vhost, dbs, tmp)
     api = None
     clients: list[_Client] = []
+    curves: dict[str, list] = {}
     try:
         publish_rate = raw_publish_confirm(vhost.uri, 3000)
         insert_rate = raw_pg_insert(dbs.url("raw"), 3000)
-        shape = reference.measure(vhost.uri, dbs.url("reference"), buyers, seconds,
-                                  which=("create",))["create"]
+        with reference.running(vhost.uri, dbs.url("reference")) as shape_of:
+            shape = load.repeat(lambda: shape_of.measure("create", buyers, seconds), runs)
+            if sweep:
+                curves["reference order create"] = load.sweep(
+                    shape_of.port, reference.order_create, OFFERED, seconds=SWEEP_SECONDS,
+                    give_up_ms=3000)
 
         for service in ("catalog", "shipping", "orders"):
             system.start(service, wait=False)
@@ -271,58 +314,50 @@ def run(buyers: int = 16, seconds: float = 20.0, shop_count: int = 150) -> str:
         warm_up = 3.0
         plan = [list(shops) for _ in clients]
         _check_out(clients, plan, warm_up)  # warms pools, queues and caches on the first shops
-        for client in clients:
-            client.retried = 0
         names = ("catalog", "shipping", "orders", "relay", "gateway")
         meter = CpuMeter({name: [proc.proc.pid] for name, proc in zip(
             names, system.processes, strict=True)},
             {"PostgreSQL": "postgres:", "RabbitMQ": "rabbit"})
-        meter.start()
-        own = os.times()
-        result = _check_out(clients, plan, seconds)
-        cpu_ms = meter.ms_by_group()
-        now = os.times()  # this process alone: the HTTP clients
-        cpu_ms["bench clients"] = (now.user + now.system - own.user - own.system) * 1000
+        measured: list[dict] = []
 
-        sent, call_ms, errors = result["sent"], result["call_ms"], result["errors"]
-        harness.wait_for(
-            lambda: len(_consumed(system.urls["orders"], system.urls["catalog"], set(sent)))
-            >= len(sent), timeout=120, interval=0.5, message="every order.placed consumed")
-        consumed = _consumed(system.urls["orders"], system.urls["catalog"], set(sent))
-        lag_ms = [(consumed[o] - sent[o]).total_seconds() * 1000 for o in sent if o in consumed]
-        per_checkout = {name: ms / max(len(call_ms), 1) for name, ms in cpu_ms.items()}
-        total = sum(per_checkout.values())
-        rows = [
-            ["raw RabbitMQ publish with confirms (kombu, 1 publisher), before the load",
-             f"{publish_rate:,.0f} msg/s"],
-            ["raw PostgreSQL INSERT+COMMIT (1 client), before the load",
-             f"{insert_rate:,.0f} rows/s"],
-            ["reference shape's order create, before the load (bench/reference.py: 2 RPCs, "
-             "one transaction, one event consumed; nothing else)",
-             f"{shape['rps']:.0f}/s, p50 / p99 {shape['p50']:.0f} / {shape['p99']:.0f} ms, "
-             f"{shape['cpu_ms']:.1f} ms CPU each"],
-            [f"checkouts/s ({buyers} buyers, target ≥ 150)",
-             f"{len(call_ms) / result['elapsed']:.0f}"],
-            ["POST /checkout HTTP p50 / p99 ms", _ms(call_ms)],
-            ["POST /checkout → order.placed consumed (catalog inbox) p50 / p99 ms "
-             "(target p99 < 300)", _ms(lag_ms)],
-            ["checkouts measured / failed / sent again on a new connection (same key)",
-             f"{len(call_ms)} / {len(errors)} / {sum(c.retried for c in clients)}"],
-            ["CPU ms per checkout: " + ", ".join(
-                f"{name} {ms:.1f}" for name, ms in sorted(per_checkout.items(),
-                                                          key=lambda item: -item[1])),
-             f"{total:.1f} in all (2 cores: at most {2000 / total:.0f}/s)"],
-            [f"before: cart adds/s ({buyers} buyers), p50 / p99 ms",
-             f"{len(filled['ms']) / filled['elapsed']:.0f}, {_ms(filled['ms'])}"],
-        ]
-        notes = "" if not errors else f"\n\nFirst failure: `{errors[0]}`"
-        return (f"## Orders: checkout through the gateway\n\n{machine()} · PostgreSQL · gateway "
-                f"under gunicorn (gateway/gunicorn.conf.py, ATELIER_ENV=production) · {buyers} "
-                f"concurrent registered buyers, keep-alive HTTP · carts filled before from "
-                f"{shop_count} shops, one tracked line per checkout · {seconds:.0f} s after "
-                f"{warm_up:.0f} s warm-up\n\n"
-                + table(["figure", "value"], rows) + notes
-                + f"\n\n{REFERENCE}\n\nReproduce: `{COMMAND}`")
+        def once() -> dict:
+            for client in clients:
+                client.retried = 0
+            meter.start()
+            own = os.times()
+            result = _check_out(clients, plan, seconds)
+            cpu_ms = meter.ms_by_group()
+            now = os.times()  # this process alone: the HTTP clients
+            cpu_ms["bench clients"] = (now.user + now.system - own.user - own.system) * 1000
+            sent = result["sent"]
+            harness.wait_for(
+                lambda: len(_consumed(system.urls["orders"], system.urls["catalog"], set(sent)))
+                >= len(sent), timeout=120, interval=0.5, message="every order.placed consumed")
+            consumed = _consumed(system.urls["orders"], system.urls["catalog"], set(sent))
+            result["lag_ms"] = [(consumed[o] - sent[o]).total_seconds() * 1000
+                                for o in sent if o in consumed]
+            result["cpu"] = {name: ms / max(len(result["call_ms"]), 1)
+                             for name, ms in cpu_ms.items()}
+            result["retried"] = sum(c.retried for c in clients)
+            measured.append(result)
+            servers = sum(ms for name, ms in result["cpu"].items() if name != "bench clients")
+            return {"rps": len(result["call_ms"]) / result["elapsed"],
+                    "p50": percentile(result["call_ms"], 50),
+                    "p99": percentile(result["call_ms"], 99),
+                    "lag_p50": percentile(result["lag_ms"], 50),
+                    "lag_p99": percentile(result["lag_ms"], 99),
+                    "cpu_ms": servers, "errors": len(result["errors"])}
+
+        checkout = load.repeat(once, runs)
+        if sweep:
+            left = min(len(lines) for lines in plan) * buyers
+            if left < _sweep_lines():
+                raise RuntimeError(f"{left} cart lines left for the open-loop sweep, "
+                                   f"{_sweep_lines()} needed: give more --shops")
+            curves["Atelier checkout"] = load.sweep(gateway.port, _Plan(clients, plan), OFFERED,
+                                                   seconds=SWEEP_SECONDS, give_up_ms=3000)
+            plot.latency_against_load("checkout.png", "Checkout: latency against offered load",
+                                      curves)
     finally:
         for client in clients:
             client.close()
@@ -332,15 +367,72 @@ def run(buyers: int = 16, seconds: float = 20.0, shop_count: int = 150) -> str:
         dbs.drop_all()
         vhost.delete().wait(60)
 
+    cart_rate = len(filled["ms"]) / filled["elapsed"]
+    cpu = {name: statistics.median(r["cpu"][name] for r in measured) for name in measured[0]["cpu"]}
+    servers = sum(ms for name, ms in cpu.items() if name != "bench clients")
+    errors = [e for r in measured for e in r["errors"]]
+    rows = [
+        ["raw RabbitMQ publish with confirms (kombu, 1 publisher), before the load",
+         f"{publish_rate:,.0f} msg/s"],
+        ["raw PostgreSQL INSERT+COMMIT (1 client), before the load", f"{insert_rate:,.0f} rows/s"],
+        ["reference shape's order create, before the load (bench/reference.py: 2 RPCs, "
+         "one transaction, one event consumed; nothing else): req/s; p50 / p99 ms; CPU ms each",
+         f"{shape['rps']:.0f}; {shape['p50']:.0f} / {shape['p99']:.0f}; {shape['cpu_ms']:.1f}"],
+        [f"checkouts/s ({buyers} buyers)", f"{checkout['rps']:.0f}"],
+        ["POST /checkout HTTP p50 / p99 ms", f"{checkout['p50']:.0f} / {checkout['p99']:.0f}"],
+        ["POST /checkout → order.placed consumed (catalog inbox) p50 / p99 ms",
+         f"{checkout['lag_p50']:.0f} / {checkout['lag_p99']:.0f}"],
+        ["checkouts measured / failed / sent again on a new connection (same key), all runs",
+         f"{sum(len(r['call_ms']) for r in measured)} / {len(errors)} / "
+         f"{sum(r['retried'] for r in measured)}"],
+        ["CPU ms per checkout (medians): " + ", ".join(
+            f"{name} {ms:.1f}" for name, ms in sorted(cpu.items(), key=lambda item: -item[1])),
+         f"{servers:.1f} in the servers (2 cores: at most {2000 / servers:.0f}/s)"],
+        [f"before: cart adds/s ({buyers} buyers, one run), p50 / p99 ms",
+         f"{cart_rate:.0f}, {_ms(filled['ms'])}"],
+    ]
+    ratio = checkout["rps"].median / shape["rps"].median
+    cpu_ratio = checkout["cpu_ms"].median / shape["cpu_ms"].median
+    targets = [
+        ["checkouts/s ÷ reference order creates/s", f"{ratio:.2f}×", "≥ 1.0×", ratio >= 1.0],
+        ["CPU per checkout ÷ reference's per order create", f"{cpu_ratio:.2f}×", "≤ 1.5×",
+         cpu_ratio <= 1.5],
+        ["p99 POST /checkout → order.placed consumed", f"{checkout['lag_p99'].median:.0f} ms",
+         f"≤ {shape['p99'].median:.0f} ms (reference create p99)",
+         checkout["lag_p99"].median <= shape["p99"].median],
+        ["cart adds/s ÷ checkouts/s", f"{cart_rate / checkout['rps'].median:.2f}×", "≥ 2×",
+         cart_rate >= 2 * checkout["rps"].median],
+    ]
+    lines = [f"## Orders: checkout through the gateway\n\n{machine()} · PostgreSQL · gateway "
+             f"under gunicorn (gateway/gunicorn.conf.py, ATELIER_ENV=production) · {buyers} "
+             f"concurrent registered buyers, keep-alive HTTP · carts filled before from "
+             f"{shop_count} shops, one tracked line per checkout · {seconds:.0f} s a run after "
+             f"{warm_up:.0f} s warm-up · median (min–max) of {runs} runs", "",
+             table(["figure", "value"], rows), "", "### Targets against the reference (same run)",
+             "", table(["target", "measured", "goal", "verdict"],
+                       [[*row[:3], "met" if row[3] else "NOT met"] for row in targets])]
+    if curves:
+        lines += ["", "### Latency against offered load (open loop; HTTP answer, ms from when "
+                      "due)", "", table(["offered/s", *(f"{name}: answered/s, p50, p99"
+                                                         for name in curves)],
+                                        plot.curve_rows(curves))]
+    if errors:
+        lines += ["", f"First failure: `{errors[0]}`"]
+    lines += ["", REFERENCE, "", f"Reproduce: `{COMMAND}`"]
+    return "\n".join(lines)
+
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--buyers", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--shops", type=int, default=150,
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds a run")
+    parser.add_argument("--shops", type=int, default=200,
                         help="shops in every cart: one checkout each, at most")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sweep", action=argparse.BooleanOptionalAction, default=True,
+                        help="open-loop checkouts at fixed offered rates, and the plot")
     args = parser.parse_args(argv)
-    print(run(args.buyers, args.seconds, args.shops), flush=True)
+    print(run(args.buyers, args.seconds, args.shops, args.runs, args.sweep), flush=True)
 
 
 if __name__ == "__main__":

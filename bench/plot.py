@@ -35,3 +35,11 @@ def latency_against_load(filename: str, title: str, curves: dict[str, list[tuple
     figure.savefig(path, dpi=100, bbox_inches="tight")
     pyplot.close(figure)
     return path
+
+
+def curve_rows(curves: dict[str, list[tuple[float, dict]]]) -> list[list[str]]:
+    """The curves as table rows: an offered rate, then each curve's answered/s, p50 and p99."""
+    rates = sorted({rate for points in curves.values() for rate, _ in points})
+    return [[f"{rate:g}", *(f"{got['rps']:.0f}, {got['p50']:.0f}, {got['p99']:.0f}"
+                            if (got := dict(points).get(rate)) else "–"
+                            for points in curves.values())] for rate in rates]

@@ -17,20 +17,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from services.common.vocabulary import ORDER_STATUSES
+
 from .errors import OrderNotShippable
 
-
-class OrderStatus(StrEnum):
-    PLACED = "placed"
-    CONFIRMED = "confirmed"
-    PARTIALLY_PAID = "partially_paid"
-    IN_PRODUCTION = "in_production"
-    PAID = "paid"
-    SHIPPED = "shipped"
-    RECEIVED = "received"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
+# The orders service's statuses (services/common/vocabulary.py), as shipping names them.
+OrderStatus = StrEnum("OrderStatus", {status.upper(): status for status in ORDER_STATUSES})
 
 
 # The status each followed order event announces.
