@@ -18,6 +18,7 @@ import requests
 from PIL import Image
 
 from atelier.sinks import MailSink
+from tests.e2e.test_notification_channels_api import register
 from tests.e2e.test_orders_api import ok, place_order, problem
 from tests.support import harness
 from tests.support.api import Api, User
@@ -59,15 +60,6 @@ def api(system, mail, tmp_path_factory):
     client = Api(gateway)
     yield client
     client.close()
-
-
-def register(api, role: str, locale: str = "en") -> User:
-    email, password = f"{role}-{uuid.uuid4().hex[:10]}@atelier.test", "pw-" + uuid.uuid4().hex
-    created = ok(api.call("POST", "/auth/register", json={
-        "email": email, "password": password, "name": role.title(), "role": role,
-        "locale": locale}), 201)
-    token = ok(api.call("POST", "/auth/login", json={"email": email, "password": password}))
-    return User(created["id"], email, token["access_token"], created["roles"])
 
 
 def inbox(mail: MailSink, to: str, subject: str) -> list[dict]:

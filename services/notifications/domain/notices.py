@@ -49,31 +49,35 @@ def _ru(locale: str | None) -> bool:
     return locale == "ru"
 
 
+def _lang(locale: str | None) -> str:
+    return "ru" if _ru(locale) else "en"
+
+
+SHIPPED = {  # title, on its way, track, follow it; and the pickup's title and line
+    "en": ("Your order has shipped", "Your order {order} is on its way with {carrier}.",
+           "Tracking number: {track}.", "Follow it at {url}", "Your order was handed over",
+           "The seller handed over your order {order} at the pickup point."),
+    "ru": ("Ваш заказ отправлен", "Ваш заказ {order} отправлен {carrier}.", "Трек-номер: {track}.",
+           "Отследить: {url}", "Ваш заказ передан",
+           "Продавец передал ваш заказ {order} в пункте самовывоза."),
+}
+
+
 def shipped(data: dict[str, Any], locale: str = "en") -> Text:
     """To the buyer, for every shipment the seller asks to notify (a later track notifies again);
     a pickup is the seller handing the order over."""
-    order, ru = short(data["order_id"]), _ru(locale)
+    lang = _lang(locale)
+    title, on_its_way, track, follow, pickup_title, pickup = SHIPPED[lang]
+    order = short(data["order_id"])
     if data["carrier"] == "pickup":
-        if ru:
-            return Text("Ваш заказ передан",
-                        f"Продавец передал ваш заказ {order} в пункте самовывоза.")
-        return Text("Your order was handed over",
-                    f"The seller handed over your order {order} at the pickup point.")
-    if ru:
-        carrier = CARRIER_NAMES_RU.get(data["carrier"], data["carrier"])
-        lines = [f"Ваш заказ {order} отправлен {carrier}."]
-        if data.get("tracking_number"):
-            lines.append(f"Трек-номер: {data['tracking_number']}.")
-        if data.get("tracking_url"):
-            lines.append(f"Отследить: {data['tracking_url']}")
-        return Text("Ваш заказ отправлен", "\n".join(lines))
-    carrier = CARRIER_NAMES.get(data["carrier"], data["carrier"])
-    lines = [f"Your order {order} is on its way with {carrier}."]
+        return Text(pickup_title, pickup.format(order=order))
+    names = CARRIER_NAMES_RU if lang == "ru" else CARRIER_NAMES
+    lines = [on_its_way.format(order=order, carrier=names.get(data["carrier"], data["carrier"]))]
     if data.get("tracking_number"):
-        lines.append(f"Tracking number: {data['tracking_number']}.")
+        lines.append(track.format(track=data["tracking_number"]))
     if data.get("tracking_url"):
-        lines.append(f"Follow it at {data['tracking_url']}")
-    return Text("Your order has shipped", "\n".join(lines))
+        lines.append(follow.format(url=data["tracking_url"]))
+    return Text(title, "\n".join(lines))
 
 
 def shipping_overdue_to_seller(data: dict[str, Any], locale: str = "en") -> Text:
@@ -97,43 +101,50 @@ def shipping_overdue_to_admins(data: dict[str, Any], locale: str = "en") -> Text
                 f"Order {order} of shop {shop} has had no shipping details since its deadline.")
 
 
+AMOUNT_CHANGED = {  # (title, body) for a priced delivery, then for a changed total
+    "en": (("The seller priced your delivery",
+            "The delivery of your order {order} is priced. The order's total is now {new} "
+            "(was {was})."),
+           ("The total of your order has changed",
+            "The total of your order {order} is now {new} (was {was}).\nReason: {reason}")),
+    "ru": (("Продавец рассчитал доставку",
+            "Стоимость доставки вашего заказа {order} рассчитана. Сумма заказа теперь {new} "
+            "(была {was})."),
+           ("Сумма вашего заказа изменилась",
+            "Сумма вашего заказа {order} теперь {new} (была {was}).\nПричина: {reason}")),
+}
+
+
 def amount_changed(data: dict[str, Any], locale: str = "en") -> Text:
     """To the buyer: the seller priced a delivery it quotes (reason `delivery_cost`), or the
     items total changed (applied by the seller before payment, or by an admin)."""
-    order, new, was = short(data["order_id"]), money(data["new_total"]), money(data["previous_total"])
-    if _ru(locale):
-        if data["reason"] == DELIVERY_COST:
-            return Text("Продавец рассчитал доставку",
-                        f"Стоимость доставки вашего заказа {order} рассчитана. "
-                        f"Сумма заказа теперь {new} (была {was}).")
-        return Text("Сумма вашего заказа изменилась",
-                    f"Сумма вашего заказа {order} теперь {new} (была {was}).\n"
-                    f"Причина: {data['reason']}")
-    if data["reason"] == DELIVERY_COST:
-        return Text("The seller priced your delivery",
-                    f"The delivery of your order {order} is priced. "
-                    f"The order's total is now {new} (was {was}).")
-    return Text("The total of your order has changed",
-                f"The total of your order {order} is now {new} (was {was}).\n"
-                f"Reason: {data['reason']}")
+    priced, changed = AMOUNT_CHANGED[_lang(locale)]
+    title, body = priced if data["reason"] == DELIVERY_COST else changed
+    return Text(title, body.format(order=short(data["order_id"]), new=money(data["new_total"]),
+                                   was=money(data["previous_total"]), reason=data["reason"]))
+
+
+BALANCE_REQUESTED = {  # title, the request, the seller's note, photos attached (one, several)
+    "en": ("Please pay the balance",
+           "Your order {order} is in production. The seller asks you to pay the balance.",
+           "The seller's note: {note}", "1 photo attached.", "{photos} photos attached."),
+    "ru": ("Оплатите оставшуюся сумму",
+           "Ваш заказ {order} в работе. Продавец просит оплатить оставшуюся сумму.",
+           "Комментарий продавца: {note}", "Фотографий приложено: 1.",
+           "Фотографий приложено: {photos}."),
+}
 
 
 def balance_requested(data: dict[str, Any], locale: str = "en") -> Text:
     """To the buyer of a made-to-order order in production: pay the balance."""
-    order, photos = short(data["order_id"]), len(data.get("attachment_ids") or ())
-    if _ru(locale):
-        lines = [f"Ваш заказ {order} в работе. Продавец просит оплатить оставшуюся сумму."]
-        if data.get("note"):
-            lines.append(f"Комментарий продавца: {data['note']}")
-        if photos:
-            lines.append(f"Фотографий приложено: {photos}.")
-        return Text("Оплатите оставшуюся сумму", "\n".join(lines))
-    lines = [f"Your order {order} is in production. The seller asks you to pay the balance."]
+    title, request, note, one, several = BALANCE_REQUESTED[_lang(locale)]
+    photos = len(data.get("attachment_ids") or ())
+    lines = [request.format(order=short(data["order_id"]))]
     if data.get("note"):
-        lines.append(f"The seller's note: {data['note']}")
+        lines.append(note.format(note=data["note"]))
     if photos:
-        lines.append(f"{photos} photo{'s' if photos > 1 else ''} attached.")
-    return Text("Please pay the balance", "\n".join(lines))
+        lines.append(one if photos == 1 else several.format(photos=photos))
+    return Text(title, "\n".join(lines))
 
 
 def photo_label(index: int, locale: str = "en") -> str:
@@ -196,10 +207,6 @@ LIFTING = {
     "ru": ("Устраните причину, затем напишите модераторам из кабинета и попросите снять "
            "ограничение."),
 }
-
-
-def _lang(locale: str | None) -> str:
-    return "ru" if _ru(locale) else "en"
 
 
 def sanctioned(data: dict[str, Any], locale: str = "en") -> Text:

@@ -1,7 +1,7 @@
 """The buyer's receipt for a payment, a new message told to the other party at once (never its
 writer), a balance request's photos as signed links in the buyer's e-mail, and the shop's owner
 reading Russian: each event through the service's own handler (the inbox included) on SQLite in
-memory, so a redelivered event is seen to write nothing twice."""
+memory (`conftest`), so a redelivered event is seen to write nothing twice."""
 
 from __future__ import annotations
 
@@ -12,15 +12,12 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from nameko.testing.services import worker_factory
 from sqlalchemy import select
 
 from services.common import events, signed_links
 from services.common.caller import Caller
 from services.notifications.actions import feed as feed_actions
-from services.notifications.models import Base, Delivery
-from services.notifications.service import NotificationsService
-from tests.support import units
+from services.notifications.models import Delivery
 
 KEY = "unit-media-key-" + uuid.uuid4().hex
 
@@ -30,16 +27,6 @@ def settings_env(monkeypatch):
     monkeypatch.setenv("MEDIA_SIGNING_KEY", KEY)
     monkeypatch.setenv("NOTIFICATIONS_APP_URL", "https://app.test")
     monkeypatch.setenv("NOTIFICATIONS_MEDIA_URL", "https://files.test")
-
-
-@pytest.fixture
-def uow():
-    return units.unit_of_work(Base.metadata, "notifications")
-
-
-@pytest.fixture
-def service(uow):
-    return worker_factory(NotificationsService, uow=uow)
 
 
 def new_id() -> str:
