@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 BENCHMARKS = ["relay_bench", "gateway_bench", "catalog_bench", "orders_bench", "payments_bench",
-              "media_bench"]
+              "media_bench", "notifications_bench"]
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ from services.common import settings as common
 
 GATEWAY_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = GATEWAY_DIR / "migrations"
-DEV_SECRET_KEY = "atelier-dev-secret-not-for-production"  # noqa: S105 - the refused default
+DEV_SECRET_KEY = common.DEV_GATEWAY_SECRET_KEY  # the refused default
 DEFAULT_BIND = "127.0.0.1:8080"
 MAX_BODY_BYTES = 1024 * 1024
 MIB = 1024 * 1024

@@ -3,17 +3,14 @@ for private files."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import has_request_context, request
 
-from services.common import clock
+from services.common import clock, signed_links
 
 from . import links
 from .actions import UploadInfo
 
 PUBLIC_VARIANTS = ("original", "page", "thumb")
-PRIVATE_PATH = "/media/private/{id}"
 PUBLIC_PATH = "/media/{id}/{variant}.{ext}"
 
 
@@ -30,9 +27,8 @@ def signed_link(settings, upload_id: str, user_id: str, ttl_seconds: int | None 
                 ) -> tuple[str, int]:
     """(link, expiry as a Unix time) for `user_id` to read a private upload."""
     expires = int(clock.now().timestamp()) + (ttl_seconds or settings.media_link_ttl_seconds)
-    signature = links.sign(links.signing_key(settings), upload_id, user_id, expires)
-    query = urlencode({"user": user_id, "expires": expires, "signature": signature})
-    return f"{_here()}{PRIVATE_PATH.format(id=upload_id)}?{query}", expires
+    return signed_links.link(links.signing_key(settings), _here(), upload_id, user_id,
+                             expires), expires
 
 
 def url_for_user(settings, upload: UploadInfo, user_id: str) -> str:

@@ -205,8 +205,19 @@ def start_production(order_id):
 @blp.response(200, OrderSchema)
 @blp.problems(404, 409, 413, 415, 503)
 def request_balance(body, order_id):
-    """Ask the buyer for the balance of an order in production (a note, optional photos)."""
-    return _move("request_balance", order_id, services.as_json(body))
+    """Ask the buyer for the balance of an order in production (a note, optional photos). The
+    photos are the seller's own uploads (`POST /uploads`), else 422 naming each; the buyer may
+    then read them (the e-mail carries them as signed links issued to the buyer)."""
+    ids = [str(i) for i in (body or {}).get("attachment_ids") or ()]
+    if ids:
+        services.call("orders", "get_order", str(order_id))  # a stranger: 404 before any 422
+        media.check_attachments(auth.current_identity().user_id, ids)
+    order = _move("request_balance", order_id, services.as_json(body))
+    if ids:
+        media.mark_referenced(ids)
+        if order.get("buyer_id"):
+            media.grant(ids, [str(order["buyer_id"])])
+    return order
 
 
 @blp.route(f"{ORDER}/complete", methods=["POST"])

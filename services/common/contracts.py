@@ -179,6 +179,10 @@ class MessagePosted(_Data):
     order_id = fields.UUID(load_default=None, allow_none=True)
     conversation_id = fields.UUID(load_default=None, allow_none=True)
     shop_id = fields.UUID(required=True)
+    # The start of the text (at most 200 characters), for the recipient's e-mail (seed 003: new
+    # messages are e-mailed at once). Absent: the notice goes without it.
+    excerpt = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Length(max=200))
 
 
 class ReviewPosted(_Data):
@@ -204,6 +208,9 @@ class PaymentEvent(_Data):
     shop_id = fields.UUID(required=True)
     part = fields.String(required=True, validate=validate.OneOf(("full", "advance", "balance")))
     amount = _money(required=True)
+    # On `payment.succeeded`: what is left to pay on the order after this payment (the buyer's
+    # receipt, seed 003). Absent: not known.
+    remaining = _money(load_default=None, allow_none=True)
 
 
 class PaymentFailed(PaymentEvent):

@@ -17,6 +17,9 @@ OUTBOXES = (*SERVICES, "gateway")
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 EVENTS_EXCHANGE = "atelier.events"
+# The gateway's secret key when none is set (refused in production); media links derive theirs
+# from it when `MEDIA_SIGNING_KEY` is unset (`signed_links`).
+DEV_GATEWAY_SECRET_KEY = "atelier-dev-secret-not-for-production"  # noqa: S105
 
 
 @functools.cache

@@ -3,8 +3,10 @@
 Every change of an order's status reaches its buyer, its seller and the admins: in the app, by
 e-mail (the buyer, each of the shop's order addresses), by SMS and Telegram (the seller, when the
 shop's settings name a phone or a chat); see `domain.audience`. The buyer also hears of each
-shipment, of a priced delivery or changed total and of a request for the balance; the seller and
-the admins of overdue shipping; the admins of an order the auto-close found never shipped.
+shipment, of a priced delivery or changed total and of a request for the balance (its photos as
+signed links), and gets a receipt for each payment; the other party of an order hears of each
+new message at once; the seller and the admins of overdue shipping; the admins of an order the
+auto-close found never shipped.
 E-mail, SMS and Telegram messages are written as deliveries with the event's effect and sent after
 the commit by `send_due` (`actions.sending`). Who an order concerns is kept from `order.placed`,
 users' contacts from `user.registered`, shops' owners from `shop.created`: nothing here asks
@@ -12,6 +14,7 @@ another service.
 
 Subscriptions: order.placed, the other order status events (`ORDER_CHANGES`), shipment.created,
 order.shipping_overdue, order.amount_changed, order.balance_requested, order.unshipped_at_close,
+payment.succeeded (the buyer's receipt), message.posted (e-mailed to the other party at once),
 user.registered, shop.created.
 """
 
@@ -24,7 +27,7 @@ from services.common.runtime import ConfiguredTimer, event_handler, rpc
 from services.common.schemas import load
 
 from . import schemas, settings
-from .actions import feed, notices, orders, people, sending, shops
+from .actions import feed, messages, notices, orders, people, receipts, sending, shops
 from .channels import ChannelsProvider
 
 log = logging.getLogger(__name__)
@@ -106,6 +109,14 @@ class NotificationsService(runtime.Service):
     @event_handler("order.balance_requested")
     def on_balance_requested(self, uow, event):
         notices.ask_for_balance(uow, event)
+
+    @event_handler("payment.succeeded")
+    def on_payment_succeeded(self, uow, event):
+        receipts.payment_succeeded(uow, event)
+
+    @event_handler("message.posted")
+    def on_message_posted(self, uow, event):
+        messages.message_posted(uow, event)
 
     @event_handler("order.unshipped_at_close")
     def on_unshipped_at_close(self, uow, event):

@@ -21,14 +21,17 @@
 | `NOTIFICATIONS_APP_URL` | `http://127.0.0.1:8080` | the client app: links in messages |
 | `NOTIFICATIONS_ORDER_PATH` | `/api/v1/orders/{order_id}` | an order, for its buyer and its seller |
 | `NOTIFICATIONS_GUEST_ORDER_PATH` | `/api/v1/orders/{order_id}?access={access}` | a guest's order link |
+| `NOTIFICATIONS_MEDIA_URL` | `NOTIFICATIONS_APP_URL` | where the gateway serves private files (`/media/private/{id}`): photos in e-mail |
+| `NOTIFICATIONS_MEDIA_LINK_TTL_SECONDS` | 604800 (7 days) | how long a signed link to a photo in an e-mail stays valid |
+| `MEDIA_SIGNING_KEY` (else derived from `GATEWAY_SECRET_KEY`) | the gateway's | the key signed links are made with: the gateway's and this service's must be the same |
 """  # noqa: E501 - a table
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from services.common import settings
+from services.common import settings, signed_links
 
 
 def _read():
@@ -133,3 +136,26 @@ def links() -> Links:
                  order_path=e.str("NOTIFICATIONS_ORDER_PATH", ORDER_PATH),
                  guest_order_path=e.str("NOTIFICATIONS_GUEST_ORDER_PATH", GUEST_ORDER_PATH),
                  shop_path=e.str("NOTIFICATIONS_SHOP_PATH", SHOP_PATH))
+
+
+@dataclass(frozen=True, slots=True)
+class MediaLinks:
+    """Signed links to private files (a balance request's photos) for e-mail: issued to the user
+    who reads them, valid for `ttl`, checked by the gateway's private-file route."""
+
+    key: bytes = field(repr=False)
+    base_url: str
+    ttl: timedelta
+
+    def link(self, upload_id: str, user_id: str, now: datetime) -> str:
+        expires = int(now.timestamp() + self.ttl.total_seconds())
+        return signed_links.link(self.key, self.base_url, upload_id, user_id, expires)
+
+
+def media_links() -> MediaLinks:
+    e = _read()
+    app_url = e.str("NOTIFICATIONS_APP_URL", "http://127.0.0.1:8080")
+    return MediaLinks(key=signed_links.key_from_env(),
+                      base_url=e.str("NOTIFICATIONS_MEDIA_URL", app_url).rstrip("/"),
+                      ttl=timedelta(seconds=e.float("NOTIFICATIONS_MEDIA_LINK_TTL_SECONDS",
+                                                    7 * 24 * 3600.0)))

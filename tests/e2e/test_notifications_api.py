@@ -205,19 +205,16 @@ def test_the_buyer_of_an_order_in_production_is_asked_for_the_balance(system, ap
     wait_for(lambda: ok(api.call("GET", path, buyer))["status"] == "partially_paid",
              message="the order to take the advance")
     ok(api.call("POST", f"{path}/start-production", seller))
-    photos = [str(uuid.uuid4()), str(uuid.uuid4())]
 
     ok(api.call("POST", f"{path}/request-balance", seller, json={
-        "note": "The glaze is fired, see the photos.", "attachment_ids": photos}))
+        "note": "The glaze is fired."}))  # photos: test_notification_mail_api
 
     [asked] = notice_of(api, buyer, order["id"], "order.balance_requested")
     assert (asked["title"], asked["read"]) == ("Please pay the balance", False)
     assert asked["body"].splitlines() == [
         f"Your order {order['id'][:8]} is in production. The seller asks you to pay the balance.",
-        "The seller's note: The glaze is fired, see the photos.",
-        "2 photos attached."]
-    assert asked["data"] == {"note": "The glaze is fired, see the photos.",
-                             "attachment_ids": photos}
+        "The seller's note: The glaze is fired."]
+    assert asked["data"] == {"note": "The glaze is fired.", "attachment_ids": []}
     assert [n for n in notices(api, seller, "order.balance_requested")
             if n["order_id"] == order["id"]] == []
 

@@ -41,6 +41,22 @@ def person(uow: UnitOfWork, event: Event, user_id: str | None, *,
                            name=contact.name, locale=contact.locale or "en")
 
 
+def buyer_link(parties: OrderParties) -> str | None:
+    """The order's link for its buyer: a guest's carries the order's access token (none: no
+    link)."""
+    links = settings.links()
+    if parties.buyer_id is None:
+        return (links.guest_order(parties.order_id, parties.access_token)
+                if parties.access_token else None)
+    return links.order(parties.order_id)
+
+
+def locale_of(uow: UnitOfWork, user_id: str | None) -> str:
+    """The user's language as `user.registered` told it; English when not known."""
+    contact = uow.session.get(Contact, user_id) if user_id else None
+    return (contact.locale or "en") if contact is not None else "en"
+
+
 def shop_channels(uow: UnitOfWork, shop_id: str, owner: audience.Person | None
                   ) -> audience.ShopChannels:
     row = uow.session.get(ShopSettings, shop_id)

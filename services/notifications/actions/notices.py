@@ -1,5 +1,6 @@
 """Notices other than an order's change of status: a shipment, overdue shipping, a changed total,
-a request for the balance, an order the auto-close found never shipped.
+a request for the balance (with its photos as signed links by e-mail), an order the auto-close
+found never shipped. Each reads in its recipient's language; a notice to every admin in English.
 
 Each is `fn(uow, event)`, run by an event handler inside the unit of work's transaction.
 """
@@ -17,7 +18,7 @@ from services.common.uow import UnitOfWork
 from .. import domain, settings
 from ..domain import audience, templates
 from ..models import Notice, OrderParties
-from .common import add_delivery, person
+from .common import add_delivery, buyer_link, locale_of, person
 
 
 def notify_shipped(uow: UnitOfWork, event: Event) -> None:
@@ -29,14 +30,9 @@ def notify_shipped(uow: UnitOfWork, event: Event) -> None:
     parties = _parties(uow, data)
     buyer = person(uow, event, parties.buyer_id, email=parties.buyer_email,
                    name=parties.buyer_name)
-    text = domain.shipped(data)
-    links = settings.links()
-    if parties.buyer_id is None:
-        link = (links.guest_order(parties.order_id, parties.access_token)
-                if parties.access_token else None)
-    else:
-        link = links.order(parties.order_id)
+    link = buyer_link(parties)
     for send in audience.to_buyer(buyer):
+        text = domain.shipped(data, send.locale)
         if send.channel == audience.IN_APP:
             _add(uow, event, text, recipient_id=send.recipient_id)
         else:
@@ -48,7 +44,8 @@ def flag_shipping_overdue(uow: UnitOfWork, event: Event) -> None:
     data = event.data
     seller_id = _text(data.get("seller_id")) or _parties(uow, data).seller_id
     if seller_id:
-        _add(uow, event, domain.shipping_overdue_to_seller(data), recipient_id=seller_id)
+        _add(uow, event, domain.shipping_overdue_to_seller(data, locale_of(uow, seller_id)),
+             recipient_id=seller_id)
     _add(uow, event, domain.shipping_overdue_to_admins(data), audience="admins")
 
 
@@ -58,21 +55,41 @@ def notify_amount_changed(uow: UnitOfWork, event: Event) -> None:
     buyer_id = _text(data.get("buyer_id"))
     if buyer_id is None:
         return
-    _add(uow, event, domain.amount_changed(data), recipient_id=buyer_id, data={
-        "previous_total": dict(data["previous_total"]), "new_total": dict(data["new_total"]),
-        "reason": data["reason"]})
+    _add(uow, event, domain.amount_changed(data, locale_of(uow, buyer_id)),
+         recipient_id=buyer_id, data={
+             "previous_total": dict(data["previous_total"]),
+             "new_total": dict(data["new_total"]), "reason": data["reason"]})
 
 
 def ask_for_balance(uow: UnitOfWork, event: Event) -> None:
     """The buyer of an order in production is asked for the balance, with the seller's note and
-    photos (attachment ids: the client shows them through the order)."""
+    photos: in the app (attachment ids: the client shows them through the order) and by e-mail,
+    where each photo is a signed link issued to the buyer (`settings.media_links`, valid for
+    days). A guest is e-mailed the note and the order's link: a signed link needs a user."""
     data = event.data
     buyer_id = _text(data.get("buyer_id"))
-    if buyer_id is None:
-        return
-    _add(uow, event, domain.balance_requested(data), recipient_id=buyer_id, data={
-        "note": data.get("note"),
-        "attachment_ids": [str(a) for a in data.get("attachment_ids") or ()]})
+    photos = [str(a) for a in data.get("attachment_ids") or ()]
+    parties = uow.session.get(OrderParties, str(data["order_id"]))
+    if parties is None and buyer_id is None:
+        raise TooEarly(f"order {data['order_id']} has not been placed here yet")
+    buyer = person(uow, event, buyer_id, email=parties.buyer_email if parties else None,
+                   name=parties.buyer_name if parties else None)
+    link = buyer_link(parties) if parties else settings.links().order(str(data["order_id"]))
+    files = settings.media_links()
+    for send in audience.to_buyer(buyer):
+        text = domain.balance_requested(data, send.locale)
+        if send.channel == audience.IN_APP:
+            _add(uow, event, text, recipient_id=send.recipient_id,
+                 data={"note": data.get("note"), "attachment_ids": photos})
+            continue
+        attached = ()
+        if send.recipient_id:
+            attached = tuple((domain.photo_label(index, send.locale),
+                              files.link(photo, send.recipient_id, clock.now()))
+                             for index, photo in enumerate(photos, 1))
+        news = templates.News(text.title, text.body, link, attachments=attached)
+        mail = templates.email(news, send.locale)
+        add_delivery(uow, event, send, subject=mail.subject, body=mail.text, html=mail.html)
 
 
 def flag_unshipped_at_close(uow: UnitOfWork, event: Event) -> None:

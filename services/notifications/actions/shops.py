@@ -20,7 +20,7 @@ from ..domain import audience, templates
 from ..models import ShopSettings
 from .common import add_delivery, add_notice, person
 
-TEXTS: dict[str, Callable[[dict[str, Any]], domain.Text]] = {
+TEXTS: dict[str, Callable[[dict[str, Any], str], domain.Text]] = {
     "shop.sanctioned": domain.sanctioned,
     "shop.sanction_lifted": domain.sanction_lifted,
     "shop.warned": domain.warned,
@@ -33,10 +33,10 @@ def tell_owner(uow: UnitOfWork, event: Event) -> None:
     shop = uow.session.get(ShopSettings, str(event.data["shop_id"]))
     if shop is None:
         raise TooEarly(f"shop {event.data['shop_id']} is not known here yet")
-    text = TEXTS[event.type](event.data)
     data = {"shop_id": shop.shop_id, **_details(event.data)}
     link = settings.links().shop(shop.shop_id)
     for send in audience.to_owner(person(uow, event, shop.owner_id)):
+        text = TEXTS[event.type](event.data, send.locale)
         if send.channel == audience.IN_APP:
             add_notice(uow, event, text.title, text.body, recipient_id=send.recipient_id,
                        data=data)

@@ -6,11 +6,17 @@ from .notices import (
     CARRIER_NAMES,
     CURRENCY_SIGNS,
     DELIVERY_COST,
+    Receipt,
     Text,
     amount_changed,
     balance_requested,
     debt_overdue,
+    excerpt_of,
+    message_posted,
     money,
+    payment_receipt,
+    payment_received,
+    photo_label,
     sanction_lifted,
     sanctioned,
     shipped,
@@ -23,8 +29,9 @@ from .notices import (
 )
 
 __all__ = [
-    "CARRIER_NAMES", "CURRENCY_SIGNS", "DELIVERY_COST", "Text", "amount_changed",
-    "balance_requested", "debt_overdue", "money", "sanction_lifted", "sanctioned", "shipped",
+    "CARRIER_NAMES", "CURRENCY_SIGNS", "DELIVERY_COST", "Receipt", "Text", "amount_changed",
+    "balance_requested", "debt_overdue", "excerpt_of", "message_posted", "money",
+    "payment_receipt", "payment_received", "photo_label", "sanction_lifted", "sanctioned", "shipped",
     "shipping_overdue_to_admins", "shipping_overdue_to_seller", "short",
     "unshipped_at_close_to_admins", "verified", "warned",
 ]

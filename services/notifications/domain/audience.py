@@ -96,6 +96,16 @@ def to_owner(owner: Person | None) -> list[Send]:
     return sends
 
 
+def to_seller(seller: Person | None, shop: ShopChannels) -> list[Send]:
+    """News for the seller of an order alone (a message from the buyer): in the app and by
+    e-mail to each of the shop's order addresses."""
+    seller_id = seller.user_id if seller is not None else None
+    locale = seller.locale if seller is not None else "en"
+    sends = [Send(IN_APP, SELLER, seller_id, None, locale)] if seller_id else []
+    sends += [Send(EMAIL, SELLER, seller_id, address, locale) for address in shop.order_emails]
+    return once_per_address(sends)
+
+
 def once_per_address(sends: list[Send]) -> list[Send]:
     seen: set[tuple[str, str]] = set()
     kept = []

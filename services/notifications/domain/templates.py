@@ -234,6 +234,7 @@ class News:
     link: str | None = None
     invoice: Invoice | None = None
     extra: tuple[str, ...] = field(default=())
+    attachments: tuple[tuple[str, str], ...] = field(default=())  # (label, link): files
 
 
 def locale_of(locale: str | None) -> str:
@@ -313,6 +314,9 @@ EMAIL_TEXT = _TEXT.from_string("""\
 {% for line in news.extra %}
 {{ line }}
 {% endfor %}
+{% for label, url in news.attachments %}
+{{ label }}: {{ url }}
+{% endfor %}
 {% if inv %}
 
 {{ l["items"] }}:
@@ -350,6 +354,7 @@ EMAIL_HTML = _HTML.from_string("""\
 <h2>{{ news.title }}</h2>
 <p>{{ news.body }}</p>
 {% for line in news.extra %}<p>{{ line }}</p>{% endfor %}
+{% for label, url in news.attachments %}<p><a href="{{ url }}">{{ label }}</a></p>{% endfor %}
 {% if inv %}
 <table cellpadding="4" style="border-collapse: collapse;">
 <tr><th align="left">{{ l["items"] }}</th><th></th><th align="right"></th></tr>

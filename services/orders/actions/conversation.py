@@ -63,7 +63,7 @@ def post_message(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[
         recipient = order.seller_id if who.role is Role.BUYER else order.buyer_id
         uow.record("message.posted", {
             "message_id": message.id, "sender_id": who.actor_id, "recipient_id": recipient,
-            "order_id": order.id, "shop_id": order.shop_id,
+            "order_id": order.id, "shop_id": order.shop_id, "excerpt": message.text[:200],
         }, aggregate_id=order.id)
         return message_dict(message)
 

@@ -26,13 +26,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, or_, select, text
+from sqlalchemy import bindparam, func, or_, select, text
 
 from services.common import clock
 from services.common.uow import UnitOfWork
 
 from ..kit import Kit
-from ..models import LedgerPaymentRow, NotificationRow, PaymentRow, ShopRow
+from ..models import LedgerPaymentRow, NotificationRow, OrderRow, PaymentRow, ShopRow
 from ..providers import Account, BadNotification, Outcome, ProviderError
 from . import ledger
 
@@ -141,13 +141,25 @@ def apply_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *, source:
                  "shop_id": payment.shop_id, "part": payment.part,
                  "amount": {"amount": payment.amount, "currency": payment.currency}}
         if outcome.status == "succeeded":
-            uow.record("payment.succeeded", event, aggregate_id=payment.order_id)
+            uow.record("payment.succeeded", {**event, **_remaining(session, payment)},
+                       aggregate_id=payment.order_id)
         else:
             payment.failure_reason = (outcome.reason or "declined")[:200]
             uow.record("payment.failed", {**event, "reason": payment.failure_reason},
                        aggregate_id=payment.order_id)
         log.info("payment %s %s (%s)", payment.id, outcome.status, source)
         return "applied"
+
+
+def _remaining(session, payment: PaymentRow) -> dict:
+    """What is left to pay on the order once this payment is in (for the buyer's receipt)."""
+    order = session.get(OrderRow, payment.order_id)
+    if order is None:
+        return {}
+    paid = session.scalar(select(func.coalesce(func.sum(PaymentRow.amount), 0)).where(
+        PaymentRow.order_id == payment.order_id, PaymentRow.status == "succeeded"))
+    return {"remaining": {"amount": max(order.grand_total - int(paid), 0),
+                          "currency": order.currency}}
 
 
 _NOTICE = text(

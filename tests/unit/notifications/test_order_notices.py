@@ -7,15 +7,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-import pytest
-from nameko.testing.services import worker_factory
-
 from services.common import events
 from services.common.caller import Caller
 from services.notifications.actions import feed as feed_actions
-from services.notifications.models import Base
-from services.notifications.service import NotificationsService
-from tests.support import units
 
 
 def new_id() -> str:
@@ -24,16 +18,6 @@ def new_id() -> str:
 
 def rub(amount: int) -> dict:
     return {"amount": amount, "currency": "RUB"}
-
-
-@pytest.fixture
-def uow():
-    return units.unit_of_work(Base.metadata, "notifications")
-
-
-@pytest.fixture
-def service(uow):
-    return worker_factory(NotificationsService, uow=uow)
 
 
 def envelope(type_: str, **data) -> dict:

@@ -8,7 +8,6 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from nameko.testing.services import worker_factory
 from sqlalchemy import select
 
 from services.common import events
@@ -16,19 +15,7 @@ from services.common.caller import Caller
 from services.common.runtime.messaging import TooEarly
 from services.notifications.actions import feed as feed_actions
 from services.notifications.actions import shops as shop_actions
-from services.notifications.models import Base, Delivery
-from services.notifications.service import NotificationsService
-from tests.support import units
-
-
-@pytest.fixture
-def uow():
-    return units.unit_of_work(Base.metadata, "notifications")
-
-
-@pytest.fixture
-def service(uow):
-    return worker_factory(NotificationsService, uow=uow)
+from services.notifications.models import Delivery
 
 
 def envelope(type_: str, producer: str, **data) -> dict:
