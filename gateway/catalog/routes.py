@@ -12,6 +12,7 @@ from __future__ import annotations
 from .. import services
 from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
 from ..ownership import product_owner_only, shop_owner_only
+from .images import with_images
 from .schemas import (
     CategoryListSchema,
     CollectionCreateSchema,
@@ -59,8 +60,10 @@ def categories():
 @blp.response(201, ShopSchema)
 @blp.problems(409, 413, 415, 503)
 def create_shop(body):
-    """Open the seller's shop (one per seller: a second → 409)."""
-    return services.call("catalog", "create_shop", services.as_json(body))
+    """Open the seller's shop (one per seller: a second → 409). `logo_url` and `banner_url` are
+    the seller's uploads (ids or their URLs): a square logo of at least 200x200 px, a banner at
+    least 1400 px wide, else 422 saying so."""
+    return services.call("catalog", "create_shop", services.as_json(with_images(body)))
 
 
 @blp.route(SHOP, methods=["GET"])
@@ -79,8 +82,10 @@ def get_shop(shop_id):
 @blp.response(200, ShopSchema)
 @blp.problems(404, 409, 413, 415, 503)
 def update_shop(changes, shop_id):
-    """Change the shop's profile, rules, contact methods or legal details (owner)."""
-    return services.call("catalog", "update_shop", str(shop_id), services.as_json(changes))
+    """Change the shop's profile, logo and banner (as at opening), rules, contact methods or
+    legal details (owner)."""
+    return services.call("catalog", "update_shop", str(shop_id),
+                         services.as_json(with_images(changes)))
 
 
 @blp.route(f"{SHOP}/vacation", methods=["PUT"])
@@ -133,8 +138,10 @@ def list_global_options(query, shop_id):
 @blp.response(201, CollectionSchema)
 @blp.problems(404, 413, 415, 503)
 def create_collection(body, shop_id):
-    """A named collection of the shop's own products (owner)."""
-    return services.call("catalog", "create_collection", str(shop_id), services.as_json(body))
+    """A named collection of the shop's own products, with a cover image from the seller's
+    uploads (owner)."""
+    return services.call("catalog", "create_collection", str(shop_id),
+                         services.as_json(with_images(body)))
 
 
 @blp.route(f"{SHOP}/collections", methods=["GET"])
@@ -157,8 +164,10 @@ def list_collections(query, shop_id):
 @blp.problems(404, 409, 413, 415, 503)
 def create_product(body, shop_id):
     """Add a product: price, options with variants, discount, wholesale tiers, stock,
-    characteristics the category allows (owner)."""
-    return services.call("catalog", "create_product", str(shop_id), services.as_json(body))
+    characteristics the category allows, images from the seller's uploads (owner): each an upload
+    id or its URL, else 422 naming `images.N`; the first is the main one."""
+    return services.call("catalog", "create_product", str(shop_id),
+                         services.as_json(with_images(body)))
 
 
 @blp.route("/products", methods=["GET"])
@@ -193,7 +202,8 @@ def get_product(product_id):
 def update_product(changes, product_id):
     """Change a product (owner): the change is merged into the stored product and the whole is
     checked. Options and variants keep their ids when the body repeats them."""
-    return services.call("catalog", "update_product", str(product_id), services.as_json(changes))
+    return services.call("catalog", "update_product", str(product_id),
+                         services.as_json(with_images(changes)))
 
 
 @blp.route(PRODUCT, methods=["DELETE"])
@@ -202,7 +212,8 @@ def update_product(changes, product_id):
 @blp.problems(404, 409, 503)
 def disable_product(product_id):
     """Disable the product (owner): it leaves the storefront and its page is a 404 for others;
-    it is kept for the orders that name it, and `PATCH {"enabled": true}` brings it back."""
+    it is kept for the orders that name it, and `PATCH {"enabled": true}` brings it back. Its
+    images stay (uploads a product refers to are never cleaned up)."""
     return services.call("catalog", "disable_product", str(product_id))
 
 

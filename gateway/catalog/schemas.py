@@ -23,6 +23,8 @@ from marshmallow import ValidationError, fields, validate
 from services.common import vocabulary
 from services.common.fields import MinorUnits, MoneySchema, StrictInteger
 
+from ..media.schemas import ImageSchema, MediaUrl
+
 CHARACTERISTIC_KEYS = ["age", "material", "gender", "shoe_size", "clothing_size", "color", "theme"]
 OPTION_KINDS = ["select", "checkbox", "radio", "text"]
 SALE_MODES = ["buy_now", "buy_now_or_offer", "offer_only"]
@@ -66,6 +68,14 @@ def _text(max_length: int, **kwargs) -> fields.String:
 
 def _name(max_length: int = 100, **kwargs) -> fields.String:
     return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+IMAGE_REF = ("An upload id (`POST /uploads`), or the URL of an image uploaded here (any of its "
+             "sizes, as a response shows it); links to other sites are refused (422)")
+
+
+def _image_ref(description: str, **kwargs) -> fields.String:
+    return _name(2_000, metadata={"description": f"{description}. {IMAGE_REF}"}, **kwargs)
 
 
 # Requests: products -------------------------------------------------------------------------------
@@ -132,7 +142,10 @@ class ProductFields(ma.Schema):
     price = _money(metadata={"description": "Minor units of the shop's currency"})
     sale_mode = fields.String(validate=validate.OneOf(SALE_MODES))
     discount_percent = StrictInteger(validate=validate.Range(min=0, max=99))
-    images = fields.List(_name(2_000), validate=validate.Length(max=20))
+    images = fields.List(_name(2_000), validate=validate.Length(max=20), metadata={
+        "description": "At most 20, the first the main one, shown in the order given. Each the "
+                       f"caller's own image: {IMAGE_REF}. Under 1000 px wide is accepted (the "
+                       "upload warned of it)"})
     stock = fields.Nested(StockIn)
     weight_grams = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
     free_delivery = StrictBoolean()
@@ -172,6 +185,8 @@ class LabelsSchema(ma.Schema):
 class CollectionCreateSchema(ma.Schema):
     name = _name(required=True)
     product_ids = fields.List(_name(64), validate=validate.Length(max=500))
+    cover = _image_ref("The collection's cover image, as a product image (seed 003: it may be "
+                       "the photo of one of its products)", allow_none=True)
 
 
 # Requests: shops ----------------------------------------------------------------------------------
@@ -198,8 +213,8 @@ class ShopFields(ma.Schema):
                              metadata={"description": "ISO 4217, e.g. RUB"})
     about = _text(10_000)
     delivery_and_payment = _text(10_000)
-    logo_url = fields.Url(allow_none=True, schemes={"http", "https"})
-    banner_url = fields.Url(allow_none=True, schemes={"http", "https"})
+    logo_url = _image_ref("The logo: square, at least 200x200 px (seed 003)", allow_none=True)
+    banner_url = _image_ref("The banner: at least 1400 px wide (seed 003)", allow_none=True)
     rules = fields.Nested(RulesIn)
     contact_methods = fields.List(fields.String(validate=validate.OneOf(CONTACT_METHODS)),
                                   validate=validate.Length(max=5), metadata={
@@ -325,8 +340,8 @@ class ShopSchema(ma.Schema):
     currency = fields.String(required=True)
     about = fields.String(required=True)
     delivery_and_payment = fields.String(required=True)
-    logo_url = fields.String(required=True, allow_none=True)
-    banner_url = fields.String(required=True, allow_none=True)
+    logo_url = MediaUrl(required=True, allow_none=True)
+    banner_url = MediaUrl(required=True, allow_none=True)
     rules = fields.Nested(RulesSchema, required=True)
     contact_methods = fields.List(fields.String(), required=True)
     labels = fields.List(fields.String(validate=validate.OneOf(SHOP_LABELS)), required=True)
@@ -415,7 +430,8 @@ class ProductSchema(ma.Schema):
     discount_percent = fields.Integer(required=True)
     effective_price = _amount(required=True, allow_none=True,
                               metadata={"description": "The price with the discount"})
-    images = fields.List(fields.String(), required=True)
+    images = fields.List(fields.Nested(ImageSchema), required=True,
+                         metadata={"description": "The first is the main one"})
     video_url = fields.String(required=True, allow_none=True)
     stock = fields.Nested(StockSchema, required=True)
     weight_grams = fields.Integer(required=True, allow_none=True)
@@ -448,7 +464,8 @@ class ProductCardSchema(ma.Schema):
     effective_price = _amount(required=True, allow_none=True)
     discount_percent = fields.Integer(required=True)
     sale_mode = fields.String(required=True, validate=validate.OneOf(SALE_MODES))
-    image = fields.String(required=True, allow_none=True)
+    thumb_url = MediaUrl(required=True, allow_none=True, metadata={
+        "description": "The main image's 400x400 square crop; null without images"})
     free_delivery = fields.Boolean(required=True)
     labels = fields.List(fields.String(validate=validate.OneOf(PRODUCT_LABELS)), required=True)
     created_at = _moment(required=True)
@@ -507,6 +524,7 @@ class CollectionSchema(ma.Schema):
     shop_id = fields.String(required=True)
     name = fields.String(required=True)
     product_ids = fields.List(fields.String(), required=True)
+    cover = fields.Nested(ImageSchema, required=True, allow_none=True)
     created_at = _moment(required=True)
 
 

@@ -11,6 +11,11 @@ For the other gateway areas (called inside a request, after their own checks):
   public image); `NotFound` unless `for_user` owns the upload or was granted it. For lists of
   attachments, `attachments(ids, for_user)` → `[{id, url, content_type, size}]`.
 - `image(upload_id)` → `{id, url, page_url, thumb_url, width, height}` of a public image.
+- `shop_images(user_id, field, refs, use)` → the images product `images`, a shop's logo or
+  banner, or a collection's cover refer to (upload ids or this platform's public media URLs), as
+  the snapshots services keep (`refs.snapshot`: URLs as paths, made whole by `absolute_url`
+  when shown), and the refusals per `field.N` (or `field` when `indexed` is false): not the
+  caller's, not a public image, or against seed 003's rules for `use`.
 - `mark_referenced(ids)` once a product, shop, collection or message refers to uploads: the
   clean-up (`atelier media-cleanup`, `cleanup()`) removes only uploads never referenced and older
   than `MEDIA_UNREFERENCED_DAYS`. Returns the ids that name no upload.
@@ -25,11 +30,11 @@ from flask import current_app
 
 from services.common.errors import NotFound
 
-from . import actions, urls
+from . import actions, refs, urls
 from .actions import UploadInfo
 
-__all__ = ["UploadInfo", "attachments", "check_attachments", "cleanup", "grant", "image",
-           "mark_referenced", "signed_url"]
+__all__ = ["UploadInfo", "absolute_url", "attachments", "check_attachments", "cleanup", "grant",
+           "image", "mark_referenced", "shop_images", "signed_url"]
 
 
 def _store():
@@ -78,6 +83,34 @@ def image(upload_id: str) -> dict:
             "page_url": urls.public_url(settings, upload, "page"),
             "thumb_url": urls.public_url(settings, upload, "thumb"),
             "width": upload.width, "height": upload.height}
+
+
+def shop_images(user_id: str, field: str, values: list[str], use: str, *,
+                indexed: bool = True) -> tuple[list[dict], dict[str, list[str]]]:
+    bases = urls.bases(_settings())
+    found: list[dict] = []
+    errors: dict[str, list[str]] = {}
+    for index, value in enumerate(values):
+        name = f"{field}.{index}" if indexed else field
+        upload_id = refs.upload_id_of(str(value), bases)
+        if upload_id is None:
+            errors[name] = [refs.NOT_OURS]
+            continue
+        try:
+            upload = actions.load(_store(), upload_id)
+        except NotFound:
+            upload = None
+        refused = refs.refusal(upload, user_id, use)
+        if refused:
+            errors[name] = [refused]
+        else:
+            found.append(refs.snapshot(upload))
+    return found, errors
+
+
+def absolute_url(value: str) -> str:
+    """A stored public media path (`/media/...`) as a URL under the public base."""
+    return urls.absolute(_settings(), value)
 
 
 def mark_referenced(ids: Iterable[str]) -> set[str]:

@@ -170,7 +170,7 @@ def _quietly_delete(storage: Storage, key: str) -> None:
 
 # -- reading and who may ------------------------------------------------------------------------------
 def load(store: Store, upload_id: str) -> UploadInfo:
-    if not _is_uuid(upload_id):
+    if not is_uuid(upload_id):
         raise NotFound("No such upload.", code="upload_not_found")
     with store.reading() as conn:
         row = conn.execute(select(Upload.__table__).where(Upload.id == upload_id)).first()
@@ -230,7 +230,7 @@ def check_attachments(store: Store, user_id: str, ids: list[str], *,
 def mark_referenced(store: Store, upload_ids: Iterable[str]) -> set[str]:
     """Record that something refers to these uploads (the clean-up then keeps them forever).
     Returns the ids that name no upload."""
-    ids = [i for i in dict.fromkeys(str(u) for u in upload_ids) if _is_uuid(i)]
+    ids = [i for i in dict.fromkeys(str(u) for u in upload_ids) if is_uuid(i)]
     unknown = {str(u) for u in upload_ids} - set(ids)
     if not ids:
         return unknown
@@ -271,7 +271,7 @@ def cleanup(store: Store, storage: Storage, *, older_than_days: int,
             return removed
 
 
-def _is_uuid(value: str) -> bool:
+def is_uuid(value: str) -> bool:
     try:
         return str(uuid.UUID(value)) == value.lower()
     except (ValueError, AttributeError, TypeError):

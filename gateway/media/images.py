@@ -53,8 +53,9 @@ class Processed:
 
 
 def rules(purpose: str, width: int, height: int) -> list[str]:
-    """Seed 003's rules for shop and product images: warnings to show, or `ImageRefused`."""
-    if purpose == "product_image" and width < PRODUCT_RECOMMENDED_WIDTH:
+    """Seed 003's rules for shop and product images: warnings to show, or `ImageRefused`. A
+    collection's cover is held to the product images' rule (it is often one of them)."""
+    if purpose in ("product_image", "cover") and width < PRODUCT_RECOMMENDED_WIDTH:
         return [f"Product images should be at least {PRODUCT_RECOMMENDED_WIDTH} px wide; "
                 f"this one is {width} px and may look blurred."]
     if purpose == "logo":

@@ -12,15 +12,38 @@ from .actions import UploadInfo
 
 PUBLIC_VARIANTS = ("original", "page", "thumb")
 PUBLIC_PATH = "/media/{id}/{variant}.{ext}"
+MEDIA_PREFIX = "/media/"
 
 
 def _here() -> str:
     return request.host_url.rstrip("/") if has_request_context() else ""
 
 
+def public_base(settings) -> str:
+    """Where public media is served from: `MEDIA_PUBLIC_BASE_URL`, else this host."""
+    return (settings.media_public_base_url or "").rstrip("/") or _here()
+
+
+def bases(settings) -> list[str]:
+    """Where this platform's public media URLs may start: the public base and this host."""
+    return [base for base in dict.fromkeys((public_base(settings), _here())) if base]
+
+
+def public_path(upload: UploadInfo, variant: str = "original") -> str:
+    """The path of a public image under the media base (`/media/{id}/{variant}.{ext}`): what
+    services keep, made a URL by `absolute()` when shown."""
+    return PUBLIC_PATH.format(id=upload.id, variant=variant, ext=upload.ext)
+
+
 def public_url(settings, upload: UploadInfo, variant: str = "original") -> str:
-    base = (settings.media_public_base_url or "").rstrip("/") or _here()
-    return base + PUBLIC_PATH.format(id=upload.id, variant=variant, ext=upload.ext)
+    return public_base(settings) + public_path(upload, variant)
+
+
+def absolute(settings, value: str) -> str:
+    """A stored public media path as a URL; anything else (an older external link) as it is."""
+    if value.startswith(MEDIA_PREFIX):
+        return public_base(settings) + value
+    return value
 
 
 def signed_link(settings, upload_id: str, user_id: str, ttl_seconds: int | None = None

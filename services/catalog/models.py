@@ -220,6 +220,8 @@ class Collection(Base):
     shop_id: Mapped[str] = mapped_column(ID, ForeignKey("shops.id"), nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     product_ids: Mapped[list] = mapped_column(JSON, nullable=False)
+    # The cover image as the gateway resolved it from an upload: {id, url, page_url, ...}.
+    cover: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 

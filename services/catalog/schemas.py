@@ -82,6 +82,23 @@ class StockIn(_Strict):
     production_days = StrictInteger(allow_none=True)
 
 
+class ImageIn(_Strict):
+    """An image the gateway resolved from the seller's upload (URLs as paths under the media
+    base); the catalog keeps it as given, to show it without asking."""
+
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    url = _text(500, required=True)
+    page_url = _text(500, required=True)
+    thumb_url = _text(500, required=True)
+    width = StrictInteger(required=True, allow_none=True)
+    height = StrictInteger(required=True, allow_none=True)
+
+
+def _media_path(**kw) -> fields.String:
+    """A shop image: the path of an upload under the media base (the gateway resolved it)."""
+    return fields.String(allow_none=True, validate=validate.Regexp(r"^/media/\S{1,490}$"), **kw)
+
+
 class ProductIn(_Strict):
     title = fields.String(required=True)
     description = fields.String(load_default="")
@@ -89,7 +106,7 @@ class ProductIn(_Strict):
     price = MinorUnits(required=True)
     sale_mode = fields.String(load_default="buy_now", validate=validate.OneOf(SALE_MODES))
     discount_percent = StrictInteger(load_default=0)
-    images = fields.List(fields.String(), load_default=list)
+    images = fields.List(fields.Nested(ImageIn), load_default=list)
     stock = fields.Nested(StockIn, required=True)
     weight_grams = StrictInteger(allow_none=True, load_default=None)
     free_delivery = StrictBoolean(load_default=False)
@@ -112,7 +129,7 @@ class ProductPatch(ProductIn):
     price = MinorUnits()
     sale_mode = fields.String(validate=validate.OneOf(SALE_MODES))
     discount_percent = StrictInteger()
-    images = fields.List(fields.String())
+    images = fields.List(fields.Nested(ImageIn))
     stock = fields.Nested(StockIn)
     weight_grams = StrictInteger(allow_none=True)
     free_delivery = StrictBoolean()
@@ -176,8 +193,8 @@ class ShopIn(_Strict):
     currency = fields.String(required=True)
     about = _text(10_000, load_default="")
     delivery_and_payment = _text(10_000, load_default="")
-    logo_url = fields.Url(allow_none=True, load_default=None, schemes={"http", "https"})
-    banner_url = fields.Url(allow_none=True, load_default=None, schemes={"http", "https"})
+    logo_url = _media_path(load_default=None)
+    banner_url = _media_path(load_default=None)
     rules = fields.Nested(RulesIn, load_default=dict)
     contact_methods = fields.List(fields.String(), load_default=list)
     legal = fields.Nested(LegalIn, allow_none=True, load_default=None)
@@ -188,8 +205,8 @@ class ShopPatch(ShopIn):
     currency = fields.String()
     about = _text(10_000)
     delivery_and_payment = _text(10_000)
-    logo_url = fields.Url(allow_none=True, schemes={"http", "https"})
-    banner_url = fields.Url(allow_none=True, schemes={"http", "https"})
+    logo_url = _media_path()
+    banner_url = _media_path()
     rules = fields.Nested(RulesIn)
     contact_methods = fields.List(fields.String())
     legal = fields.Nested(LegalIn, allow_none=True)
@@ -206,6 +223,7 @@ class CollectionIn(_Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     product_ids = fields.List(fields.String(), load_default=list,
                               validate=validate.Length(max=500))
+    cover = fields.Nested(ImageIn, allow_none=True, load_default=None)
 
 
 # What each entrypoint takes: the body with the ids of its path -------------------------------------

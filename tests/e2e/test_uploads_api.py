@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
 import time
 import uuid
 from pathlib import Path
@@ -23,8 +22,8 @@ from gateway.db import Store
 from gateway.media import actions
 from gateway.media.links import sign
 from gateway.media.models import Upload
-from tests.support.api import Api, User
-from tests.support.harness import BIN, ROOT
+from tests.support.api import Api
+from tests.support.media import atelier, fetch, image_bytes, upload
 
 pytestmark = pytest.mark.integration
 
@@ -53,27 +52,6 @@ def store(api):
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def image_bytes(size: tuple[int, int], fmt: str = "JPEG", *, exif: bytes | None = None,
-                mode: str = "RGB", top=(200, 30, 30), bottom=(30, 30, 200)) -> bytes:
-    """An image whose top half is one colour and bottom half another (to tell which way is up)."""
-    image = Image.new(mode, size, bottom)
-    image.paste(top, (0, 0, size[0], size[1] // 2))
-    out = io.BytesIO()
-    image.save(out, fmt, **({"exif": exif} if exif else {}))
-    return out.getvalue()
-
-
-def upload(api: Api, user: User, data: bytes, name: str = "photo.jpg",
-           purpose: str | None = "product_image", content_type: str = "image/jpeg"):
-    form = {"purpose": purpose} if purpose else {}
-    return api.call("POST", "/uploads", user, files={"file": (name, data, content_type)},
-                    data=form)
-
-
-def fetch(url: str, **kwargs) -> requests.Response:
-    return requests.get(url, timeout=15, **kwargs)
-
-
 def opened(response: requests.Response) -> Image.Image:
     image = Image.open(io.BytesIO(response.content))
     image.load()
@@ -320,12 +298,6 @@ def test_a_20_mb_upload_keeps_the_gateways_memory_flat(api):
     assert grown < 6 * MIB, f"a worker's peak grew by {grown / MIB:.1f} MiB for a 20 MiB file"
     read = fetch(response.json()["url"])
     assert len(read.content) == len(archive) and read.content[:64] == archive[:64]
-
-
-def atelier(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """The operator CLI, as an operator (or cron) runs it."""
-    return subprocess.run([str(BIN / "atelier"), *args], env={**os.environ, **env}, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
 
 
 def test_unreferenced_uploads_are_cleaned_up_and_referenced_ones_kept(api, store):

@@ -77,7 +77,7 @@ def create_collection(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> 
         if errors:
             raise Invalid("The collection is not valid.", "invalid_collection", errors)
         row = Collection(id=new_id(), shop_id=shop.id, name=name, product_ids=ids,
-                         created_at=now())
+                         cover=data["cover"], created_at=now())
         session.add(row)
         return collection_payload(row, ids)
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from services.catalog.domain.errors import ProductInvalid
 from services.catalog.domain.model import SaleMode, StockMode
 from services.catalog.domain.pricing import effective_price
-from services.catalog.domain.products import ProductDraft, validate_product_draft
+from services.catalog.domain.products import ProductDraft, image_entry, validate_product_draft
 from services.catalog.domain.stock import on_hand_for_available
 from services.catalog.models import (
     GlobalOption,
@@ -234,7 +234,7 @@ def _apply(session: Session, product: Product, shop: Shop, draft: ProductDraft,
         if sale_mode.has_public_price else None
     )
     product.sale_mode = sale_mode.value
-    product.images = [url.strip() for url in draft.images]
+    product.images = [dict(image) for image in draft.images]
     product.video_url = draft.video_url
     product.stock_mode = draft.stock.mode.value
     tracked = draft.stock.mode is StockMode.TRACKED
@@ -281,7 +281,7 @@ def _stored_body(product: Product) -> dict[str, Any]:
         "price": product.price,
         "sale_mode": product.sale_mode,
         "discount_percent": product.discount_percent,
-        "images": list(product.images),
+        "images": [image_entry(image) for image in product.images],
         "stock": {"mode": product.stock_mode, "quantity": available_of(product),
                   "production_days": product.production_days},
         "weight_grams": product.weight_grams,

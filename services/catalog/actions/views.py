@@ -1,6 +1,8 @@
 """The payloads that leave the catalog service, in the API's shapes (API.md, catalog).
 
-In responses money is `{"amount": minor units, "currency": ...}`. An `offer_only` product shows no
+In responses money is `{"amount": minor units, "currency": ...}`. Images are `{id, url, page_url,
+thumb_url, width, height}` with the URLs as the gateway resolved them (paths under its media base,
+which it makes whole); a listing card carries the main image's `thumb_url`. An `offer_only` product shows no
 public price to anyone but its owner. The owner also sees what others may not: a disabled or hidden
 product's flags, the stock on hand and held. A shop's legal details (form, tax id, legal name) are
 public: seed 003 asks sellers to show them to buyers.
@@ -13,7 +15,7 @@ from typing import Any
 
 from services.catalog.domain.labels import LabelFacts, product_labels, shop_labels
 from services.catalog.domain.model import SaleMode, Stock, StockMode
-from services.catalog.domain.products import dispatch_days
+from services.catalog.domain.products import dispatch_days, image_entry
 from services.catalog.domain.ratings import ShopRating
 from services.catalog.domain.shops import Vacation
 from services.catalog.domain.stock import available_quantity
@@ -158,7 +160,7 @@ def product_payload(product: Product, shop: Shop, global_options: list[GlobalOpt
         "sale_mode": product.sale_mode,
         "discount_percent": product.discount_percent,
         "effective_price": money(product.effective_price, currency) if public_price else None,
-        "images": list(product.images),
+        "images": [image_entry(image) for image in product.images],
         "video_url": product.video_url,
         "stock": stock,
         "weight_grams": product.weight_grams,
@@ -197,7 +199,7 @@ def card_payload(row: Any, now: datetime) -> dict[str, Any]:
         "effective_price": money(row.effective_price, row.currency) if public else None,
         "discount_percent": row.discount_percent,
         "sale_mode": row.sale_mode,
-        "image": row.images[0] if row.images else None,
+        "thumb_url": image_entry(row.images[0])["thumb_url"] if row.images else None,
         "free_delivery": row.free_delivery,
         "labels": labels_of(row, now),
         "created_at": as_utc(row.created_at).isoformat(),
@@ -210,5 +212,6 @@ def collection_payload(collection: Collection, product_ids: list[str]) -> dict[s
         "shop_id": collection.shop_id,
         "name": collection.name,
         "product_ids": product_ids,
+        "cover": image_entry(collection.cover) if collection.cover else None,
         "created_at": as_utc(collection.created_at).isoformat(),
     }

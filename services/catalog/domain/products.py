@@ -17,6 +17,10 @@ Decisions where the seed is silent:
   total never falls when the quantity grows.
 - Stock: a field that does not belong to the mode is refused, not silently dropped.
 - A `text` option has no variants; every other kind has 1..50 variants with distinct labels.
+- Images: what the gateway resolved from the seller's uploads, `{id, url, page_url, thumb_url,
+  width, height}` (URLs as paths under the platform's media base), kept in the order given, the
+  first the main one; at most 20, each once. A product saved before uploads existed may hold plain
+  links: `image_entry` reads them as images without an upload id.
 """
 
 from __future__ import annotations
@@ -78,7 +82,7 @@ class ProductDraft:
     description: str = ""
     sale_mode: SaleMode = SaleMode.BUY_NOW
     discount_percent: int = 0
-    images: tuple[str, ...] = ()
+    images: tuple[Mapping[str, Any], ...] = ()
     weight_grams: int | None = None
     free_delivery: bool = False
     options: tuple[Option, ...] = ()
@@ -99,7 +103,7 @@ class ProductDraft:
             description=data.get("description") or "",
             sale_mode=SaleMode(sale_mode) if sale_mode in _SALE_MODES else sale_mode,
             discount_percent=data.get("discount_percent") or 0,
-            images=tuple(data.get("images") or ()),
+            images=tuple(image_entry(image) for image in data.get("images") or ()),
             weight_grams=data.get("weight_grams"),
             free_delivery=bool(data.get("free_delivery", False)),
             options=tuple(Option.from_dict(o) for o in data.get("options") or ()),
@@ -195,13 +199,28 @@ def _check_price_and_discount(draft: ProductDraft, errors: ErrorCollector) -> No
         errors.add("sale_mode", "One of buy_now, buy_now_or_offer, offer_only.")
 
 
-def _check_images(images: tuple[str, ...], errors: ErrorCollector) -> None:
+IMAGE_URLS = ("url", "page_url", "thumb_url")
+
+
+def image_entry(value: Any) -> dict[str, Any]:
+    """A stored or given image as `{id, url, page_url, thumb_url, width, height}`; a plain link
+    (kept from before uploads existed) is an image without an upload id in every size."""
+    if isinstance(value, str):
+        return {"id": None, "url": value, "page_url": value, "thumb_url": value,
+                "width": None, "height": None}
+    value = dict(value)
+    return {"id": value.get("id"), **{key: value.get(key) for key in IMAGE_URLS},
+            "width": value.get("width"), "height": value.get("height")}
+
+
+def _check_images(images: tuple[Mapping[str, Any], ...], errors: ErrorCollector) -> None:
     if len(images) > MAX_IMAGES:
         errors.add("images", f"At most {MAX_IMAGES} images.")
-    for index, url in enumerate(images):
-        if not _is_web_url(url):
-            errors.add(f"images.{index}", "Give an http(s) link to the image.")
-    if len(set(images)) != len(images):
+    for index, image in enumerate(images):
+        if not all(_is_image_url(image.get(key)) for key in IMAGE_URLS):
+            errors.add(f"images.{index}", "Give an image uploaded to the platform.")
+    keys = [image.get("id") or image.get("url") for image in images]
+    if len(set(keys)) != len(keys):
         errors.add("images", "The same image is listed twice.")
 
 
@@ -402,3 +421,9 @@ def _is_web_url(url: Any) -> bool:
         return False
     parts = urlsplit(url.strip())
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _is_image_url(url: Any) -> bool:
+    """A path under the platform's media base, or a link kept from before uploads existed."""
+    return _is_web_url(url) or (isinstance(url, str) and url.startswith("/media/")
+                                and not any(c.isspace() for c in url))

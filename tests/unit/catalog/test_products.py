@@ -327,15 +327,44 @@ def test_an_unknown_category_and_foreign_characteristics_are_named_together():
     }
 
 
-def test_images_are_web_links_listed_once_and_at_most_twenty():
-    assert refusal(images=["https://cdn.example/a.jpg", "file:///etc/passwd"]) == {
-        "images.1": ["Give an http(s) link to the image."]
+def an_image(n: int = 1, **changes):
+    upload_id = f"00000000-0000-4000-8000-{n:012d}"
+    image = {"id": upload_id, "url": f"/media/{upload_id}/original.jpg",
+             "page_url": f"/media/{upload_id}/page.jpg",
+             "thumb_url": f"/media/{upload_id}/thumb.jpg", "width": 1200, "height": 900}
+    return {**image, **changes}
+
+
+def test_images_are_kept_in_the_order_given():
+    images = [an_image(2), an_image(1)]
+
+    draft = validate_product_draft(ProductDraft.from_dict(a_body(images=images)))
+
+    assert [image["id"] for image in draft.images] == [images[0]["id"], images[1]["id"]]
+    assert list(draft.images) == images
+
+
+def test_images_are_uploads_listed_once_and_at_most_twenty():
+    assert refusal(images=[an_image(1), an_image(2, thumb_url="file:///etc/passwd")]) == {
+        "images.1": ["Give an image uploaded to the platform."]
     }
-    assert refusal(images=["https://cdn.example/a.jpg"] * 2) == {
+    assert refusal(images=[an_image(1), an_image(1)]) == {
         "images": ["The same image is listed twice."]
     }
-    many = [f"https://cdn.example/{i}.jpg" for i in range(21)]
-    assert refusal(images=many) == {"images": ["At most 20 images."]}
+    assert refusal(images=[an_image(n) for n in range(21)]) == {"images": ["At most 20 images."]}
+
+
+def test_a_plain_link_kept_from_before_uploads_reads_as_an_image_without_an_upload():
+    draft = validate_product_draft(ProductDraft.from_dict(
+        a_body(images=["https://cdn.example/a.jpg", an_image(1)])))
+
+    assert draft.images[0] == {"id": None, "url": "https://cdn.example/a.jpg",
+                               "page_url": "https://cdn.example/a.jpg",
+                               "thumb_url": "https://cdn.example/a.jpg",
+                               "width": None, "height": None}
+    assert refusal(images=["file:///etc/passwd"]) == {
+        "images.0": ["Give an image uploaded to the platform."]
+    }
 
 
 def test_every_broken_field_is_named_at_once():
