@@ -5,7 +5,7 @@ VENV   := .venv
 STAMP  := $(VENV)/.installed
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: run test test-unit bench lint clean
+.PHONY: run test test-unit test-faults bench lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
@@ -21,10 +21,16 @@ run: $(STAMP)
 TEST_WORKERS ?= 3
 
 # Tests run side by side (each has its own RabbitMQ vhost and databases); the few that restart the
-# broker itself run alone afterwards.
+# broker itself run alone afterwards. The long fault suites run here in a bounded form (three
+# SIGTERM rounds of the runner instead of twenty); `make test-faults` runs them in full.
 test: $(STAMP)
 	$(VENV)/bin/python -m tests.support.infra
-	$(VENV)/bin/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) -m "not exclusive" tests
+	ATELIER_SIGTERM_ROUNDS=3 $(VENV)/bin/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) -m "not exclusive" tests
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider -m exclusive tests
+
+test-faults: $(STAMP)
+	$(VENV)/bin/python -m tests.support.infra
+	ATELIER_SIGTERM_ROUNDS=20 $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/e2e/test_local_runner.py
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider -m exclusive tests
 
 test-unit: $(STAMP)

@@ -233,10 +233,14 @@ def test_a_killed_service_is_started_again_and_sigterm_stops_everything(runners)
     runner.stop_and_check_nothing_is_left()
 
 
+# Twenty rounds take minutes: `make test-faults` runs them all, `make test` a bounded few.
+SIGTERM_ROUNDS = int(os.environ.get("ATELIER_SIGTERM_ROUNDS", "20"))
+
+
 def test_sigterm_leaves_no_process_behind_twenty_times_in_a_row(runners):
     # The gateway alone: gunicorn's master and its workers (grandchildren of the runner), quick
     # enough to start twenty times; the whole system's stop is checked by the test above.
-    for _ in range(20):
+    for _ in range(SIGTERM_ROUNDS):
         runner = runners("gateway")
         runner.wait_health()
         wait_for(lambda r=runner: len(process_tree(r.proc.pid)) >= 4, timeout=30,

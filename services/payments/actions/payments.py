@@ -111,13 +111,16 @@ def _ask_orders(uow: UnitOfWork, order_id: str, row: OrderRow | None) -> OrderRo
         has_delivery=(totals.get("delivery") or {}).get("amount", 0) > 0,
         prepayment_percent=order.get("prepayment_percent"))
     if row is None:
-        with uow:
-            if uow.session.get(OrderRow, order_id) is None:
-                shop = uow.session.get(ShopRow, facts.shop_id)
-                stored = OrderRow(**{c.key: getattr(facts, c.key)
-                                     for c in OrderRow.__table__.columns})
-                stored.seller_id = shop.owner_id if shop is not None else None
-                uow.session.add(stored)
+        try:
+            with uow:
+                if uow.session.get(OrderRow, order_id) is None:
+                    shop = uow.session.get(ShopRow, facts.shop_id)
+                    stored = OrderRow(**{c.key: getattr(facts, c.key)
+                                         for c in OrderRow.__table__.columns})
+                    stored.seller_id = shop.owner_id if shop is not None else None
+                    uow.session.add(stored)
+        except IntegrityError:
+            pass  # its order.placed was stored meanwhile: the row the events keep stands
     return facts
 
 
