@@ -26,7 +26,7 @@ beside the reference's order create, plotted in `bench/checkout.png`. Prints fig
 nothing.
 
     .venv/bin/python -m bench.orders_bench [--buyers 16] [--seconds 10] [--shops 200] [--runs 3]
-        [--no-sweep]
+        [--no-sweep] [--profile DIR]
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bench import load, plot, reference
+from bench import load, plot, profile, reference
 from bench.common import CpuMeter, machine, percentile, table
 from bench.relay_bench import raw_pg_insert, raw_publish_confirm
 from services.common.db import make_engine
@@ -280,7 +280,7 @@ def _sweep_lines() -> int:
 
 
 def run(buyers: int = 16, seconds: float = 10.0, shop_count: int = 200, runs: int = 3,
-        sweep: bool = True) -> str:
+        sweep: bool = True, profile_dir: Path | None = None) -> str:
     tmp = Path(tempfile.mkdtemp(prefix="orders-bench-"))
     vhost = harness.VirtualHost().create()
     dbs = harness.Databases("postgresql", tmp)
@@ -319,13 +319,20 @@ def run(buyers: int = 16, seconds: float = 10.0, shop_count: int = 200, runs: in
             names, system.processes, strict=True)},
             {"PostgreSQL": "postgres:", "RabbitMQ": "rabbit"})
         measured: list[dict] = []
+        profiled: list[str] = []
 
         def once() -> dict:
             for client in clients:
                 client.retried = 0
             meter.start()
             own = os.times()
-            result = _check_out(clients, plan, seconds)
+            if profile_dir is not None and not measured:  # the first run, profiled
+                with profile.Profiles(profile_dir, {name: proc.proc.pid for name, proc in zip(
+                        names, system.processes, strict=True)}, seconds) as profiles:
+                    result = _check_out(clients, plan, seconds)
+                profiled.append(profiles.summary())
+            else:
+                result = _check_out(clients, plan, seconds)
             cpu_ms = meter.ms_by_group()
             now = os.times()  # this process alone: the HTTP clients
             cpu_ms["bench clients"] = (now.user + now.system - own.user - own.system) * 1000
@@ -416,6 +423,9 @@ def run(buyers: int = 16, seconds: float = 10.0, shop_count: int = 200, runs: in
                       "due)", "", table(["offered/s", *(f"{name}: answered/s, p50, p99"
                                                          for name in curves)],
                                         plot.curve_rows(curves))]
+    if profiled:
+        lines += ["", f"### Profiles of the first run (py-spy, raw stacks in {profile_dir})", "",
+                  *profiled]
     if errors:
         lines += ["", f"First failure: `{errors[0]}`"]
     lines += ["", REFERENCE, "", f"Reproduce: `{COMMAND}`"]
@@ -431,8 +441,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sweep", action=argparse.BooleanOptionalAction, default=True,
                         help="open-loop checkouts at fixed offered rates, and the plot")
+    parser.add_argument("--profile", type=Path, default=None, metavar="DIR",
+                        help="profile every process during the first run with py-spy, into DIR")
     args = parser.parse_args(argv)
-    print(run(args.buyers, args.seconds, args.shops, args.runs, args.sweep), flush=True)
+    print(run(args.buyers, args.seconds, args.shops, args.runs, args.sweep, args.profile),
+          flush=True)
 
 
 if __name__ == "__main__":
