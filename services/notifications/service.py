@@ -5,6 +5,7 @@ e-mail (the buyer, each of the shop's order addresses), by SMS and Telegram (the
 shop's settings name a phone or a chat); see `domain.audience`. The buyer also hears of each
 shipment, of a priced delivery or changed total and of a request for the balance; the seller and
 the admins of overdue shipping; the admins of an order the auto-close found never shipped.
+The admins and the seller hear of a refund owed past its due time (`refund.overdue`).
 E-mail, SMS and Telegram messages are written as deliveries with the event's effect and sent after
 the commit by `send_due` (`actions.sending`). Who an order concerns is kept from `order.placed`,
 users' contacts from `user.registered`, shops' owners from `shop.created`: nothing here asks
@@ -12,7 +13,7 @@ another service.
 
 Subscriptions: order.placed, the other order status events (`ORDER_CHANGES`), shipment.created,
 order.shipping_overdue, order.amount_changed, order.balance_requested, order.unshipped_at_close,
-user.registered, shop.created.
+refund.overdue, user.registered, shop.created.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from services.common.runtime import ConfiguredTimer, event_handler, rpc
 from services.common.schemas import load
 
 from . import schemas, settings
-from .actions import feed, notices, orders, people, sending, shops
+from .actions import feed, notices, orders, people, refunds, sending, shops
 from .channels import ChannelsProvider
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,10 @@ class NotificationsService(runtime.Service):
     @event_handler("order.unshipped_at_close")
     def on_unshipped_at_close(self, uow, event):
         notices.flag_unshipped_at_close(uow, event)
+
+    @event_handler("refund.overdue")
+    def on_refund_overdue(self, uow, event):
+        refunds.flag_refund_overdue(uow, event)
 
     @event_handler("user.registered")
     def on_user_registered(self, uow, event):

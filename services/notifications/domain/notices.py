@@ -14,6 +14,9 @@ The kinds of notice (a notice's `type` is the event it tells of), who gets each,
   shop's owner, in the app and by e-mail; a sanction with its reason and how to have it lifted, a
   warning, the "Reliable seller" label, a debt to the platform past due. Data: `shop_id`, and
   `kind`, `reason`, `product_id`, `amount` where the event has them.
+* `refund.overdue`: every admin (in the app, and each by e-mail) and the seller (in the app and by
+  e-mail); a paid order cancelled whose refund was not made within a day (texts in
+  `domain.refunds`, English and Russian). Data: `shop_id`, `owed`, `due_at`.
 
 A guest (an order without `buyer_id`) gets no in-app notice: there is no account to show it in.
 Every notice of an order names it (`order_id`); `data` is `{}` where the text says it all.
