@@ -32,7 +32,7 @@ from services.common import clock
 from services.common.uow import UnitOfWork
 
 from ..kit import Kit
-from ..models import LedgerPaymentRow, NotificationRow, PaymentRow, ShopRow
+from ..models import LedgerPaymentRow, NotificationRow, OrderRow, PaymentRow, ShopRow
 from ..providers import Account, BadNotification, Outcome, ProviderError
 from . import ledger, refund_obligations
 
@@ -130,7 +130,7 @@ def apply_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *, source:
         return "pending"
     with uow:
         session = uow.session
-        payment = session.get(PaymentRow, payment_id, with_for_update=True)
+        payment, order_status = _lock_with_order(session, payment_id)
         if not _first_notice(session, payment.provider, outcome, payment.id):
             log.info("payment %s: %s %s again; nothing changes", payment.id, source,
                      outcome.status)
@@ -145,13 +145,27 @@ def apply_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *, source:
                  "amount": {"amount": payment.amount, "currency": payment.currency}}
         if outcome.status == "succeeded":
             uow.record("payment.succeeded", event, aggregate_id=payment.order_id)
-            refund_obligations.open_after_late_payment(uow, payment.order_id, refund_due_hours)
+            if order_status == "cancelled":
+                refund_obligations.open_after_late_payment(uow, payment.order_id,
+                                                           refund_due_hours)
         else:
             payment.failure_reason = (outcome.reason or "declined")[:200]
             uow.record("payment.failed", {**event, "reason": payment.failure_reason},
                        aggregate_id=payment.order_id)
         log.info("payment %s %s (%s)", payment.id, outcome.status, source)
         return "applied"
+
+
+def _lock_with_order(session, payment_id: str) -> tuple[PaymentRow, str | None]:
+    """The payment and its order's status, both rows locked, in one round trip: a cancellation
+    handled meanwhile (`following`) either comes before (its status is read here) or waits and
+    then counts this payment."""
+    found = session.execute(
+        select(PaymentRow, OrderRow.status).join(OrderRow, OrderRow.order_id == PaymentRow.order_id)
+        .where(PaymentRow.id == payment_id).with_for_update()).first()
+    if found is None:  # no order row (never the case for a payment made here)
+        return session.get(PaymentRow, payment_id, with_for_update=True), None
+    return found[0], found[1]
 
 
 _NOTICE = text(
