@@ -19,7 +19,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from gateway.identity import create_admin
 from tests.e2e.test_payments_api import (
     key,
     ok,
@@ -78,11 +77,7 @@ def api(system, kassa, paypal, webhook_url):
 
 @pytest.fixture(scope="module")
 def admin(api) -> User:
-    email, password = f"admin-{uuid.uuid4().hex[:8]}@atelier.test", "admin-password-1"
-    created = create_admin(email, password, "Root",
-                           database_url=api.gateway.env["GATEWAY_DATABASE_URL"])
-    token = ok(api.call("POST", "/auth/login", json={"email": email, "password": password}))
-    return User(created["id"], email, token["access_token"], created["roles"])
+    return api.admin()
 
 
 def major(money: dict) -> str:

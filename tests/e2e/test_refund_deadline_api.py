@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 
 import pytest
 import requests
 
 from atelier.sinks import MailSink
-from gateway.identity import create_admin
 from tests.e2e.test_payments_api import key, ok, paid_order
 from tests.support import harness
 from tests.support.api import Api, User
@@ -78,11 +76,7 @@ def api(system, clock_file, mail):
 
 @pytest.fixture(scope="module")
 def admin(api) -> User:
-    email, password = f"admin-{uuid.uuid4().hex[:8]}@atelier.test", "admin-password-1"
-    created = create_admin(email, password, "Root",
-                           database_url=api.gateway.env["GATEWAY_DATABASE_URL"])
-    token = ok(api.call("POST", "/auth/login", json={"email": email, "password": password}))
-    return User(created["id"], email, token["access_token"], created["roles"])
+    return api.admin()
 
 
 def cancelled_after_payment(api, admin) -> tuple[User, dict, dict]:
