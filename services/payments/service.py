@@ -48,7 +48,9 @@ every = ConfiguredTimer.decorator
 class PaymentsService(runtime.Service):
     name = "payments"
 
-    uow = UnitOfWorkProvider(peers=Peers.of)
+    # Its outbox has no NOTIFY trigger (migration 0007): a commit that recorded events wakes the
+    # relays after it, so concurrent notifications do not queue on PostgreSQL's notify lock.
+    uow = UnitOfWorkProvider(peers=Peers.of, wake_relays_after_commit=True)
     kit = PaymentsKit()
     catalog_rpc = RpcProxy("catalog")
     orders_rpc = RpcProxy("orders")
