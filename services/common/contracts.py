@@ -251,12 +251,26 @@ class DebtSettled(_Data):
     shop_id = fields.UUID(required=True)
 
 
+class RefundOverdue(_Data):
+    """A paid order was cancelled and its refund was not made within a day (seed 003, sanctions,
+    reason 7): moderation acts on it. Announced once per cancelled order; `owed` is what was
+    still unrefunded at the due time."""
+
+    order_id = fields.UUID(required=True)
+    shop_id = fields.UUID(required=True)
+    seller_id = fields.UUID(load_default=None, allow_none=True)
+    owed = _money(required=True)
+    cancelled_at = fields.DateTime(required=True)
+    due_at = fields.DateTime(required=True)
+
+
 register("payment.succeeded", PaymentEvent)
 register("payment.failed", PaymentFailed)
 register("payment.refunded", PaymentRefunded)
 register("shop.payment_settings_changed", PaymentSettingsChanged)
 register("debt.overdue", DebtOverdue)
 register("debt.settled", DebtSettled)
+register("refund.overdue", RefundOverdue)
 
 
 # Shipping ---------------------------------------------------------------------------------------

@@ -7,17 +7,20 @@ monkey patching, so a slow query in one worker does not stall the others (psycop
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine, event, exc
+from sqlalchemy import MetaData, create_engine, event, exc, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from . import settings
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -144,6 +147,21 @@ class Db:
         """A session inside one transaction: committed when the block ends, rolled back on error."""
         with self._factory.begin() as session:
             yield session
+
+    def wake_relays(self) -> None:
+        """PostgreSQL: tell the relays listening on the outbox channel that rows were committed, in
+        a statement of its own after the commit. (A NOTIFY inside the writing transaction holds
+        PostgreSQL's one notification lock, for every database of the server, through the commit's
+        flush to disk: concurrent commits that notify then queue behind each other.)"""
+        if self._read_engine.dialect.name != "postgresql":
+            return
+        from .kernel_tables import OUTBOX_CHANNEL
+
+        try:
+            with self._read_engine.connect() as conn:
+                conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": OUTBOX_CHANNEL})
+        except exc.DBAPIError as error:  # committed already: the relays' own poll finds the rows
+            log.warning("could not wake the outbox relays: %s", error)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -15,6 +15,9 @@
 - `uow.before_commit(fn)` runs `fn(uow)` once, just before the commit, however often it is asked
   for in the transaction: work gathered along the way is done once (the catalog's counters).
 - `uow.after_commit(fn)` runs `fn()` once the transaction has committed.
+- A service whose outbox has no NOTIFY trigger (payments) makes its units of work with
+  `wake_relays_after_commit=True`: a transaction that recorded events wakes the relays once it has
+  committed (`Db.wake_relays`), outside the transaction.
 - `with uow.reading() as session:` reads outside any transaction (see `Db.reading`).
 - `uow.peers` are the other services the action may call, through their ports. They are never
   called inside the transaction: a transaction that waits on another service holds its locks (on
@@ -66,8 +69,10 @@ def _key(command: tuple[str, str, str]):
 
 
 class UnitOfWork:
-    def __init__(self, db: Db, recorder: EventRecorder, peers: Any = None):
+    def __init__(self, db: Db, recorder: EventRecorder, peers: Any = None, *,
+                 wake_relays_after_commit: bool = False):
         self._db = db
+        self._wake = db.wake_relays if wake_relays_after_commit else None
         self._recorder = recorder
         self._peers = peers
         self._session: Session | None = None
@@ -125,8 +130,12 @@ class UnitOfWork:
                 hook()
 
     def record(self, type_: str, data: dict[str, Any], *, aggregate_id: Any = None) -> dict:
-        """Write an event to the outbox of the open transaction (see `EventRecorder.record`)."""
-        return self._recorder.record(self.session, type_, data, aggregate_id=aggregate_id)
+        """Write an event to the outbox of the open transaction (see `EventRecorder.record`); with
+        `wake_relays_after_commit`, the relays are woken once the transaction has committed."""
+        envelope = self._recorder.record(self.session, type_, data, aggregate_id=aggregate_id)
+        if self._wake is not None and self._wake not in self._after:
+            self._after.append(self._wake)
+        return envelope
 
     def correlate(self, correlation_id: str | None) -> None:
         """Events recorded from now on carry this correlation id (an event handler sets the one of

@@ -6,7 +6,8 @@ shop's settings name a phone or a chat); see `domain.audience`. The buyer also h
 shipment, of a priced delivery or changed total and of a request for the balance (its photos as
 signed links), and gets a receipt for each payment; the other party of an order hears of each
 new message at once; the seller and the admins of overdue shipping; the admins of an order the
-auto-close found never shipped.
+auto-close found never shipped. The admins and the seller hear of a refund owed past its due time
+(`refund.overdue`).
 E-mail, SMS and Telegram messages are written as deliveries with the event's effect and sent after
 the commit by `send_due` (`actions.sending`). Who an order concerns is kept from `order.placed`,
 users' contacts from `user.registered`, shops' owners from `shop.created`: nothing here asks
@@ -15,7 +16,7 @@ another service.
 Subscriptions: order.placed, the other order status events (`ORDER_CHANGES`), shipment.created,
 order.shipping_overdue, order.amount_changed, order.balance_requested, order.unshipped_at_close,
 payment.succeeded (the buyer's receipt), message.posted (e-mailed to the other party at once),
-user.registered, shop.created.
+refund.overdue, user.registered, shop.created.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from services.common.runtime import ConfiguredTimer, event_handler, rpc
 from services.common.schemas import load
 
 from . import schemas, settings
-from .actions import feed, messages, notices, orders, people, receipts, sending, shops
+from .actions import feed, messages, notices, orders, people, receipts, refunds, sending, shops
 from .channels import ChannelsProvider
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,10 @@ class NotificationsService(runtime.Service):
     @event_handler("order.unshipped_at_close")
     def on_unshipped_at_close(self, uow, event):
         notices.flag_unshipped_at_close(uow, event)
+
+    @event_handler("refund.overdue")
+    def on_refund_overdue(self, uow, event):
+        refunds.flag_refund_overdue(uow, event)
 
     @event_handler("user.registered")
     def on_user_registered(self, uow, event):

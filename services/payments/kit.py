@@ -24,6 +24,7 @@ class Kit:
     platform_provider: str = "sandbox"
     platform_account: Account = field(default=Account("platform", ""), repr=False)
     debt_due_days: float = 14.0
+    refund_due_hours: float = 24.0
 
     def plan(self, name: str | None) -> Plan:
         """A shop's plan; one no longer configured counts as the default."""
@@ -36,7 +37,8 @@ def build() -> Kit:
                webhook_base_url=settings.webhook_base_url(),
                platform_provider=settings.platform_provider(),
                platform_account=Account(*settings.platform_account()),
-               debt_due_days=settings.debt_due_days())
+               debt_due_days=settings.debt_due_days(),
+               refund_due_hours=settings.refund_due_hours())
 
 
 class PaymentsKit(DependencyProvider):

@@ -14,6 +14,8 @@
 - `ledger_payments`: a shop paying its debt through the platform's own provider account.
 - `ledger_accounts`: per shop, whether its overdue debt was announced (`debt.overdue`) and not yet
   settled.
+- `refund_obligations`: per cancelled order that had money paid, the refund owed and its due time
+  (`domain.refund_obligations`): owed, overdue (announced once, `refund.overdue`) or settled.
 """
 
 from __future__ import annotations
@@ -205,3 +207,23 @@ class LedgerAccountRow(Base):
     shop_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
     overdue_announced: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class RefundObligationRow(Base):
+    __tablename__ = "refund_obligations"
+
+    order_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
+    seller_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
+    status: Mapped[str] = mapped_column(String(10), nullable=False)  # owed | overdue | settled
+    owed: Mapped[int] = mapped_column(BigInteger, nullable=False)  # as last counted
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    cancelled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    overdue_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+    __table_args__ = (
+        Index("ix_refund_obligations_due", "status", "due_at"),
+    )

@@ -4,7 +4,8 @@ Who may call what (the gateway passes the caller's identity; the actions check i
 payments learnt from events, or asked the catalog and orders services):
 - a shop's payment settings: its owner (an admin may read them); its plan: an admin;
 - paying a part of an order: its buyer; an order's payments: its buyer, its seller, admins;
-- refunds: the order's seller, an admin;
+- refunds: the order's seller, an admin; a paid order cancelled owes its refund within a day
+  (`refund.overdue` otherwise, from the `review_refunds_owed` timer);
 - a shop's ledger: its owner, an admin; paying its debt to the platform: its owner.
 Provider notifications arrive over HTTP on the service's own port (`POST /webhooks/{provider}`).
 Errors leave as the kernel's `Invalid`, `NotFound`, `Forbidden`, `Conflict`, `Unavailable`.
@@ -26,7 +27,15 @@ from services.common.runtime import (
 )
 
 from . import schemas, settings
-from .actions import following, ledger, payments, refunds, shop_settings, webhooks
+from .actions import (
+    following,
+    ledger,
+    payments,
+    refund_obligations,
+    refunds,
+    shop_settings,
+    webhooks,
+)
 from .kit import PaymentsKit
 from .peers import Peers
 from .webhook_server import http
@@ -39,7 +48,9 @@ every = ConfiguredTimer.decorator
 class PaymentsService(runtime.Service):
     name = "payments"
 
-    uow = UnitOfWorkProvider(peers=Peers.of)
+    # Its outbox has no NOTIFY trigger (migration 0007): a commit that recorded events wakes the
+    # relays after it, so concurrent notifications do not queue on PostgreSQL's notify lock.
+    uow = UnitOfWorkProvider(peers=Peers.of, wake_relays_after_commit=True)
     kit = PaymentsKit()
     catalog_rpc = RpcProxy("catalog")
     orders_rpc = RpcProxy("orders")
@@ -93,6 +104,12 @@ class PaymentsService(runtime.Service):
         reviewed = ledger.review_debts(self.uow, clock.now())
         if reviewed:
             log.info("debts: reviewed %d shop(s) with debt past its due date", reviewed)
+
+    @every(read_interval=settings.refund_check_seconds)
+    def review_refunds_owed(self):
+        reviewed = refund_obligations.review_due(self.uow, clock.now())
+        if reviewed:
+            log.info("refunds owed: reviewed %d past their due time", reviewed)
 
     # Provider notifications and reconciliation -------------------------------------------------
     @http("POST", "/webhooks/<string:provider>")

@@ -18,6 +18,9 @@
 | `PAYMENTS_RECONCILE_AFTER_MINUTES` | 10 | a payment pending this long is asked of its provider |
 | `PAYMENTS_DEBT_DUE_DAYS` | 14 | a commission is due this many days after it is recorded |
 | `PAYMENTS_DEBT_CHECK_SECONDS` | 60 | how often debts past their due date are looked for |
+| `PAYMENTS_REFUND_DUE_HOURS` | 24 | a paid order cancelled owes its refund this long after |
+|  |  | the cancellation (seed 003: within a day), else `refund.overdue` |
+| `PAYMENTS_REFUND_CHECK_SECONDS` | 60 | how often refunds owed past their due time are looked for |
 | `PAYMENTS_PLATFORM_PROVIDER` | `sandbox` | the provider of the platform's own account, which |
 |  |  | shops pay their debt to |
 | `PAYMENTS_PLATFORM_ACCOUNT_ID` | `platform` | the platform's account at that provider |
@@ -110,6 +113,17 @@ def debt_due_days() -> float:
 
 def debt_check_seconds() -> float:
     return _positive("PAYMENTS_DEBT_CHECK_SECONDS", 60.0)
+
+
+def refund_due_hours() -> float:
+    value = settings.env().float("PAYMENTS_REFUND_DUE_HOURS", 24.0)
+    if value < 0:
+        raise ValueError("PAYMENTS_REFUND_DUE_HOURS must not be negative")
+    return value
+
+
+def refund_check_seconds() -> float:
+    return _positive("PAYMENTS_REFUND_CHECK_SECONDS", 60.0)
 
 
 def platform_provider() -> str:

@@ -40,5 +40,16 @@ class Api:
         body = created.json()
         return User(body["id"], email, login.json()["access_token"], body["roles"])
 
+    def admin(self) -> User:
+        """A new administrator (`atelier admin create`, on the gateway's database), logged in."""
+        from gateway.identity import create_admin
+
+        email, password = f"admin-{uuid.uuid4().hex[:8]}@atelier.test", "admin-" + uuid.uuid4().hex
+        made = create_admin(email, password, "Root",
+                            database_url=self.gateway.env["GATEWAY_DATABASE_URL"])
+        login = self.call("POST", "/auth/login", json={"email": email, "password": password})
+        assert login.status_code == 200, login.text
+        return User(made["id"], email, login.json()["access_token"], made["roles"])
+
     def close(self) -> None:
         self.http.close()

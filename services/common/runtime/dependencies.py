@@ -52,11 +52,14 @@ def _recorder(container, worker_ctx) -> EventRecorder:
 class UnitOfWorkProvider(Database):
     """Each worker gets a `UnitOfWork` on the service's database. `peers`, if given, is called with
     the service instance (after Nameko has injected its RPC proxies) the first time an action asks
-    for `uow.peers`."""
+    for `uow.peers`. `wake_relays_after_commit`: for a service whose migrations dropped the outbox's
+    NOTIFY trigger (see `UnitOfWork`)."""
 
-    def __init__(self, url: str | None = None, peers: Callable[[Any], Any] | None = None):
+    def __init__(self, url: str | None = None, peers: Callable[[Any], Any] | None = None, *,
+                 wake_relays_after_commit: bool = False):
         super().__init__(url)
         self.make_peers = peers
+        self.wake_relays_after_commit = wake_relays_after_commit
 
     def worker_setup(self, worker_ctx):
         logs.bind(worker_ctx.context_data.get("request_id"))
@@ -69,7 +72,8 @@ class UnitOfWorkProvider(Database):
         if self.make_peers is not None:
             peers = _Lazy(lambda: self.make_peers(worker_ctx.service))
         return UnitOfWork(Db(self.factory, self.read_engine),
-                          _recorder(self.container, worker_ctx), peers)
+                          _recorder(self.container, worker_ctx), peers,
+                          wake_relays_after_commit=self.wake_relays_after_commit)
 
 
 class _Lazy:

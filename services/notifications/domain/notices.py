@@ -19,6 +19,9 @@ The kinds of notice (a notice's `type` is the event it tells of), who gets each,
   shop's owner, in the app and by e-mail; a sanction with its reason and how to have it lifted, a
   warning, the "Reliable seller" label, a debt to the platform past due. Data: `shop_id`, and
   `kind`, `reason`, `product_id`, `amount` where the event has them.
+* `refund.overdue`: every admin (in the app, and each by e-mail) and the seller (in the app and by
+  e-mail); a paid order cancelled whose refund was not made within a day (texts in
+  `domain.refunds`, English and Russian). Data: `shop_id`, `owed`, `due_at`.
 
 Every kind reads in English and Russian (`locale` "ru"; any other reads English): the texts
 take the recipient's locale; a notice to every admin reads English.

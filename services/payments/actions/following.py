@@ -9,6 +9,8 @@
   not seen placed is TooEarly (parked, tried again).
 - `order.completed` (by the seller or the auto-close) records the order's commission once
   (`ledger.record_commission`).
+- `order.cancelled` of an order that had money paid: its refund is owed within a day
+  (`refund_obligations.open_after_cancellation`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ..kit import Kit
 from ..models import OrderRow
 from .access import keep_shop
 from .ledger import record_commission
+from .refund_obligations import open_after_cancellation
 
 FOLLOWED_ORDER_EVENTS = rules.FOLLOWED_EVENTS
 
@@ -64,6 +67,8 @@ def order_event(uow: UnitOfWork, event: Event, kit: Kit) -> None:
         row.status, row.status_at = status, at
     if event.type == "order.completed":
         record_commission(uow, kit, row, clock.now())
+    elif status == "cancelled":
+        open_after_cancellation(uow, row, at, kit.refund_due_hours)
 
 
 def _text(value) -> str | None:

@@ -4,7 +4,8 @@ One transaction locks the payment, checks that its refunds stay within what it t
 (`domain.refunds`: 422 otherwise), adds the amount to its `refunded` and writes the refund
 `pending`: racing refunds are serialized by the lock and never exceed the payment together. The
 provider refunds outside the transaction; if it fails, the amount is given back to the payment,
-the refund is failed and the answer is 503. A refund done records `payment.refunded`.
+the refund is failed and the answer is 503. A refund done records `payment.refunded`, and counts
+towards a refund owed after the order's cancellation (`refund_obligations.note_refund`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..domain.refunds import check_refund
 from ..kit import Kit
 from ..models import OrderRow, PaymentRow, RefundRow, ShopRow
 from ..providers import Account, ProviderError
+from . import refund_obligations
 from .common import new_id
 from .payments import refund_view, require_key
 
@@ -111,4 +113,6 @@ def _refund_at_provider(uow: UnitOfWork, kit: Kit, refund_id: str) -> dict:
             "payment_id": payment.id, "order_id": payment.order_id, "shop_id": payment.shop_id,
             "part": payment.part, "amount": {"amount": refund.amount, "currency": refund.currency},
             "refund_id": refund.id}, aggregate_id=payment.order_id)
+        uow.session.flush()
+        refund_obligations.note_refund(uow, payment.order_id)
         return refund_view(stored)

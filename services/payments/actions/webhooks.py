@@ -34,7 +34,7 @@ from services.common.uow import UnitOfWork
 from ..kit import Kit
 from ..models import LedgerPaymentRow, NotificationRow, OrderRow, PaymentRow, ShopRow
 from ..providers import Account, BadNotification, Outcome, ProviderError
-from . import ledger
+from . import ledger, refund_obligations
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,8 @@ def receive(uow: UnitOfWork, kit: Kit, provider_name: str, headers: Mapping[str,
     if outcome.amount is not None and (outcome.amount, outcome.currency) != (
             payment.amount, payment.currency):
         return _refused(400, provider_name, ref, "amount does not match the payment")
-    result = apply_outcome(uow, payment.id, outcome, source="notification")
+    result = apply_outcome(uow, payment.id, outcome, source="notification",
+                          refund_due_hours=kit.refund_due_hours)
     return 200, {"status": result}
 
 
@@ -120,14 +121,16 @@ def _account(kit: Kit, shop: ShopRow) -> Account:
     return Account(shop.account_id, kit.box.open(shop.secret_encrypted))
 
 
-def apply_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *, source: str) -> str:
+def apply_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *, source: str,
+                  refund_due_hours: float = 24.0) -> str:
     """`applied`, `duplicate` (this event of this payment was applied before), `pending` (nothing
-    to do yet) or `ignored` (the payment is final already)."""
+    to do yet) or `ignored` (the payment is final already). Money taken for an order cancelled
+    meanwhile is owed back (`refund_obligations`)."""
     if outcome.status not in ("succeeded", "failed"):
         return "pending"
     with uow:
         session = uow.session
-        payment = session.get(PaymentRow, payment_id, with_for_update=True)
+        payment, order_status = _lock_with_order(session, payment_id)
         if not _first_notice(session, payment.provider, outcome, payment.id):
             log.info("payment %s: %s %s again; nothing changes", payment.id, source,
                      outcome.status)
@@ -143,6 +146,9 @@ def apply_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *, source:
         if outcome.status == "succeeded":
             uow.record("payment.succeeded", {**event, **_remaining(session, payment)},
                        aggregate_id=payment.order_id)
+            if order_status == "cancelled":
+                refund_obligations.open_after_late_payment(uow, payment.order_id,
+                                                           refund_due_hours)
         else:
             payment.failure_reason = (outcome.reason or "declined")[:200]
             uow.record("payment.failed", {**event, "reason": payment.failure_reason},
@@ -160,6 +166,18 @@ def _remaining(session, payment: PaymentRow) -> dict:
         PaymentRow.order_id == payment.order_id, PaymentRow.status == "succeeded"))
     return {"remaining": {"amount": max(order.grand_total - int(paid), 0),
                           "currency": order.currency}}
+
+
+def _lock_with_order(session, payment_id: str) -> tuple[PaymentRow, str | None]:
+    """The payment and its order's status, both rows locked, in one round trip: a cancellation
+    handled meanwhile (`following`) either comes before (its status is read here) or waits and
+    then counts this payment."""
+    found = session.execute(
+        select(PaymentRow, OrderRow.status).join(OrderRow, OrderRow.order_id == PaymentRow.order_id)
+        .where(PaymentRow.id == payment_id).with_for_update()).first()
+    if found is None:  # no order row (never the case for a payment made here)
+        return session.get(PaymentRow, payment_id, with_for_update=True), None
+    return found[0], found[1]
 
 
 _NOTICE = text(
@@ -201,7 +219,8 @@ def reconcile(uow: UnitOfWork, kit: Kit, now: datetime, *, after: timedelta, eve
         except (ProviderError, BadNotification) as exc:
             log.warning("reconciliation: payment %s: %s", payment_id, exc)
             continue
-        if apply_outcome(uow, payment_id, outcome, source="reconciliation") == "applied":
+        if apply_outcome(uow, payment_id, outcome, source="reconciliation",
+                         refund_due_hours=kit.refund_due_hours) == "applied":
             applied += 1
     debts = _claim_due_debt_payments(uow, now, after, every, batch)
     for payment_id, provider_name, ref in debts:

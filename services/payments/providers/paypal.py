@@ -8,8 +8,9 @@ The shop's `account_id` is its REST app's client id and its secret key the app's
   (`domain.amounts`) and `PayPal-Request-Id` = our payment id (a retried create makes one order);
   the buyer goes to the order's `approve` link (`payer-action` in newer answers);
 - status: `GET /v2/checkout/orders/{id}`; an order the buyer `APPROVED` is captured (`POST
-  .../capture`, `PayPal-Request-Id` per order, so a capture is made once) and then asked again:
-  only what PayPal itself answers counts. `COMPLETED` with a completed capture → succeeded;
+  .../capture`, `PayPal-Request-Id` per order, so a capture is made once), whose answer is the
+  order as PayPal now holds it (asked again with a GET only if it is not): only what PayPal
+  itself answers counts. `COMPLETED` with a completed capture → succeeded;
   `VOIDED` or a declined capture → failed; anything else → pending;
 - refunds: `POST /v2/payments/captures/{capture_id}/refund` with `PayPal-Request-Id`;
 - notifications (`{event_type, resource}`, `CHECKOUT.ORDER.*` name the order in `resource.id`,
@@ -106,9 +107,14 @@ class PayPalProvider:
     def payment_status(self, account: Account, provider_payment_id: str) -> Outcome:
         order = self._call("GET", f"/v2/checkout/orders/{provider_payment_id}", account)
         if order.get("status") == "APPROVED":
-            self._call("POST", f"/v2/checkout/orders/{provider_payment_id}/capture", account,
-                       request_id=f"capture-{provider_payment_id}", body={})
-            order = self._call("GET", f"/v2/checkout/orders/{provider_payment_id}", account)
+            captured = self._call("POST", f"/v2/checkout/orders/{provider_payment_id}/capture",
+                                  account, request_id=f"capture-{provider_payment_id}", body={})
+            # PayPal answers the capture with the order itself (`Prefer: return=representation`):
+            # asked again only when the answer is not the order.
+            if captured.get("id") == provider_payment_id and captured.get("status"):
+                order = captured
+            else:
+                order = self._call("GET", f"/v2/checkout/orders/{provider_payment_id}", account)
         return _outcome(order)
 
     def refund(self, account: Account, provider_payment_id: str, key: str, amount: int,

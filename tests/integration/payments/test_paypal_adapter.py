@@ -56,8 +56,12 @@ def test_an_approved_order_is_captured_once_and_then_counts_as_paid(paypal):
     assert provider.payment_status(ACCOUNT, ref).status == "pending"
     assert ("POST", f"/v2/checkout/orders/{ref}/capture") not in paypal.calls
     paypal.approve(ref)
+    asked = len(paypal.calls)
     outcome = provider.payment_status(ACCOUNT, ref)
     assert (outcome.status, outcome.amount, outcome.currency) == ("succeeded", 999, "USD")
+    # the capture's answer is the order: PayPal is not asked a third time
+    assert paypal.calls[asked:] == [("GET", f"/v2/checkout/orders/{ref}"),
+                                    ("POST", f"/v2/checkout/orders/{ref}/capture")]
     assert provider.payment_status(ACCOUNT, ref).status == "succeeded"
     assert paypal.calls.count(("POST", f"/v2/checkout/orders/{ref}/capture")) == 1
 

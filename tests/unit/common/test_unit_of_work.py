@@ -11,6 +11,8 @@ from services.common.caller import Caller
 from services.common.db import new_metadata
 from services.common.errors import Conflict
 from services.common.kernel_tables import add_kernel_tables
+from services.common.outbox import EventRecorder
+from services.common.uow import UnitOfWork
 from tests.support import units
 
 metadata = new_metadata()
@@ -107,3 +109,23 @@ def test_a_refused_command_leaves_no_trace_and_its_repeat_is_tried_afresh(uow):
     assert count(uow) == 0
     assert uow.run_once("add_note", caller, flaky, {"text": "x"}) == {"text": "x", "n": 1}
     assert count(uow) == 1
+
+
+def test_a_unit_that_wakes_the_relays_does_so_once_after_a_commit_that_recorded_events():
+    plain = units.unit_of_work(metadata, "probe")
+    woken: list[str] = []
+    plain._db.wake_relays = lambda: woken.append("after commit")  # the database's wake-up
+    uow = UnitOfWork(plain._db, EventRecorder("probe"), wake_relays_after_commit=True)
+
+    with uow:  # two events, one wake-up, after the commit
+        uow.record("order.confirmed", ORDER, aggregate_id=ORDER["order_id"])
+        uow.record("order.confirmed", ORDER, aggregate_id=ORDER["order_id"])
+        assert woken == []
+    assert woken == ["after commit"]
+    with uow:  # nothing recorded: nothing to wake them for
+        uow.session.execute(notes.insert().values(text="no event"))
+    with pytest.raises(RuntimeError), uow:  # rolled back: no wake-up
+        uow.record("order.confirmed", ORDER, aggregate_id=ORDER["order_id"])
+        raise RuntimeError("refused")
+    assert woken == ["after commit"]
+    assert len(units.recorded(uow)) == 2
