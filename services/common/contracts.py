@@ -316,6 +316,20 @@ class CartItemAdded(_Data):
     quantity = StrictInteger(required=True, validate=validate.Range(min=1))
 
 
+class CartDiscountOffered(_Data):
+    """A seller offers a buyer a discount on a product left in the buyer's cart (API.md, abandoned
+    carts). Marketing: the buyer hears of it where they take offers (notifications' preferences).
+    The product's title is carried for the notice's text."""
+
+    offer_id = fields.UUID(required=True)
+    shop_id = fields.UUID(required=True)
+    buyer_id = fields.UUID(required=True)
+    product_id = fields.UUID(required=True)
+    product_title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    percent_off = StrictInteger(required=True, validate=validate.Range(min=1, max=99))
+    expires_at = fields.DateTime(load_default=None, allow_none=True)
+
+
 class ShopCreated(_Data):
     shop_id = fields.UUID(required=True)
     owner_id = fields.UUID(required=True)
@@ -341,6 +355,7 @@ register("product.created", ProductEvent)
 register("product.updated", ProductEvent)
 register("product.hidden", ProductHidden)
 register("cart.item_added", CartItemAdded)
+register("cart.discount_offered", CartDiscountOffered)
 
 
 # Moderation -------------------------------------------------------------------------------------

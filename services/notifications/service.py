@@ -7,7 +7,8 @@ shipment, of a priced delivery or changed total and of a request for the balance
 signed links), and gets a receipt for each payment; the other party of an order hears of each
 new message at once; the seller and the admins of overdue shipping; the admins of an order the
 auto-close found never shipped. The admins and the seller hear of a refund owed past its due time
-(`refund.overdue`).
+(`refund.overdue`); a buyer of a discount offered on a product left in their cart
+(`cart.discount_offered`), where they take offers.
 E-mail, SMS and Telegram messages are written as deliveries with the event's effect and sent after
 the commit by `send_due` (`actions.sending`). Who an order concerns is kept from `order.placed`,
 users' contacts from `user.registered`, shops' owners from `shop.created`: nothing here asks
@@ -16,7 +17,8 @@ another service.
 Subscriptions: order.placed, the other order status events (`ORDER_CHANGES`), shipment.created,
 order.shipping_overdue, order.amount_changed, order.balance_requested, order.unshipped_at_close,
 payment.succeeded (the buyer's receipt), message.posted (e-mailed to the other party at once),
-refund.overdue, user.registered, shop.created.
+refund.overdue, cart.discount_offered (marketing: where the buyer takes offers), user.registered,
+shop.created.
 """
 
 from __future__ import annotations
@@ -28,7 +30,18 @@ from services.common.runtime import ConfiguredTimer, event_handler, rpc
 from services.common.schemas import load
 
 from . import schemas, settings
-from .actions import feed, messages, notices, orders, people, receipts, refunds, sending, shops
+from .actions import (
+    discounts,
+    feed,
+    messages,
+    notices,
+    orders,
+    people,
+    receipts,
+    refunds,
+    sending,
+    shops,
+)
 from .channels import ChannelsProvider
 
 log = logging.getLogger(__name__)
@@ -126,6 +139,10 @@ class NotificationsService(runtime.Service):
     @event_handler("refund.overdue")
     def on_refund_overdue(self, uow, event):
         refunds.flag_refund_overdue(uow, event)
+
+    @event_handler("cart.discount_offered")
+    def on_discount_offered(self, uow, event):
+        discounts.tell_discount(uow, event)
 
     @event_handler("user.registered")
     def on_user_registered(self, uow, event):

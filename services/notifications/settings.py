@@ -111,6 +111,7 @@ def contact_wait() -> timedelta:
 ORDER_PATH = "/api/v1/orders/{order_id}"
 GUEST_ORDER_PATH = "/api/v1/orders/{order_id}?access={access}"
 SHOP_PATH = "/api/v1/shops/{shop_id}"
+PRODUCT_PATH = "/api/v1/products/{product_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,7 @@ class Links:
     order_path: str = ORDER_PATH
     guest_order_path: str = GUEST_ORDER_PATH
     shop_path: str = SHOP_PATH
+    product_path: str = PRODUCT_PATH
 
     def order(self, order_id: str) -> str:
         return self.app_url + self.order_path.format(order_id=order_id)
@@ -129,13 +131,17 @@ class Links:
     def shop(self, shop_id: str) -> str:
         return self.app_url + self.shop_path.format(shop_id=shop_id)
 
+    def product(self, product_id: str) -> str:
+        return self.app_url + self.product_path.format(product_id=product_id)
+
 
 def links() -> Links:
     e = _read()
     return Links(app_url=e.str("NOTIFICATIONS_APP_URL", "http://127.0.0.1:8080").rstrip("/"),
                  order_path=e.str("NOTIFICATIONS_ORDER_PATH", ORDER_PATH),
                  guest_order_path=e.str("NOTIFICATIONS_GUEST_ORDER_PATH", GUEST_ORDER_PATH),
-                 shop_path=e.str("NOTIFICATIONS_SHOP_PATH", SHOP_PATH))
+                 shop_path=e.str("NOTIFICATIONS_SHOP_PATH", SHOP_PATH),
+                 product_path=e.str("NOTIFICATIONS_PRODUCT_PATH", PRODUCT_PATH))
 
 
 @dataclass(frozen=True, slots=True)
