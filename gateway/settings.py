@@ -41,7 +41,7 @@ class GatewaySettings:
     # The edge cache of public catalog reads (gateway.catalog.cache); size 0 turns it off.
     catalog_cache_size: int = 20_000
     catalog_cache_max_age_seconds: float = 60.0
-    catalog_listing_max_age_seconds: float = 1.0
+    catalog_listing_max_age_seconds: float = 5.0
     catalog_views_flush_seconds: float = 1.0
     # Uploads and media (gateway.media): where files live and what each purpose may weigh.
     media_storage: str = "local"  # local | s3
@@ -85,7 +85,7 @@ class GatewaySettings:
             catalog_cache_size=e.int("GATEWAY_CATALOG_CACHE_SIZE", 20_000),
             catalog_cache_max_age_seconds=e.float("GATEWAY_CATALOG_CACHE_MAX_AGE_SECONDS", 60.0),
             catalog_listing_max_age_seconds=e.float("GATEWAY_CATALOG_LISTING_MAX_AGE_SECONDS",
-                                                    1.0),
+                                                    5.0),
             catalog_views_flush_seconds=e.float("GATEWAY_CATALOG_VIEWS_FLUSH_SECONDS", 1.0),
             media_storage=e.str("MEDIA_STORAGE", "local"),
             media_dir=e.str("MEDIA_DIR", str(common.ROOT / "var" / "media")),

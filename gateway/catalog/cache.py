@@ -12,8 +12,11 @@ ETag, in two bounded LRU maps (`GATEWAY_CATALOG_CACHE_SIZE` entries each).
   queue bound to `atelier.events`: `product.created|updated|hidden` and `product.stock_changed`
   drop the products named, `shop.updated` every page of the shop. A page read from the catalog
   while a change of it was announced is answered but not kept (a sequence number per change).
-- Listings live `GATEWAY_CATALOG_LISTING_MAX_AGE_SECONDS` (1 s): popularity moves with every
-  view, so they are not invalidated one by one; every announced change also clears them.
+- Listings are cleared by every announced change of a product or shop (a stock change aside: a
+  listing's cards show no stock), so a change of a product, its price or its shop shows in them as
+  soon as on its page. What is not announced (the popularity order, which moves with every view
+  and cart add) may lag `GATEWAY_CATALOG_LISTING_MAX_AGE_SECONDS` (5 s).
+- Concurrent misses of one key in a worker make one call to the catalog; the others wait for it.
 - While the consumer is not connected (starting, or the broker restarting) nothing is kept and
   every read goes to the catalog; on (re)connection the cache starts empty, as events may have
   been missed meanwhile.
@@ -47,7 +50,6 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-import amqp.exceptions
 from flask import Flask, Response, current_app, g, request
 from kombu import Connection, Consumer, Exchange, Queue, binding
 
@@ -63,7 +65,6 @@ PRIVATE_ROLES = ("seller", "admin")  # callers whose answer may not be the publi
 PRODUCT_EVENTS = ("product.created", "product.updated", "product.hidden")
 EVENT_KEYS = (*PRODUCT_EVENTS, "product.stock_changed", "shop.updated")
 MAX_VIEW_BATCH = 10_000  # products per batch (the catalog's `ViewBatchIn` limit)
-_BROKER_ERRORS = (OSError, ConnectionError, amqp.exceptions.AMQPError)
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 _MAX_MARKS = 100_000  # remembered per-key changes before they are folded into one "all changed"
 
@@ -83,7 +84,7 @@ class EdgeCache:
     """One worker's cache, its event consumer and its view counter (see the module's text)."""
 
     def __init__(self, amqp_uri: str, rpc: Any, *, size: int = 20_000,
-                 page_max_age: float = 60.0, listing_max_age: float = 1.0,
+                 page_max_age: float = 60.0, listing_max_age: float = 5.0,
                  views_flush_seconds: float = 1.0, reconnect_seconds: float = 1.0):
         self.amqp_uri = amqp_uri
         self.rpc = rpc
@@ -110,6 +111,8 @@ class EdgeCache:
         self._send_lock = threading.Lock()
         self._pid: int | None = None
         self._stopping = threading.Event()
+        self._flights: dict[tuple[str, str], threading.Event] = {}
+        self.flight_wait_seconds = 5.0
 
     # -- starting (in the worker, after the fork) ------------------------------------------------
     def start(self) -> None:
@@ -148,6 +151,22 @@ class EdgeCache:
 
     def mark(self) -> int:
         return self._seq
+
+    def begin(self, kind: str, key: str) -> tuple[bool, threading.Event]:
+        """(True, its flight) when this thread is to read `key` from the catalog; (False, the
+        flight to wait for) when another thread of this worker is reading it already."""
+        with self._lock:
+            flight = self._flights.get((kind, key))
+            if flight is not None:
+                return False, flight
+            flight = self._flights[(kind, key)] = threading.Event()
+            return True, flight
+
+    def end(self, kind: str, key: str, flight: threading.Event) -> None:
+        with self._lock:
+            if self._flights.get((kind, key)) is flight:
+                del self._flights[(kind, key)]
+        flight.set()
 
     def get(self, kind: str, key: str) -> Entry | None:
         table = self._pages if kind == "page" else self._listings
@@ -190,14 +209,15 @@ class EdgeCache:
             self._all_changed = self._seq
         return self._seq
 
-    def drop_products(self, product_ids: list[str]) -> None:
+    def drop_products(self, product_ids: list[str], *, listings: bool = True) -> None:
         with self._lock:
             seq = self._next()
             for product_id in product_ids:
                 self._product_changed[product_id] = seq
                 self._pages.pop(product_id, None)
-            self._listings_changed = seq
-            self._listings.clear()
+            if listings:
+                self._listings_changed = seq
+                self._listings.clear()
 
     def drop_shop(self, shop_id: str) -> None:
         with self._lock:
@@ -227,8 +247,8 @@ class EdgeCache:
             data = envelope["data"]
             if routing_key in PRODUCT_EVENTS:
                 self.drop_products([str(data["product_id"])])
-            elif routing_key == "product.stock_changed":
-                self.drop_products([str(i) for i in data["product_ids"]])
+            elif routing_key == "product.stock_changed":  # listings show no stock
+                self.drop_products([str(i) for i in data["product_ids"]], listings=False)
             elif routing_key == "shop.updated":
                 self.drop_shop(str(data["shop_id"]))
         except (ValueError, KeyError, TypeError):
@@ -260,7 +280,7 @@ class EdgeCache:
                         conn.drain_events(timeout=1.0)
                     except TimeoutError:
                         conn.heartbeat_check()
-            except _BROKER_ERRORS as exc:
+            except Exception as exc:  # noqa: BLE001 - kombu wraps some broker errors; retried
                 if not stopping.is_set():
                     log.warning("catalog cache: changes not heard (%r); reading through until "
                                 "reconnected", exc)
@@ -345,55 +365,68 @@ def _through(view: Callable, args, kwargs, private: bool) -> tuple[Response, byt
     return _answer(body, etag, private or signed_in), body
 
 
+def _serve(kind: str, key: str, view: Callable, args, kwargs) -> Response:
+    """A public read: from the cache, else from the catalog (kept if it may be). Concurrent misses
+    of one key in this worker make one call: the others wait for its answer (a moment at most)."""
+    cache = _cache()
+    signed_in = g.get("identity") is not None
+    leader = flight = None
+    for _ in range(2):
+        entry = cache.get(kind, key)
+        if entry is not None:
+            if kind == "page":
+                cache.count_view(key)
+            metrics.CATALOG_CACHE.labels(kind, "hit").inc()
+            return _answer(entry.body, entry.etag, signed_in)
+        leader, flight = cache.begin(kind, key)
+        if leader:
+            break
+        flight.wait(cache.flight_wait_seconds)
+    metrics.CATALOG_CACHE.labels(kind, "miss").inc()
+    since = cache.mark()
+    try:
+        response, body = _through(view, args, kwargs, private=False)  # a page counts its view
+        if body is not None:
+            shop_id = json.loads(body).get("shop_id") if kind == "page" else None
+            cache.put(kind, key, body, response.headers["ETag"], since,
+                      shop_id=None if shop_id is None else str(shop_id))
+    finally:
+        if leader:
+            cache.end(kind, key, flight)
+    return response
+
+
+def _bypass(kind: str, view: Callable, args, kwargs) -> Response | None:
+    cache = _cache()
+    if cache.enabled and public_caller() and cache.usable():
+        return None
+    metrics.CATALOG_CACHE.labels(kind, "bypass").inc()
+    return _through(view, args, kwargs, private=not public_caller())[0]
+
+
 def product_page(view: Callable) -> Callable:
     """`GET /products/{id}`: answered from the cache for public callers (counting the view)."""
 
     @functools.wraps(view)
     def cached(*args, **kwargs):
-        cache = _cache()
-        if not (cache.enabled and public_caller() and cache.usable()):
-            metrics.CATALOG_CACHE.labels("page", "bypass").inc()
-            return _through(view, args, kwargs, private=not public_caller())[0]
-        key = str(kwargs["product_id"])
-        signed_in = g.get("identity") is not None
-        entry = cache.get("page", key)
-        if entry is not None:
-            cache.count_view(key)
-            metrics.CATALOG_CACHE.labels("page", "hit").inc()
-            return _answer(entry.body, entry.etag, signed_in)
-        metrics.CATALOG_CACHE.labels("page", "miss").inc()
-        since = cache.mark()
-        response, body = _through(view, args, kwargs, private=False)  # counted by the catalog
-        if body is not None:
-            shop_id = json.loads(body).get("shop_id")
-            cache.put("page", key, body, response.headers["ETag"], since,
-                      shop_id=None if shop_id is None else str(shop_id))
-        return response
+        bypassed = _bypass("page", view, args, kwargs)
+        if bypassed is not None:
+            return bypassed
+        return _serve("page", str(kwargs["product_id"]), view, args, kwargs)
 
     return cached
 
 
 def listing(view: Callable) -> Callable:
-    """`GET /products`: answered from the cache for public callers, for up to a second."""
+    """`GET /products`: answered from the cache for public callers, for a few seconds."""
 
     @functools.wraps(view)
     def cached(*args, **kwargs):
-        cache = _cache()
-        if not (cache.enabled and public_caller() and cache.usable()):
-            metrics.CATALOG_CACHE.labels("listing", "bypass").inc()
-            return _through(view, args, kwargs, private=not public_caller())[0]
+        bypassed = _bypass("listing", view, args, kwargs)
+        if bypassed is not None:
+            return bypassed
         key = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
-        signed_in = g.get("identity") is not None
-        entry = cache.get("listing", key)
-        if entry is not None:
-            metrics.CATALOG_CACHE.labels("listing", "hit").inc()
-            return _answer(entry.body, entry.etag, signed_in)
-        metrics.CATALOG_CACHE.labels("listing", "miss").inc()
-        since = cache.mark()
-        response, body = _through(view, args, kwargs, private=False)
-        if body is not None:
-            cache.put("listing", key, body, response.headers["ETag"], since)
-        return response
+        return _serve("listing", key, view, args, kwargs)
 
     return cached
 
@@ -406,6 +439,8 @@ def _after_write(response: Response) -> Response:
         if cache is not None and cache.enabled:
             if "product_id" in request.view_args:
                 cache.drop_products([str(request.view_args["product_id"])])
+            elif request.method == "POST":  # a new product, option or collection: no page changed
+                cache.drop_listings()
             elif "shop_id" in request.view_args:
                 cache.drop_shop(str(request.view_args["shop_id"]))
     return response
