@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from tests.support.api import Api, User
-from tests.support.harness import rpc_proxy, wait_for
+from tests.support.harness import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -167,16 +167,6 @@ def test_views_through_two_replicas_are_each_counted_once(system, api, gateways)
     wait_for(lambda: views_of(api, seller, product["id"]) >= 44, timeout=15,
              message="the 44 views to be counted")
     assert views_of(api, seller, product["id"]) == 44
-
-
-def test_a_batch_of_views_sent_again_counts_once(system, api):
-    seller, _shop, product = shop_with_product(api)
-    batch = {"request_id": "views-1", "command_id": f"views-{uuid.uuid4()}", "roles": []}
-    for _ in range(2):
-        with rpc_proxy(system.amqp_uri, context_data=batch) as rpc:
-            assert rpc.catalog.record_views({product["id"]: 7, str(uuid.uuid4()): 3}) == {
-                "counted": 7}
-    assert views_of(api, seller, product["id"]) == 7
 
 
 def test_if_none_match_is_answered_304(api, reader, gateways):
