@@ -437,10 +437,11 @@ def _after_write(response: Response) -> Response:
             and request.blueprint == "catalog" and request.view_args):
         cache = current_app.extensions.get(EXTENSION)
         if cache is not None and cache.enabled:
-            if "product_id" in request.view_args:
+            if request.method == "POST":  # a new product, option or collection, or a quote
+                if request.endpoint == "catalog.create_product":
+                    cache.drop_listings()
+            elif "product_id" in request.view_args:
                 cache.drop_products([str(request.view_args["product_id"])])
-            elif request.method == "POST":  # a new product, option or collection: no page changed
-                cache.drop_listings()
             elif "shop_id" in request.view_args:
                 cache.drop_shop(str(request.view_args["shop_id"]))
     return response

@@ -28,6 +28,7 @@ def rub(amount: int) -> dict:
 @pytest.fixture(scope="module")
 def gateway(system):
     system.start("catalog")
+    system.relay("catalog")  # its events keep the gateway's cache of public pages fresh
     return system.gateway()
 
 
