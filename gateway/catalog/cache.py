@@ -404,31 +404,25 @@ def _bypass(kind: str, view: Callable, args, kwargs) -> Response | None:
     return _through(view, args, kwargs, private=not public_caller())[0]
 
 
-def product_page(view: Callable) -> Callable:
-    """`GET /products/{id}`: answered from the cache for public callers (counting the view)."""
+def _cached(kind: str, key_of: Callable[[dict], str]) -> Callable[[Callable], Callable]:
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def cached(*args, **kwargs):
+            bypassed = _bypass(kind, view, args, kwargs)
+            if bypassed is not None:
+                return bypassed
+            return _serve(kind, key_of(kwargs), view, args, kwargs)
 
-    @functools.wraps(view)
-    def cached(*args, **kwargs):
-        bypassed = _bypass("page", view, args, kwargs)
-        if bypassed is not None:
-            return bypassed
-        return _serve("page", str(kwargs["product_id"]), view, args, kwargs)
+        return cached
 
-    return cached
+    return decorate
 
 
-def listing(view: Callable) -> Callable:
-    """`GET /products`: answered from the cache for public callers, for a few seconds."""
-
-    @functools.wraps(view)
-    def cached(*args, **kwargs):
-        bypassed = _bypass("listing", view, args, kwargs)
-        if bypassed is not None:
-            return bypassed
-        key = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
-        return _serve("listing", key, view, args, kwargs)
-
-    return cached
+# `GET /products/{id}`: from the cache for public callers, the view counted either way.
+product_page = _cached("page", lambda kwargs: str(kwargs["product_id"]))
+# `GET /products`: from the cache for public callers, keyed by the query as sent.
+listing = _cached("listing", lambda _kwargs: "&".join(
+    f"{k}={v}" for k, v in sorted(request.args.items(multi=True))))
 
 
 def _after_write(response: Response) -> Response:
