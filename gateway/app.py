@@ -8,6 +8,7 @@ from flask import Flask
 
 from . import api, edge, logs, ops
 from .areas import ALL as AREA_BLUEPRINTS
+from .catalog import cache as catalog_cache
 from .db import Store
 from .identity.routes import blp as identity_blp
 from .media import routes as media_routes
@@ -39,6 +40,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     )
 
     edge.install(app)
+    catalog_cache.install(app)
     rest = api.GatewayApi(app)
     rest.register_blueprint(ops.blp)
     rest.register_blueprint(identity_blp)

@@ -32,6 +32,13 @@ RPC_FAILURES = Counter(
     ["service"],
 )
 
+CATALOG_CACHE = Counter(
+    "gateway_catalog_cache_total",
+    "Public catalog reads by how the edge cache answered: hit, miss (read and kept if it may be) "
+    "or bypass (a private caller, or the cache not listening for changes)",
+    ["kind", "result"],
+)
+
 
 def observe(method: str, route: str, status: int, seconds: float) -> None:
     REQUESTS.labels(method, route, str(status)).inc()

@@ -38,6 +38,11 @@ class GatewaySettings:
     login_lockout_seconds: int = 900
     services: tuple[str, ...] = common.SERVICES
     retry_after_seconds: int = 5
+    # The edge cache of public catalog reads (gateway.catalog.cache); size 0 turns it off.
+    catalog_cache_size: int = 20_000
+    catalog_cache_max_age_seconds: float = 60.0
+    catalog_listing_max_age_seconds: float = 5.0
+    catalog_views_flush_seconds: float = 1.0
     # Uploads and media (gateway.media): where files live and what each purpose may weigh.
     media_storage: str = "local"  # local | s3
     media_dir: str = str(common.ROOT / "var" / "media")
@@ -77,6 +82,11 @@ class GatewaySettings:
             login_max_failures=e.int("GATEWAY_LOGIN_MAX_FAILURES", 5),
             login_window_seconds=e.int("GATEWAY_LOGIN_WINDOW_SECONDS", 900),
             login_lockout_seconds=e.int("GATEWAY_LOGIN_LOCKOUT_SECONDS", 900),
+            catalog_cache_size=e.int("GATEWAY_CATALOG_CACHE_SIZE", 20_000),
+            catalog_cache_max_age_seconds=e.float("GATEWAY_CATALOG_CACHE_MAX_AGE_SECONDS", 60.0),
+            catalog_listing_max_age_seconds=e.float("GATEWAY_CATALOG_LISTING_MAX_AGE_SECONDS",
+                                                    5.0),
+            catalog_views_flush_seconds=e.float("GATEWAY_CATALOG_VIEWS_FLUSH_SECONDS", 1.0),
             media_storage=e.str("MEDIA_STORAGE", "local"),
             media_dir=e.str("MEDIA_DIR", str(common.ROOT / "var" / "media")),
             media_s3_bucket=e.str("MEDIA_S3_BUCKET", "atelier-media"),

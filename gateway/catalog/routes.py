@@ -12,6 +12,7 @@ from __future__ import annotations
 from .. import services
 from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
 from ..ownership import product_owner_only, shop_owner_only
+from . import cache
 from .images import with_images
 from .schemas import (
     CategoryListSchema,
@@ -171,6 +172,7 @@ def create_product(body, shop_id):
 
 
 @blp.route("/products", methods=["GET"])
+@cache.listing
 @blp.arguments(ProductQuerySchema, location="query")
 @blp.response(200, ProductPageSchema)
 @blp.problems(503)
@@ -184,6 +186,7 @@ def list_products(query):
 
 
 @blp.route(PRODUCT, methods=["GET"])
+@cache.product_page
 @blp.doc(security=OPTIONAL_BEARER)
 @blp.response(200, ProductSchema)
 @blp.problems(404, 503)

@@ -287,6 +287,16 @@ class ProductViewIn(_Strict):
     count_view = fields.Boolean(load_default=False)
 
 
+MAX_VIEW_BATCH = 10_000  # products in one batch of views counted at the edge
+
+
+class ViewBatchIn(_Strict):
+    """Page views counted in front of the catalog (the gateway's cache): product id → views."""
+
+    views = fields.Dict(keys=fields.UUID(), values=StrictInteger(validate=validate.Range(min=1)),
+                        required=True, validate=validate.Length(min=1, max=MAX_VIEW_BATCH))
+
+
 class LinesIn(QuoteLinesIn):
     for_cart = fields.Boolean(load_default=False)
 

@@ -127,6 +127,13 @@ class CatalogService(runtime.Service):
         products.record_view(self.uow, self.caller, data)
 
     @rpc
+    def record_views(self, views):
+        """Page views counted by the gateway, `{product_id: views}`, once per batch id (the
+        caller's command id)."""
+        data = load(schemas.ViewBatchIn, {"views": views}, detail="The views are not valid.")
+        return self.uow.run_once("record_views", self.caller, products.record_views, data)
+
+    @rpc
     def update_product(self, product_id, body):
         data = load_product(schemas.ProductChange, body, partial=True, product_id=product_id)
         return products.update_product(self.uow, self.caller, data)

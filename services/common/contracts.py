@@ -330,12 +330,27 @@ class CartDiscountOffered(_Data):
     expires_at = fields.DateTime(load_default=None, allow_none=True)
 
 
+class StockChanged(_Data):
+    """The quantity a product page shows changed (units held for a checkout or given back): one
+    event per catalog transaction, naming every product it moved."""
+
+    product_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1))
+
+
 class ShopCreated(_Data):
     shop_id = fields.UUID(required=True)
     owner_id = fields.UUID(required=True)
 
 
+class ShopUpdated(_Data):
+    """Something a shop's pages show changed (profile, rules, vacation, status, labels, online
+    payment): its product pages are to be read afresh."""
+
+    shop_id = fields.UUID(required=True)
+
+
 register("shop.created", ShopCreated)
+register("shop.updated", ShopUpdated)
 
 
 # Identity (the gateway) -------------------------------------------------------------------------
@@ -354,6 +369,7 @@ register("user.registered", UserRegistered)
 register("product.created", ProductEvent)
 register("product.updated", ProductEvent)
 register("product.hidden", ProductHidden)
+register("product.stock_changed", StockChanged)
 register("cart.item_added", CartItemAdded)
 register("cart.discount_offered", CartDiscountOffered)
 

@@ -29,6 +29,7 @@ def rub(amount: int) -> dict:
 @pytest.fixture(scope="module")
 def gateway(system, tmp_path_factory):
     system.start("catalog")
+    system.relay("catalog")  # its events keep the gateway's cache of public pages fresh
     return system.gateway(env={"MEDIA_DIR": str(tmp_path_factory.mktemp("media"))})
 
 

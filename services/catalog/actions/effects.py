@@ -20,6 +20,10 @@ review.posted                            a public review: its rating in the shop
                                          the review count and rating sum of each product reviewed
 cart.item_added                          a cart add (popularity)
 
+What a product page shows changed here is announced for the caches in front of the catalog:
+`shop.updated` (status, label, online payment), `product.updated` (hidden by moderation, the
+`hit` label won or lost by a sale), `product.stock_changed` (units given back).
+
 Product page views are not events: each is appended to `product_views`, and `fold_views` (a timer)
 adds them to their products' counters in batches.
 
@@ -98,6 +102,7 @@ def _apply_sanctions(uow: UnitOfWork, data: dict[str, Any]) -> None:
         shop.status = status
         shop.updated_at = now()
         signals.relist_shop(session, shop)
+        shops.record_updated(uow, shop)
 
 
 def _rehide_product(uow: UnitOfWork, shop: Shop, product_id: str, data: dict[str, Any]) -> None:
@@ -128,6 +133,7 @@ def shop_verified(uow: UnitOfWork, data: dict[str, Any]) -> None:
         shop.reliable_seller = True
         shop.updated_at = now()
         signals.rescore_shop(uow.session, shop)
+        shops.record_updated(uow, shop)
 
 
 def payment_settings_changed(uow: UnitOfWork, data: dict[str, Any]) -> None:
@@ -146,6 +152,7 @@ def payment_settings_changed(uow: UnitOfWork, data: dict[str, Any]) -> None:
         shop.online_payment = online
         shop.updated_at = now()
         signals.rescore_shop(uow.session, shop)
+        shops.record_updated(uow, shop)
 
 
 def order_placed(uow: UnitOfWork, data: dict[str, Any]) -> None:
@@ -166,6 +173,7 @@ def order_ended(uow: UnitOfWork, data: dict[str, Any]) -> None:
     """Cancelled or expired: the order's stock comes back (an order that held none: nothing), and
     the sales of a paid order are taken back."""
     _order_sale(uow, str(data["order_id"]), OrderFact.ENDED)
+    uow.before_commit(stock.announce)
     try:
         stock.give_back(uow.session, data["order_id"])
     except Conflict as refused:
@@ -263,4 +271,6 @@ def _apply_bumps(uow: UnitOfWork) -> None:
     locked in id order)."""
     pending = uow.session.info.pop(_PENDING_BUMPS, None)
     if pending:
-        signals.add_to_counters(uow.session, pending)
+        for product_id, shop_id in signals.add_to_counters(uow.session, pending):
+            uow.record("product.updated", {"product_id": product_id, "shop_id": shop_id},
+                       aggregate_id=product_id)

@@ -17,9 +17,10 @@ disabled it (moderation's hiding is recorded by `effects`).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from services.catalog.domain.errors import ProductInvalid
@@ -94,6 +95,22 @@ def record_view(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> None:
         product, shop = visible_product(session, caller, data["product_id"])
         if not is_owner(caller, shop):
             _count_view(session, product.id)
+
+
+def record_views(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, int]:
+    """A batch of page views counted in front of the catalog (the gateway's cache counts the
+    pages it answers itself), added to the products' counters in one transaction. A command: run
+    once per batch id, so a batch sent again after a lost answer counts once. Products the
+    catalog does not know are left out. `{"counted": views added}`."""
+    views = {str(product_id): count for product_id, count in data["views"].items()}
+    with uow:
+        known = uow.session.execute(
+            select(Product.id).where(Product.id.in_(sorted(views)))).scalars().all()
+        if known:
+            signals.add_to_counters(uow.session,
+                                    {product_id: Counter(views=views[product_id])
+                                     for product_id in known})
+        return {"counted": sum(views[product_id] for product_id in known)}
 
 
 def update_product(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:

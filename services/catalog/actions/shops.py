@@ -1,5 +1,8 @@
 """Shops: one per seller; profile, rules and contacts; vacation; a seller's shop for `/me`; the
-shop's rating."""
+shop's rating.
+
+Events: `shop.created`; `shop.updated` whenever something its product pages show changes (here the
+profile and the vacation; `effects` for its status, label and online payment)."""
 
 from __future__ import annotations
 
@@ -111,7 +114,12 @@ def update_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[s
             if field in data:
                 setattr(shop, field, data[field])
         shop.updated_at = now()
+        record_updated(uow, shop)
         return shop_payload(shop, now=shop.updated_at)
+
+
+def record_updated(uow: UnitOfWork, shop: Shop) -> None:
+    uow.record("shop.updated", {"shop_id": shop.id}, aggregate_id=shop.id)
 
 
 def set_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -128,6 +136,7 @@ def set_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[
                          "ends_on": vacation.ends_on.isoformat(),
                          "allow_cart": vacation.allow_cart}
         shop.updated_at = moment
+        record_updated(uow, shop)
         return shop_payload(shop, now=moment)
 
 
@@ -136,6 +145,7 @@ def end_vacation(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[
         shop = owned_shop(uow.session, caller, data["shop_id"], lock=True)
         shop.vacation = None
         shop.updated_at = now()
+        record_updated(uow, shop)
         return shop_payload(shop, now=shop.updated_at)
 
 

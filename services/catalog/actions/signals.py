@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from sqlalchemy import and_, false, select, update
 from sqlalchemy.orm import Session
 
+from services.catalog.domain.labels import HIT_PURCHASES
 from services.catalog.domain.popularity import PopularitySignals, popularity_score
 from services.catalog.domain.shops import ShopStatus
 from services.catalog.models import Product, Shop
@@ -62,21 +63,26 @@ SCORED = (Product.id, Product.sales, Product.views, Product.cart_adds, Product.i
           Product.options, Product.global_option_ids, Product.review_count, Product.rating_sum)
 
 
-def add_to_counters(session: Session, increments: dict[str, Counter]) -> None:
+def add_to_counters(session: Session, increments: dict[str, Counter]) -> list[tuple[str, str]]:
     """Add `increments` (product id → counter column → amount) to the products and rescore them.
     One read of the columns the score needs, locking the products' rows in id order, then one
     UPDATE per product, sent together. No ORM objects: folding a batch of page views takes about
-    half the service's CPU it took to load and flush Product and Shop objects."""
+    half the service's CPU it took to load and flush Product and Shop objects. The (product id,
+    shop id) of the products whose sales took them over or back under the `hit` label's mark,
+    for the caller to announce: their pages change."""
     columns = sorted({column for counts in increments.values() for column in counts})
     rows = session.execute(
-        select(*SCORED, Shop.reliable_seller, Shop.online_payment)
+        select(*SCORED, Product.shop_id, Shop.reliable_seller, Shop.online_payment)
         .join(Shop, Shop.id == Product.shop_id)
         .where(Product.id.in_(sorted(increments))).order_by(Product.id)
         .with_for_update(of=Product)
     ).all()
-    changes = []
+    changes, relabelled = [], []
     for row in rows:
         values = row._asdict()
+        if "sales" in columns and ((row.sales or 0) >= HIT_PURCHASES) != (
+                (row.sales or 0) + increments[row.id]["sales"] >= HIT_PURCHASES):
+            relabelled.append((row.id, row.shop_id))
         for column in columns:
             values[column] = (values[column] or 0) + increments[row.id][column]
         current = SimpleNamespace(**values)  # both the product and its shop, for `signals_of`
@@ -84,6 +90,7 @@ def add_to_counters(session: Session, increments: dict[str, Counter]) -> None:
                         "popularity": popularity_score(signals_of(current, current))})
     if changes:
         session.execute(update(Product), changes)
+    return relabelled
 
 
 def rescore_shop(session: Session, shop: Shop) -> None:

@@ -27,6 +27,10 @@ lines it carries.
 Only tracked stock is counted; untracked and made-to-order lines are recorded and never short.
 A product that is not on the storefront (disabled, hidden, its shop sanctioned) counts as having
 none.
+
+Event: `product.stock_changed` once per transaction that changed what product pages show as
+available (a hold, a release; shipping takes units off both the held count and the quantity on
+hand, so it shows nothing new), naming those products (`announce`, before the commit).
 """
 
 from __future__ import annotations
@@ -51,6 +55,21 @@ from .common import as_uuid, now
 from .pricing import price_lines
 
 HELD, COMMITTED, FULFILLED, RELEASED = "held", "committed", "fulfilled", "released"
+_MOVED = "catalog.stock_moved"
+
+
+def _moved(session: Session, product_id: str) -> None:
+    """Note a product whose available quantity this transaction changes."""
+    session.info.setdefault(_MOVED, set()).add(product_id)
+
+
+def announce(uow: UnitOfWork) -> None:
+    """Before the commit (`uow.before_commit(announce)`): one `product.stock_changed` naming the
+    products whose available quantity the transaction changed, if any."""
+    moved = uow.session.info.pop(_MOVED, None)
+    if moved:
+        ids = sorted(moved)
+        uow.record("product.stock_changed", {"product_ids": ids}, aggregate_id=ids[0])
 
 
 def payload(session: Session, reservation: Reservation) -> dict[str, Any]:
@@ -74,6 +93,7 @@ def reserve(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, 
     key = str(data["order_id"])
     try:
         with uow:
+            uow.before_commit(announce)
             return _reserve(uow.session, key, data["lines"])
     except IntegrityError:  # the same order reserved concurrently: answer what was kept
         with uow.reading() as session:
@@ -136,6 +156,8 @@ def _hold(session: Session, key: str, wanted: list[Line],
             .execution_options(synchronize_session=False)
         ).rowcount:
             raise StockMoved(line.product_id)
+        if tracked:
+            _moved(session, line.product_id)
     session.flush()
     return {"order_id": key, "status": HELD,
             "lines": [{"product_id": line.product_id, "quantity": line.quantity}
@@ -158,9 +180,11 @@ def hold_for_order(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dic
     """
     try:
         with uow:
+            uow.before_commit(announce)
             return _hold_for_order(uow.session, data)
     except (StockMoved, IntegrityError):
         with uow:
+            uow.before_commit(announce)
             return _hold_for_order(uow.session, data, lock=True)
 
 
@@ -240,6 +264,7 @@ def make_final(session: Session, order_id: Any) -> str:
 def release(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     """Give the order's units back. An unknown order holds nothing: `{"status": "none"}`."""
     with uow:
+        uow.before_commit(announce)
         return give_back(uow.session, data["order_id"])
 
 
@@ -289,3 +314,5 @@ def _move(session: Session, reservation: Reservation, *, on_hand: bool) -> None:
                                             Product.stock_on_hand - quantity), else_=0)
         session.execute(update(Product).where(Product.id == product_id).values(**values)
                         .execution_options(synchronize_session=False))
+        if not on_hand:
+            _moved(session, product_id)

@@ -104,7 +104,7 @@ def flushes(monkeypatch):
 
     def counting(session, increments):
         seen.append({product: dict(counts) for product, counts in increments.items()})
-        add(session, increments)
+        return add(session, increments)
 
     monkeypatch.setattr(signals, "add_to_counters", counting)
     return seen
@@ -369,6 +369,19 @@ def test_ten_paid_orders_make_a_hit_and_ten_placed_ones_do_not(uow, two_products
 
     assert "hit" in labels(mug)
     assert "hit" not in labels(plate)
+
+
+def test_the_sale_that_makes_a_hit_and_the_cancellation_that_unmakes_it_are_announced(
+        uow, two_products):
+    mug, _plate = two_products
+    orders = [placed(mug) for _ in range(10)]
+    for order in orders:
+        handle(uow, effects.order_placed, order)
+        handle(uow, effects.order_paid, {"order_id": order["order_id"]})
+    handle(uow, effects.order_ended, {"order_id": orders[0]["order_id"]})
+
+    changed = [e["data"] for e in units.recorded(uow, "product.updated")]
+    assert changed == [{"product_id": mug["id"], "shop_id": mug["shop_id"]}] * 2  # 10th, then 9
 
 
 def test_a_checkout_hold_carries_the_payment_terms_payments_announced(uow):
