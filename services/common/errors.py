@@ -55,6 +55,23 @@ class Unavailable(ServiceError):
     code = "service_unavailable"
 
 
+# Refusals several services make in the same words.
+class ShopNotFound(NotFound):
+    code = "shop_not_found"
+
+
+class NotShopOwner(Forbidden):
+    code = "not_shop_owner"
+
+
+class OrderNotFound(NotFound):
+    code = "order_not_found"
+
+
+class ProductNotFound(NotFound):
+    code = "product_not_found"
+
+
 # What leaves a service: every typed error travels as one of these (see `services.common.runtime.rpc`).
 BASE_ERRORS = (NotFound, Forbidden, Invalid, Conflict, Unavailable)
 # The names the gateway recognises in a RemoteError's exc_type.

@@ -21,23 +21,14 @@ Codes raised here, beyond the domain's:
 
 from __future__ import annotations
 
-from services.common.errors import Forbidden, Invalid, NotFound
-
-
-class ShopNotFound(NotFound):
-    code = "shop_not_found"
-
-
-class NotShopOwner(Forbidden):
-    code = "not_shop_owner"
-
-
-class OrderNotFound(NotFound):
-    code = "order_not_found"
-
-
-class ProductNotFound(NotFound):
-    code = "product_not_found"
+from services.common.errors import (  # noqa: F401 - the shared refusals, raised from here too
+    Invalid,
+    NotFound,
+    NotShopOwner,
+    OrderNotFound,
+    ProductNotFound,
+    ShopNotFound,
+)
 
 
 class MethodNotFound(NotFound):

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from services.common.errors import Conflict, Forbidden, Invalid, NotFound
-
-
-class ShopNotFound(NotFound):
-    code = "shop_not_found"
-
-
-class NotShopOwner(Forbidden):
-    code = "not_shop_owner"
-
-
-class OrderNotFound(NotFound):
-    code = "order_not_found"
+from services.common.errors import (  # noqa: F401 - the shared refusals, raised from here too
+    Conflict,
+    Invalid,
+    NotFound,
+    NotShopOwner,
+    OrderNotFound,
+    ShopNotFound,
+)
 
 
 class PaymentNotFound(NotFound):

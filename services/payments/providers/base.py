@@ -56,6 +56,20 @@ class ProviderError(Exception):
     """The provider did not answer, or refused the call."""
 
 
+class ConfirmedByLookup:
+    """For a provider whose notifications are not signed (YooKassa, PayPal): a notification only
+    names a payment, and what it proves is what the provider answers when asked about it."""
+
+    label: str  # the provider's name as people read it
+
+    def verify(self, account: Account, headers, body: bytes) -> Outcome:
+        ref = self.payment_ref(body)
+        try:
+            return self.payment_status(account, ref)
+        except ProviderError as exc:
+            raise BadNotification(f"{self.label} does not confirm it: {exc}") from None
+
+
 class BadNotification(Exception):
     """A notification that is malformed, forged, stale, or names no payment."""
 

@@ -23,18 +23,26 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Mapping
 
 import requests
 
 from ..domain.amounts import to_decimal_string, to_minor_units
-from .base import Account, BadNotification, Created, Outcome, PaymentRequest, ProviderError
+from .base import (
+    Account,
+    BadNotification,
+    ConfirmedByLookup,
+    Created,
+    Outcome,
+    PaymentRequest,
+    ProviderError,
+)
 
 PENDING = {"CREATED", "SAVED", "APPROVED", "PAYER_ACTION_REQUIRED"}
 TOKEN_MARGIN_SECONDS = 60
 
 
-class PayPalProvider:
+class PayPalProvider(ConfirmedByLookup):
+    label = "PayPal"
     name = "paypal"
 
     def __init__(self, url: str, timeout: float, session=None):
@@ -150,12 +158,6 @@ class PayPalProvider:
             raise BadNotification("no order id")
         return ref
 
-    def verify(self, account: Account, headers: Mapping[str, str], body: bytes) -> Outcome:
-        ref = self.payment_ref(body)
-        try:
-            return self.payment_status(account, ref)
-        except ProviderError as exc:
-            raise BadNotification(f"PayPal does not confirm it: {exc}") from None
 
 
 def _link(order: dict, rel: str) -> str | None:

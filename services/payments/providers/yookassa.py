@@ -11,13 +11,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 
 import requests
 
 from .base import (
     Account,
     BadNotification,
+    ConfirmedByLookup,
     Created,
     Outcome,
     PaymentRequest,
@@ -31,7 +31,8 @@ STATUSES = {"pending": "pending", "waiting_for_capture": "pending", "succeeded":
             "canceled": "failed"}
 
 
-class YooKassaProvider:
+class YooKassaProvider(ConfirmedByLookup):
+    label = "YooKassa"
     name = "yookassa"
 
     def __init__(self, url: str, timeout: float, session=None):
@@ -76,12 +77,6 @@ class YooKassaProvider:
             raise BadNotification("not a YooKassa notification")
         return ref
 
-    def verify(self, account: Account, headers: Mapping[str, str], body: bytes) -> Outcome:
-        ref = self.payment_ref(body)
-        try:
-            return self.payment_status(account, ref)
-        except ProviderError as exc:
-            raise BadNotification(f"YooKassa does not confirm it: {exc}") from None
 
 
 def _outcome(payment: dict) -> Outcome:
