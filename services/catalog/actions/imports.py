@@ -1,8 +1,8 @@
 """Bulk import: an operator loads many shops and products at once (`atelier seed`, a migration from
 another platform), through the same checks and the same derived columns as one-by-one creation.
 
-    with_shops = imports.import_shops(uow, operator, {"shops": [...]})
-    imports.import_products(uow, operator, {"products": iterable_of_bodies})
+    imports.import_shops(uow, operator, {"shops": [shop body, ...]})
+    imports.import_products(uow, operator, {"products": iterable of product bodies})
 
 Who: an operator (a caller with the role `system` or `admin`); anyone else is refused (403).
 
@@ -25,9 +25,10 @@ batch's words join the spelling index once (`listing.write_search_terms`).
 Events: `shop.created` for each shop (notifications and shipping learn owners from it), recorded
 in the import's transaction like any other. No `product.created`: its one subscriber is the
 gateway's edge cache, which keeps only pages it has answered (a new product has none) and
-listings for at most `GATEWAY_CATALOG_LISTING_MAX_AGE_SECONDS`; 100,000 events would each clear
-every cached listing, and recording them costs more than the import itself (see the seed's
-report in `atelier/seed.py`).
+listings for at most `GATEWAY_CATALOG_LISTING_MAX_AGE_SECONDS`, so an imported product shows there
+within seconds anyway; one event per product would clear every cached listing once per product,
+and recording them alone (about 0.85 ms of a transaction per event on PostgreSQL, so some 85 s for
+100,000 products) costs more than importing the products.
 """
 
 from __future__ import annotations

@@ -191,7 +191,7 @@ def _count_view(session: Session, product_id: str) -> None:
 
 
 def checked(session: Session, shop: Shop,
-             data: dict[str, Any]) -> tuple[ProductDraft, list[GlobalOption]]:
+            data: dict[str, Any]) -> tuple[ProductDraft, list[GlobalOption]]:
     """The body checked by every domain rule, and the shop's global options it attaches."""
     errors: dict[str, Any] = {}
     draft = ProductDraft.from_dict(data)
