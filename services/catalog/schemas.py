@@ -270,6 +270,30 @@ class NewProductIn(ProductIn):
     shop_id = _id()
 
 
+class ShopImportIn(ShopIn):
+    """A shop of an import (`actions/imports.py`): its `ShopIn` body with the import's fields."""
+
+    id = fields.UUID(load_default=None)
+    owner_id = fields.UUID(required=True)
+    created_at = fields.AwareDateTime(load_default=None)
+    reliable_seller = StrictBoolean(load_default=False)
+    online_payment = StrictBoolean(load_default=False)
+
+
+class ProductImportIn(NewProductIn):
+    """A product of an import: its `NewProductIn` body with the import's fields (its id and
+    creation time, the admin's label and the popularity counters it brings along)."""
+
+    id = fields.UUID(load_default=None)
+    created_at = fields.AwareDateTime(load_default=None)
+    official_reseller = StrictBoolean(load_default=False)
+    views = StrictInteger(load_default=0, validate=validate.Range(min=0))
+    cart_adds = StrictInteger(load_default=0, validate=validate.Range(min=0))
+    sales = StrictInteger(load_default=0, validate=validate.Range(min=0))
+    review_count = StrictInteger(load_default=0, validate=validate.Range(min=0))
+    rating_sum = StrictInteger(load_default=0, validate=validate.Range(min=0))
+
+
 class ProductChange(ProductPatch):
     product_id = _id()
 

@@ -15,4 +15,6 @@ listing     the storefront: filters, text search, sort orders, pages
 storefront  the listing as an action; the service's health
 stock       reservations for checkout: reserve, commit, release, fulfil
 effects     what other services' events do here (sanctions, verification, orders, reviews, carts)
+imports     an operator's bulk import of shops and products (`atelier seed`), each body loaded
+            and checked there as its one-by-one entrypoint and action would
 """

@@ -238,19 +238,27 @@ def set_search_columns(product: Product) -> search.ProductIndex:
     return index
 
 
-def write_search_terms(session: Session, product: Product) -> None:
-    """After the product's row is written: on SQLite, replace its rows of `product_search_terms`;
-    on both, add the words the catalog has not seen before to the spelling index."""
-    index = search.index_product(product.title, product.description,
-                                 dict(product.characteristics or {}))
+def write_search_terms(session: Session,
+                       indexed: list[tuple[str, search.ProductIndex]]) -> None:
+    """After the products' rows are written (product id, its index from `set_search_columns`):
+    on SQLite, replace their rows of `product_search_terms`; on both, add the words the catalog
+    has not seen before to the spelling index."""
     if session.get_bind().dialect.name != "postgresql":
-        session.execute(delete(ProductSearchTerm)
-                        .where(ProductSearchTerm.product_id == product.id))
-        if index.terms:
-            session.execute(insert(ProductSearchTerm), [
-                {"term": term, "product_id": product.id, "weight": weight}
-                for term, weight in sorted(index.terms.items())])
-    remember_words(session, index.words)
+        ids = [product_id for product_id, _ in indexed]
+        session.execute(delete(ProductSearchTerm).where(ProductSearchTerm.product_id.in_(ids)))
+        rows = search_term_rows(indexed)
+        if rows:
+            session.execute(insert(ProductSearchTerm), rows)
+    words: dict[str, str] = {}
+    for _, index in indexed:
+        words.update(index.words)
+    remember_words(session, words)
+
+
+def search_term_rows(indexed: list[tuple[str, search.ProductIndex]]) -> list[dict[str, Any]]:
+    """The rows of `product_search_terms` (SQLite searches them) of the indexed products."""
+    return [{"term": term, "product_id": product_id, "weight": weight}
+            for product_id, index in indexed for term, weight in sorted(index.terms.items())]
 
 
 def remember_words(session: Session, words: dict[str, str]) -> None:

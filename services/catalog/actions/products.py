@@ -18,11 +18,13 @@ disabled it (moderation's hiding is recorded by `effects`).
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from services.catalog.domain import search
 from services.catalog.domain.errors import ProductInvalid
 from services.catalog.domain.model import SaleMode, StockMode
 from services.catalog.domain.pricing import effective_price
@@ -63,18 +65,14 @@ def create_product(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dic
         shop = owned_shop(session, caller, data["shop_id"])
         ensure_manageable(shop)
         body = {key: value for key, value in data.items() if key != "shop_id"}
-        draft, global_options = _checked(session, shop, body)
+        draft, global_options = checked(session, shop, body)
         moment = now()
-        product = Product(
-            id=new_id(), shop_id=shop.id, currency=shop.currency, stock_reserved=0,
-            hidden_by_moderation=False, official_reseller=False, views=0, cart_adds=0, sales=0,
-            review_count=0, rating_sum=0, created_at=moment, updated_at=moment,
-        )
-        _apply(session, product, shop, draft, previous_options=[])
+        product = Product(**new_product_columns(shop, moment))
+        index = apply_draft(product, shop, draft, previous_options=[])
         session.add(product)
         session.flush()
         _write_characteristics(session, product)
-        write_search_terms(session, product)
+        write_search_terms(session, [(product.id, index)])
         uow.record("product.created", _ref(product), aggregate_id=product.id)
         return product_payload(product, shop, global_options, owner=True, now=moment)
 
@@ -121,15 +119,15 @@ def update_product(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dic
         ensure_manageable(shop)
         change = {key: value for key, value in data.items() if key != "product_id"}
         merged = _merge(_stored_body(product), change)
-        draft, global_options = _checked(session, shop, merged)
+        draft, global_options = checked(session, shop, merged)
         was_listed = product.listed
         searched = _searched(product)
-        _apply(session, product, shop, draft, previous_options=list(product.options))
+        index = apply_draft(product, shop, draft, previous_options=list(product.options))
         product.updated_at = now()
         session.flush()
         _write_characteristics(session, product)
         if _searched(product) != searched:
-            write_search_terms(session, product)
+            write_search_terms(session, [(product.id, index)])
         _record_change(uow, product, was_listed)
         return product_payload(product, shop, global_options, owner=True,
                                now=product.updated_at)
@@ -192,8 +190,8 @@ def _count_view(session: Session, product_id: str) -> None:
     session.connection().execute(insert(ProductView).values(product_id=product_id).inline())
 
 
-def _checked(session: Session, shop: Shop,
-             data: dict[str, Any]) -> tuple[ProductDraft, list[GlobalOption]]:
+def checked(session: Session, shop: Shop,
+            data: dict[str, Any]) -> tuple[ProductDraft, list[GlobalOption]]:
     """The body checked by every domain rule, and the shop's global options it attaches."""
     errors: dict[str, Any] = {}
     draft = ProductDraft.from_dict(data)
@@ -238,8 +236,21 @@ def _kept(given: str | None, known: Any, used: set[str]) -> str:
     return kept
 
 
-def _apply(session: Session, product: Product, shop: Shop, draft: ProductDraft,
-           previous_options: list[dict[str, Any]]) -> None:
+def new_product_columns(shop: Shop, moment: datetime, **given: Any) -> dict[str, Any]:
+    """The columns of a new product that its body does not set: a fresh id, nothing reserved,
+    sold or viewed yet, no label (an import gives some of them: `given`)."""
+    return {"id": new_id(), "shop_id": shop.id, "currency": shop.currency, "stock_reserved": 0,
+            "hidden_by_moderation": False, "official_reseller": False, "views": 0,
+            "cart_adds": 0, "sales": 0, "review_count": 0, "rating_sum": 0,
+            "created_at": moment, "updated_at": moment, **given}
+
+
+def apply_draft(product: Any, shop: Any, draft: ProductDraft,
+                previous_options: list[dict[str, Any]]) -> search.ProductIndex:
+    """The one place a checked body becomes a product's columns: set on `product` (a Product, or
+    any object with its attributes, such as an import's row) with every derived column (effective
+    price, quantity on hand, option ids, search columns, `listed`, `popularity`). Its search index
+    is returned, for `write_search_terms`."""
     sale_mode = SaleMode(draft.sale_mode)
     product.title = draft.title
     product.description = draft.description
@@ -266,8 +277,9 @@ def _apply(session: Session, product: Product, shop: Shop, draft: ProductDraft,
     product.global_option_ids = list(draft.global_option_ids)
     product.characteristics = {k: list(v) for k, v in draft.characteristics.items()}
     product.enabled = draft.enabled
-    set_search_columns(product)
+    index = set_search_columns(product)
     signals.refresh(product, shop)
+    return index
 
 
 def _searched(product: Product) -> tuple[str, str, dict[str, list[str]]]:

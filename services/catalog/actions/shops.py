@@ -6,6 +6,7 @@ profile and the vacation; `effects` for its status, label and online payment).""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, exists, select, update
@@ -53,24 +54,29 @@ def _checked_profile(data: dict[str, Any]) -> tuple[str, ShopRules, list[str]]:
     return name, rules, methods
 
 
+def new_shop_columns(data: dict[str, Any], owner_id: str, moment: datetime,
+                     **given: Any) -> dict[str, Any]:
+    """The one place a shop's body (ShopIn, loaded) becomes a new shop's columns, checked by the
+    domain: active, without labels (an import gives some of them: `given`)."""
+    name, rules, methods = _checked_profile(data)
+    return {"id": new_id(), "owner_id": owner_id, "name": name, "currency": data["currency"],
+            "about": data["about"], "delivery_and_payment": data["delivery_and_payment"],
+            "logo_url": data["logo_url"], "banner_url": data["banner_url"],
+            "rules": _rules_dict(rules), "contact_methods": methods, "legal": data["legal"],
+            "vacation": None, "status": ShopStatus.ACTIVE.value, "reliable_seller": False,
+            "online_payment": False, "created_at": moment, "updated_at": moment, **given}
+
+
 def create_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     """A seller's one shop (a command: run once per request id). Records `shop.created`, so other
     services keep who owns it."""
     caller.require("seller")
-    name, rules, methods = _checked_profile(data)
+    columns = new_shop_columns(data, caller.user_id, now())
     with uow:
         session = uow.session
         if session.execute(select(Shop.id).where(Shop.owner_id == caller.user_id)).first():
             raise Conflict("This seller already has a shop.", "shop_exists")
-        moment = now()
-        shop = Shop(
-            id=new_id(), owner_id=caller.user_id, name=name, currency=data["currency"],
-            about=data["about"], delivery_and_payment=data["delivery_and_payment"],
-            logo_url=data["logo_url"], banner_url=data["banner_url"], rules=_rules_dict(rules),
-            contact_methods=methods, legal=data["legal"], vacation=None,
-            status=ShopStatus.ACTIVE.value, reliable_seller=False, online_payment=False,
-            created_at=moment, updated_at=moment,
-        )
+        shop = Shop(**columns)
         session.add(shop)
         try:
             with session.begin_nested():
@@ -79,7 +85,7 @@ def create_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[s
             raise Conflict("This seller already has a shop.", "shop_exists") from None
         uow.record("shop.created", {"shop_id": shop.id, "owner_id": shop.owner_id},
                    aggregate_id=shop.id)
-        return shop_payload(shop, now=moment)
+        return shop_payload(shop, now=shop.created_at)
 
 
 def get_shop_view(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:

@@ -425,5 +425,9 @@ def _is_web_url(url: Any) -> bool:
 
 def _is_image_url(url: Any) -> bool:
     """A path under the platform's media base, or a link kept from before uploads existed."""
-    return _is_web_url(url) or (isinstance(url, str) and url.startswith("/media/")
-                                and not any(c.isspace() for c in url))
+    if isinstance(url, str) and url.startswith("/media/"):  # the common case, checked first
+        return _SPACE.search(url) is None
+    return _is_web_url(url)
+
+
+_SPACE = re.compile(r"\s")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import MetaData, func, insert, select
 from sqlalchemy.orm import Session
 
 from atelier.seed import _product, _shop
+from services.catalog.actions.imports import product_row, shop_row
 from services.catalog.actions.listing import list_products
 from services.catalog.models import Product, ProductSearchTerm, SearchVariant
 from services.common import migrations
@@ -27,8 +29,11 @@ def test_existing_products_are_indexed_by_the_upgrade(databases):
     engine = make_engine(url, pool_size=1)
     try:
         rng = random.Random(5)
-        shop = {**_shop(rng, 0, AS_OF), "status": "active"}
-        rows = [_product(rng, shop, AS_OF)[0] for _ in range(40)]
+        body = _shop(rng, 0, AS_OF)
+        shop = shop_row(body, 0, AS_OF)  # the rows the catalog's import writes for the seed
+        with Session(engine) as session:
+            rows = [product_row(session, {shop["id"]: SimpleNamespace(**shop)},
+                                _product(rng, body, AS_OF), n, AS_OF)[0] for n in range(40)]
         rows[0].update(title="Кружка с лисой", description="Глина. " * 400 + "Подарок.",
                        listed=True, enabled=True)
         with engine.begin() as conn:  # the tables as revision 0004 left them
