@@ -53,6 +53,7 @@ from services.common.uow import UnitOfWork
 
 from .common import as_uuid, now
 from .pricing import price_lines
+from .views import vacation_payload
 
 HELD, COMMITTED, FULFILLED, RELEASED = "held", "committed", "fulfilled", "released"
 _MOVED = "catalog.stock_moved"
@@ -176,7 +177,8 @@ def _hold(session: Session, key: str, wanted: list[Line],
 
 def hold_for_order(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     """Checkout's one call per shop: `{order_id, shop_id, lines: [{product_id, quantity,
-    options}]}` → `{lines: [priced as quote_lines], terms: {...}, reservation: {...}}`.
+    options}]}` → `{lines: [priced as quote_lines], terms: {...}, reservation: {...}}` (`terms`
+    include the shop's `contact_methods` and `vacation` as `get_shop` tells them).
 
     The lines are priced from the same rows whose stock is then held for the order, so the price,
     the shop's terms and the hold agree. Refusals are those of `quote_lines` and `reserve`,
@@ -233,7 +235,9 @@ def _hold_for_order(session: Session, data: dict[str, Any], *, lock: bool = Fals
              "prepayment_percent": rules.get("prepayment_percent") or 0,
              "payment_timing": paying.get("timing") or "after_confirmation",
              "surcharge_percent": paying.get("surcharge_percent") or "0",
-             "surcharge_label": paying.get("surcharge_label")}
+             "surcharge_label": paying.get("surcharge_label"),
+             "contact_methods": list(shop.contact_methods or ()),
+             "vacation": vacation_payload(shop, now().date())}
     return {"lines": priced, "terms": terms, "reservation": held}
 
 
