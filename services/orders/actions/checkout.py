@@ -37,6 +37,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 
 from services.common import clock, failpoints
@@ -52,7 +53,7 @@ from ..domain import (
     contact_method_refusal,
     placed_entry,
 )
-from ..models import Cart, CartItem, CheckoutAttempt, Order, OrderLine
+from ..models import Cart, CartItem, CheckoutAttempt, HistoryRow, Order, OrderLine
 from .common import (
     Party,
     add_history,
@@ -313,11 +314,7 @@ def _write_orders(uow, caller, body, attempt_id, plans, token) -> dict[str, Any]
         session = uow.session
         # Marks the attempt done if recovery has not undone it meanwhile (the row lock it takes
         # keeps recovery out until this commits).
-        if not session.execute(
-            update(CheckoutAttempt)
-            .where(CheckoutAttempt.id == attempt_id, CheckoutAttempt.state == "reserving")
-            .values(state="done").execution_options(synchronize_session=False)
-        ).rowcount:
+        if not session.execute(_MARK_DONE, {"attempt_id": attempt_id}).rowcount:
             raise Conflict("The checkout took too long and was undone; try again.",
                            "checkout_timed_out")
         taken: list[str] = []
@@ -329,15 +326,36 @@ def _write_orders(uow, caller, body, attempt_id, plans, token) -> dict[str, Any]
             add_history(order, at=now, by=entry.by, from_status=None,
                         to_status=entry.to_status.value, reason=None, actor_id=caller.user_id)
             refresh_next_check(order)
-            session.add(order)
             uow.record("order.placed", placed_event(order, token), aggregate_id=order.id)
             taken += [line["cart_item_id"] for line in plan["lines"] if line["cart_item_id"]]
-        session.flush()
+        # Written as rows, one statement per table (the objects stay out of the session: nothing
+        # to flush object by object).
+        session.execute(_ORDERS, [_row(order) for order in placed])
+        session.execute(_LINES, [_row(line, order_id=order.id)
+                                 for order in placed for line in order.lines])
+        session.execute(_HISTORY, [_row(entry, order_id=order.id)
+                                   for order in placed for entry in order.history])
         if taken:
-            session.execute(delete(CartItem).where(CartItem.id.in_(taken))
-                            .execution_options(synchronize_session=False))
+            session.execute(_TAKE_FROM_CART, {"ids": taken})
         # The orders just written are all in memory, lines and history included: no read back.
         return _views(placed, caller, token)
+
+
+_MARK_DONE = (update(CheckoutAttempt)
+              .where(CheckoutAttempt.id == bindparam("attempt_id"),
+                     CheckoutAttempt.state == "reserving")
+              .values(state="done").execution_options(synchronize_session=False))
+_ORDERS, _LINES, _HISTORY = (model.__table__.insert() for model in (Order, OrderLine, HistoryRow))
+_TAKE_FROM_CART = delete(CartItem.__table__).where(
+    CartItem.__table__.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _row(obj, **more) -> dict[str, Any]:
+    """A new object's column values as given (the columns left out take their defaults)."""
+    given = sa_inspect(obj).dict
+    row = {attr.columns[0].key: given[attr.key]
+           for attr in sa_inspect(type(obj)).column_attrs if attr.key in given}
+    return {**row, **more}
 
 
 def _new_order(caller, body, guest, plan, token, now) -> Order:
