@@ -56,7 +56,8 @@ class Catalog:
 
     def hold(self, order_id: str, shop_id: str, lines: list[dict[str, Any]]) -> dict[str, Any]:
         """Checkout's one call per shop: `{lines, terms, reservation}`, the lines priced as
-        `quote` prices them, the shop's terms as `shop_terms` tells them, and their stock held for
+        `quote` prices them, the shop's terms as `shop_terms` tells them (contact methods and
+        vacation included), and their stock held for
         the order, in one catalog transaction. Refused as those are (nothing held), and a line of
         another shop is Invalid (`not_this_shop`)."""
         return self.peer.call("hold_for_order", str(order_id), str(shop_id), _wanted(lines))

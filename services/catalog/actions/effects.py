@@ -38,7 +38,7 @@ import logging
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, text
 
 from services.catalog.domain.sales import (
     OrderFact,
@@ -180,11 +180,29 @@ def order_ended(uow: UnitOfWork, data: dict[str, Any]) -> None:
         log.warning("order %s ended but its stock stays: %s", data["order_id"], refused)
 
 
+# An order new here (its `order.placed`, as a rule) is one statement: its row written unless it is
+# there already (then it is locked and moved as below). Text, which SQLAlchemy compiles once;
+# PostgreSQL and SQLite share the syntax.
+_NEW_SALE = text(
+    "INSERT INTO order_sales (order_id, state, lines, updated_at) "
+    "VALUES (:order_id, :state, :lines, :updated_at) ON CONFLICT (order_id) DO NOTHING"
+).bindparams(bindparam("lines", type_=OrderSale.__table__.c.lines.type),
+             bindparam("updated_at", type_=OrderSale.__table__.c.updated_at.type))
+
+
 def _order_sale(uow: UnitOfWork, order_id: str, fact: OrderFact,
                 lines: list[dict[str, Any]] | None = None) -> None:
     """Move the order's sale state (domain/sales.py, its row locked) and add or take back the
     sales it makes."""
     session = uow.session
+    if fact is not OrderFact.PAID:  # only a payment cannot come first
+        change = sale_change(None, fact)
+        kept = None if lines is None else kept_lines(lines)
+        if session.execute(_NEW_SALE, {"order_id": order_id, "state": change.state.value,
+                                       "lines": kept, "updated_at": now()}).rowcount:
+            if change.delta:
+                _bump(uow, bought_products(kept or ()), sales=change.delta)
+            return
     row = session.get(OrderSale, order_id, with_for_update=True)
     try:
         change = sale_change(None if row is None else SaleState(row.state), fact)

@@ -37,11 +37,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.catalog.domain.errors import QuoteInvalid
+from services.catalog.domain.errors import OutOfStock, QuoteInvalid
 from services.catalog.domain.model import StockMode
 from services.catalog.domain.stock import ReservationLine as Line
 from services.catalog.domain.stock import StockLevel
@@ -53,6 +53,7 @@ from services.common.uow import UnitOfWork
 
 from .common import as_uuid, now
 from .pricing import price_lines
+from .views import vacation_payload
 
 HELD, COMMITTED, FULFILLED, RELEASED = "held", "committed", "fulfilled", "released"
 _MOVED = "catalog.stock_moved"
@@ -127,6 +128,18 @@ def _levels(products) -> dict[str, StockLevel]:
             for p in products}
 
 
+_NEW_RESERVATION = insert(Reservation)
+_NEW_LINE = insert(ReservationLine)
+_HOLD_UNITS = (
+    update(Product)
+    .where(Product.id == bindparam("product_id"), Product.listed,
+           func.coalesce(Product.stock_on_hand, 0) - Product.stock_reserved
+           >= bindparam("quantity"))
+    .values(stock_reserved=Product.stock_reserved + bindparam("quantity"))
+    .execution_options(synchronize_session=False)
+)
+
+
 class StockMoved(Exception):
     """Stock read without locks was taken by another order before this one could hold it."""
 
@@ -141,24 +154,22 @@ def _hold(session: Session, key: str, wanted: list[Line],
     reservation = decide(key, wanted, levels)  # raises OutOfStock naming each shortage
     lines = sorted(reservation.lines, key=lambda line: line.product_id)
     moment = now()
-    session.add(Reservation(order_id=key, status=HELD, created_at=moment, updated_at=moment))
-    session.flush()
+    # Core statements built once (no ORM objects to flush); the order id's primary key refuses a
+    # second reservation of the same order (IntegrityError) before any count moves.
+    session.execute(_NEW_RESERVATION, {"order_id": key, "status": HELD, "created_at": moment,
+                                       "updated_at": moment})
+    tracked = {line.product_id: levels[line.product_id].mode is StockMode.TRACKED
+               for line in lines}
+    session.execute(_NEW_LINE, [{"order_id": key, "product_id": line.product_id,
+                                 "quantity": line.quantity, "tracked": tracked[line.product_id]}
+                                for line in lines])
     for line in lines:
-        tracked = levels[line.product_id].mode is StockMode.TRACKED
-        session.add(ReservationLine(order_id=key, product_id=line.product_id,
-                                    quantity=line.quantity, tracked=tracked))
-        if tracked and not session.execute(
-            update(Product)
-            .where(Product.id == line.product_id, Product.listed,
-                   func.coalesce(Product.stock_on_hand, 0) - Product.stock_reserved
-                   >= line.quantity)
-            .values(stock_reserved=Product.stock_reserved + line.quantity)
-            .execution_options(synchronize_session=False)
-        ).rowcount:
+        if not tracked[line.product_id]:
+            continue
+        if not session.execute(_HOLD_UNITS, {"product_id": line.product_id,
+                                             "quantity": line.quantity}).rowcount:
             raise StockMoved(line.product_id)
-        if tracked:
-            _moved(session, line.product_id)
-    session.flush()
+        _moved(session, line.product_id)
     return {"order_id": key, "status": HELD,
             "lines": [{"product_id": line.product_id, "quantity": line.quantity}
                       for line in lines]}
@@ -166,7 +177,8 @@ def _hold(session: Session, key: str, wanted: list[Line],
 
 def hold_for_order(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     """Checkout's one call per shop: `{order_id, shop_id, lines: [{product_id, quantity,
-    options}]}` → `{lines: [priced as quote_lines], terms: {...}, reservation: {...}}`.
+    options}]}` → `{lines: [priced as quote_lines], terms: {...}, reservation: {...}}` (`terms`
+    include the shop's `contact_methods` and `vacation` as `get_shop` tells them).
 
     The lines are priced from the same rows whose stock is then held for the order, so the price,
     the shop's terms and the hold agree. Refusals are those of `quote_lines` and `reserve`,
@@ -204,19 +216,28 @@ def _hold_for_order(session: Session, data: dict[str, Any], *, lock: bool = Fals
         raise QuoteInvalid("Some items are not from this shop.", code="not_this_shop",
                            errors=strangers)
     shop = rows[0][1]
-    existing = _find(session, key)
+    # A first try writes the reservation without looking for one: the order id's primary key
+    # refuses a repeat, which is tried again below with the rows locked and finds it.
+    existing = _find(session, key) if lock else None
     if existing is not None:
         held = payload(session, existing)
     else:
         wanted = [Line(line["product_id"], line["quantity"]) for line in priced]
-        held = _hold(session, key, wanted, _levels(product for product, _shop in rows))
+        try:
+            held = _hold(session, key, wanted, _levels(product for product, _shop in rows))
+        except OutOfStock:  # short now, but perhaps held for this same order before
+            if lock or (existing := _find(session, key)) is None:
+                raise
+            held = payload(session, existing)
     rules, paying = shop.rules or {}, shop.payment_terms or {}
     terms = {"shop_id": shop.id, "owner_id": shop.owner_id, "currency": shop.currency,
              "status": shop.status, "confirm_days": rules.get("confirm_days"),
              "prepayment_percent": rules.get("prepayment_percent") or 0,
              "payment_timing": paying.get("timing") or "after_confirmation",
              "surcharge_percent": paying.get("surcharge_percent") or "0",
-             "surcharge_label": paying.get("surcharge_label")}
+             "surcharge_label": paying.get("surcharge_label"),
+             "contact_methods": list(shop.contact_methods or ()),
+             "vacation": vacation_payload(shop, now().date())}
     return {"lines": priced, "terms": terms, "reservation": held}
 
 

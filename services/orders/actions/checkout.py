@@ -2,13 +2,15 @@
 
     1. write a `checkout_attempts` row (state `reserving`, the order ids to be) and commit it; it
        claims the Idempotency-Key, so a replay is found when this row cannot be written
-    2. read the listed shops' cart groups; each listed shop's terms (`get_shop`) must allow the
-       checkout (the chosen contact method is one it offers; no vacation without cart under way:
-       409 naming the shop); per shop, ONE catalog call prices every line (never the client's
-       prices), tells the shop's terms (prepayment, confirm window) and holds the
-       stock for its order, all lines or none; shipping prices the chosen delivery method; totals
-       by the domain. On any refusal every hold made is released, the attempt deleted, and the
-       checkout refused (409 naming the lines short)
+    2. read the listed shops' cart groups; per shop, ONE catalog call prices every line (never
+       the client's prices), tells the shop's terms (prepayment, confirm window, contact methods,
+       vacation) and holds the stock for its order, all lines or none; shipping prices the chosen
+       delivery method; totals by the domain. Each listed shop's terms must allow the checkout
+       (the chosen contact method is one it offers; no vacation without cart under way: 409
+       naming the shop), and what they refuse is the answer before any other refusal, as if they
+       had been checked first: when a call refuses, the terms are asked of the catalog
+       (`get_shop`) before that refusal is given. On any refusal every hold made is released, the
+       attempt deleted, and the checkout refused (409 naming the lines short)
     3. ONE transaction: the orders, their lines and `placed` history, `order.placed` events, the
        cart lines taken, the attempt marked `done` (it must still be `reserving`: see recovery)
     4. the catalog makes the holds final when it handles `order.placed` (sent through the outbox,
@@ -34,7 +36,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 
 from services.common import clock, failpoints
@@ -50,7 +53,7 @@ from ..domain import (
     contact_method_refusal,
     placed_entry,
 )
-from ..models import Cart, CartItem, CheckoutAttempt, Order, OrderLine
+from ..models import Cart, CartItem, CheckoutAttempt, HistoryRow, Order, OrderLine
 from .common import (
     Party,
     add_history,
@@ -89,16 +92,21 @@ def checkout(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str,
     # the row cannot be written, so a new checkout spends no read on looking for one.
     order_ids = [str(uuid.uuid4()) for _ in body["shops"]]
     token = secrets.token_urlsafe(24) if caller.anonymous else None
-    attempt_id = _start(uow, owner, key, digest, order_ids, token)
+    groups: list[tuple[dict, list[dict]]] = []
+    attempt_id = _start(uow, owner, key, digest, order_ids, token,
+                        read=lambda session: groups.extend(_groups(session, caller, body)))
     if attempt_id is None:
         return _replay(uow, caller, owner, key, digest) or _in_progress()
 
     held: list[str] = []
     try:
-        groups = _groups(uow, caller, body)
-        _check_shops(uow.peers, body)
-        plans = [_plan(uow.peers, body, order_id, shop, lines, held)
-                 for order_id, (shop, lines) in zip(order_ids, groups, strict=True)]
+        try:
+            plans = [_plan(uow.peers, body, order_id, shop, lines, held)
+                     for order_id, (shop, lines) in zip(order_ids, groups, strict=True)]
+        except (Invalid, Conflict, NotFound):
+            _check_shops(body, _asked(uow.peers))  # the terms' refusal comes first
+            raise
+        _check_shops(body, lambda index, _shop_id: plans[index]["terms"])
         failpoints.hit("orders.checkout.after_reserve")
         result = _write_orders(uow, caller, body, attempt_id, plans, token)
     except BaseException:
@@ -162,20 +170,16 @@ def _check_listing(caller, body) -> None:
             raise Invalid(refusal, "contact_method_not_offered", {"contact_method": [refusal]})
 
 
-def _check_shops(peers, body) -> None:
-    """Each listed shop's terms allow this checkout: it offers the chosen contact method, and no
-    vacation without cart is under way (lines put in the cart before it began wait for its end),
-    before any stock is held."""
+def _check_shops(body, terms_of) -> None:
+    """Each listed shop's terms (`terms_of(index, shop_id)`) allow this checkout: it offers the
+    chosen contact method, and no vacation without cart is under way (lines put in the cart
+    before it began wait for its end)."""
     chosen = body.get("contact_method")
     closed: dict[str, list[str]] = {}
     away: list[str] = []
     for index, listed in enumerate(body["shops"]):
         shop_id = str(listed["shop_id"])
-        try:
-            terms = peers.catalog.shop_terms(shop_id)
-        except NotFound:
-            raise Invalid("No such shop.", "invalid",
-                          {f"shops.{index}.shop_id": ["No such shop."]}) from None
+        terms = terms_of(index, shop_id)
         refusal = contact_method_refusal(chosen, terms.get("contact_methods"), guest=False)
         if refusal:
             raise Invalid(refusal, "contact_method_not_offered", {"contact_method": [refusal]})
@@ -191,7 +195,29 @@ def _check_shops(peers, body) -> None:
                        "shop_on_vacation", closed)
 
 
-def _groups(uow, caller, body) -> list[tuple[dict, list[dict]]]:
+def _asked(peers):
+    """The shops' terms as the catalog tells them on their own (`get_shop`)."""
+    def terms_of(index: int, shop_id: str) -> dict[str, Any]:
+        try:
+            return peers.catalog.shop_terms(shop_id)
+        except NotFound:
+            raise Invalid("No such shop.", "invalid",
+                          {f"shops.{index}.shop_id": ["No such shop."]}) from None
+    return terms_of
+
+
+# The listed shops' lines only, whatever else the cart holds (built once).
+_CART_LINES = (
+    select(CartItem.id, CartItem.shop_id, CartItem.product_id, CartItem.quantity,
+           CartItem.options)
+    .join(Cart, Cart.id == CartItem.cart_id)
+    .where(Cart.buyer_id == bindparam("buyer_id"),
+           CartItem.shop_id.in_(bindparam("shop_ids", expanding=True)))
+    .order_by(CartItem.added_at, CartItem.id)
+)
+
+
+def _groups(session, caller, body) -> list[tuple[dict, list[dict]]]:
     """(the shop's entry in the body, its lines) per listed shop, from the cart or the body."""
     listed = body["shops"]
     ids = [str(s["shop_id"]) for s in listed]
@@ -199,13 +225,7 @@ def _groups(uow, caller, body) -> list[tuple[dict, list[dict]]]:
         return [(s, [{**line, "product_id": str(line["product_id"]), "cart_item_id": None}
                      for line in s["items"]]) for s in listed]
     by_shop: dict[str, list[dict]] = defaultdict(list)
-    with uow.reading() as session:  # the listed shops' lines only, whatever else the cart holds
-        items = session.execute(
-            select(CartItem.id, CartItem.shop_id, CartItem.product_id, CartItem.quantity,
-                   CartItem.options)
-            .join(Cart, Cart.id == CartItem.cart_id)
-            .where(Cart.buyer_id == caller.user_id, CartItem.shop_id.in_(ids))
-            .order_by(CartItem.added_at, CartItem.id)).all()
+    items = session.execute(_CART_LINES, {"buyer_id": caller.user_id, "shop_ids": ids}).all()
     for item in items:
         by_shop[item.shop_id].append({"product_id": item.product_id, "quantity": item.quantity,
                                       "options": item.options, "cart_item_id": item.id})
@@ -254,8 +274,10 @@ def _plan(peers, body, order_id: str, shop: dict, lines: list[dict], held: list[
 
 
 # 1. The attempt, and its undoing when the checkout is refused ------------------------------------
-def _start(uow, owner, key, digest, order_ids, token) -> str | None:
-    """Record the attempt before reserving; None when the same key won a race."""
+def _start(uow, owner, key, digest, order_ids, token, read=None) -> str | None:
+    """Record the attempt before reserving; None when the same key won a race. `read(session)`,
+    if given, runs in the attempt's transaction once the key is claimed (checkout reads its cart
+    lines there: `_groups`); a refusal it raises leaves no attempt."""
     attempt_id = str(uuid.uuid4())
     try:
         with uow:
@@ -263,6 +285,9 @@ def _start(uow, owner, key, digest, order_ids, token) -> str | None:
                 id=attempt_id, owner=owner, idempotency_key=key, request_hash=digest,
                 state="reserving", order_ids=order_ids,
                 access_token=token, created_at=clock.now()))
+            if read is not None:
+                uow.session.flush()  # the key claimed (or found taken) before anything else
+                read(uow.session)
     except IntegrityError:
         return None
     return attempt_id
@@ -289,11 +314,7 @@ def _write_orders(uow, caller, body, attempt_id, plans, token) -> dict[str, Any]
         session = uow.session
         # Marks the attempt done if recovery has not undone it meanwhile (the row lock it takes
         # keeps recovery out until this commits).
-        if not session.execute(
-            update(CheckoutAttempt)
-            .where(CheckoutAttempt.id == attempt_id, CheckoutAttempt.state == "reserving")
-            .values(state="done").execution_options(synchronize_session=False)
-        ).rowcount:
+        if not session.execute(_MARK_DONE, {"attempt_id": attempt_id}).rowcount:
             raise Conflict("The checkout took too long and was undone; try again.",
                            "checkout_timed_out")
         taken: list[str] = []
@@ -305,15 +326,36 @@ def _write_orders(uow, caller, body, attempt_id, plans, token) -> dict[str, Any]
             add_history(order, at=now, by=entry.by, from_status=None,
                         to_status=entry.to_status.value, reason=None, actor_id=caller.user_id)
             refresh_next_check(order)
-            session.add(order)
             uow.record("order.placed", placed_event(order, token), aggregate_id=order.id)
             taken += [line["cart_item_id"] for line in plan["lines"] if line["cart_item_id"]]
-        session.flush()
+        # Written as rows, one statement per table (the objects stay out of the session: nothing
+        # to flush object by object).
+        session.execute(_ORDERS, [_row(order) for order in placed])
+        session.execute(_LINES, [_row(line, order_id=order.id)
+                                 for order in placed for line in order.lines])
+        session.execute(_HISTORY, [_row(entry, order_id=order.id)
+                                   for order in placed for entry in order.history])
         if taken:
-            session.execute(delete(CartItem).where(CartItem.id.in_(taken))
-                            .execution_options(synchronize_session=False))
+            session.execute(_TAKE_FROM_CART, {"ids": taken})
         # The orders just written are all in memory, lines and history included: no read back.
         return _views(placed, caller, token)
+
+
+_MARK_DONE = (update(CheckoutAttempt)
+              .where(CheckoutAttempt.id == bindparam("attempt_id"),
+                     CheckoutAttempt.state == "reserving")
+              .values(state="done").execution_options(synchronize_session=False))
+_ORDERS, _LINES, _HISTORY = (model.__table__.insert() for model in (Order, OrderLine, HistoryRow))
+_TAKE_FROM_CART = delete(CartItem.__table__).where(
+    CartItem.__table__.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _row(obj, **more) -> dict[str, Any]:
+    """A new object's column values as given (the columns left out take their defaults)."""
+    given = sa_inspect(obj).dict
+    row = {attr.columns[0].key: given[attr.key]
+           for attr in sa_inspect(type(obj)).column_attrs if attr.key in given}
+    return {**row, **more}
 
 
 def _new_order(caller, body, guest, plan, token, now) -> Order:

@@ -12,6 +12,8 @@ shipping deadline (`deadlines`).
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, text
+
 from services.common.events import Event
 from services.common.uow import UnitOfWork
 from services.shipping import domain
@@ -21,6 +23,15 @@ from .common import as_utc
 from .deadlines import ORDER_EVENTS, apply_order_event
 
 FOLLOWED_ORDER_EVENTS = domain.FOLLOWED_EVENTS
+
+# An order seen for the first time (`order.placed`, as a rule) is one statement: the row written
+# unless it is there already (then it is locked and moved as any later event moves it). Text, which
+# SQLAlchemy compiles once; PostgreSQL and SQLite share the syntax.
+_FIRST_SEEN = text(
+    "INSERT INTO orders (order_id, shop_id, seller_id, buyer_id, status, status_at) "
+    "VALUES (:order_id, :shop_id, :seller_id, :buyer_id, :status, :status_at) "
+    "ON CONFLICT (order_id) DO NOTHING"
+).bindparams(bindparam("status_at", type_=OrderRow.__table__.c.status_at.type))
 
 
 def shop_created(uow: UnitOfWork, event: Event) -> None:
@@ -35,6 +46,14 @@ def order_event(uow: UnitOfWork, event: Event) -> None:
     session, data = uow.session, event.data
     order_id, at = str(data["order_id"]), as_utc(event.occurred_at)
     seller_id = _text(data.get("seller_id"))
+    first = domain.status_after(None, None, event.type, at)
+    if first is not None and session.execute(_FIRST_SEEN, {
+            "order_id": order_id, "shop_id": str(data["shop_id"]), "seller_id": seller_id,
+            "buyer_id": _text(data.get("buyer_id")), "status": first.value, "status_at": at,
+    }).rowcount:
+        if event.type in ORDER_EVENTS:
+            apply_order_event(session, event)
+        return
     row = session.get(OrderRow, order_id, with_for_update=True)
     if row is None:
         status = domain.status_after(None, None, event.type, at)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -85,6 +85,35 @@ def shop_methods(session: Session, shop_id: str) -> list[domain.DeliveryMethod]:
     return [_method(row) for row in rows] + _universal(session, shop_id)
 
 
+# Checkout's one look-up, built once: the chosen own method's columns (no ORM object), or whether
+# the chosen universal method is switched off.
+_OWN_METHOD = select(
+    DeliveryMethodRow.id, DeliveryMethodRow.name, DeliveryMethodRow.carrier,
+    DeliveryMethodRow.destinations, DeliveryMethodRow.weight_limit_grams,
+    DeliveryMethodRow.free_delivery_applies, DeliveryMethodRow.rate,
+    DeliveryMethodRow.delivery_days, DeliveryMethodRow.enabled, DeliveryMethodRow.pickup,
+).where(DeliveryMethodRow.id == bindparam("method_id"),
+        DeliveryMethodRow.shop_id == bindparam("shop_id"))
+_UNIVERSAL_ENABLED = select(UniversalMethodSetting.enabled).where(
+    UniversalMethodSetting.shop_id == bindparam("shop_id"),
+    UniversalMethodSetting.key == bindparam("key"))
+
+
+def chosen_method(session: Session, shop_id: str, method_id: Any) -> domain.DeliveryMethod | None:
+    """The one method of the shop checkout chose (as `shop_methods` shows it), in one query; None
+    when the shop has no such method."""
+    method_id = canonical_id(method_id)
+    key = domain.universal_key(shop_id, method_id)
+    if key is not None:
+        enabled = session.execute(_UNIVERSAL_ENABLED,
+                                  {"shop_id": shop_id, "key": key}).scalar_one_or_none()
+        disabled = {method_id} if enabled is False else set()
+        return next(method for method in domain.universal_methods(shop_id, disabled)
+                    if method.id == method_id)
+    row = session.execute(_OWN_METHOD, {"method_id": method_id, "shop_id": shop_id}).first()
+    return None if row is None else _method(row)
+
+
 def _patch(
     session: Session, shop_id: str, method_id: str, changes: Mapping[str, Any], now: datetime
 ) -> dict:
@@ -145,8 +174,8 @@ def _universal(session: Session, shop_id: str) -> list[domain.DeliveryMethod]:
     return domain.universal_methods(shop_id, disabled_ids)
 
 
-def _method(row: DeliveryMethodRow) -> domain.DeliveryMethod:
-    """A stored method read back through the domain (it was valid when stored)."""
+def _method(row) -> domain.DeliveryMethod:
+    """A stored method (its row or its columns) read back through the domain (it was valid when stored)."""
     return domain.parse_method(
         {
             "name": row.name,

@@ -24,7 +24,7 @@ from services.shipping.errors import ItemsOfAnotherShop, ProductNotFound, Unknow
 from services.shipping.schemas import QuoteItemsSchema, QuoteSchema, check
 
 from .access import require_shop
-from .methods import canonical_id, shop_methods
+from .methods import chosen_method, shop_methods
 
 # The catalog's code for lines whose product is missing, disabled or hidden (`quote_lines`).
 NOT_AVAILABLE = "not_available"
@@ -83,10 +83,11 @@ def price_for_checkout(uow: UnitOfWork, data: Mapping[str, Any]) -> dict:
     `delivery_method_not_available` (with the reason in `errors.delivery_method_id`) when it is
     switched off or does not fit the destination or the parcel.
     """
-    with uow.reading() as session:
-        methods = {method.id: method for method in shop_methods(session, data["shop_id"])}
     method_id = data.get("method_id")
-    method = methods.get(canonical_id(method_id)) if method_id else None
+    method = None
+    if method_id:
+        with uow.reading() as session:
+            method = chosen_method(session, data["shop_id"], method_id)
     if method is None:
         raise UnknownMethodAtCheckout(
             "This shop has no such delivery method.",

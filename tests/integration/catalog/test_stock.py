@@ -162,7 +162,8 @@ def test_checkout_s_hold_prices_tells_the_terms_and_holds_in_one_call(seller, sh
     assert held["terms"] == {"shop_id": shop["id"], "owner_id": shop["owner_id"],
                              "currency": "RUB", "status": "active", "confirm_days": 2,
                              "prepayment_percent": 30, "payment_timing": "after_confirmation",
-                             "surcharge_percent": "0", "surcharge_label": None}
+                             "surcharge_percent": "0", "surcharge_label": None,
+                             "contact_methods": shop["contact_methods"], "vacation": None}
     assert held["reservation"] == anyone.catalog.get_reservation(order)
     assert held["reservation"]["status"] == "held"
     assert available(seller, mug["id"]) == 3
