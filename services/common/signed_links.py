@@ -48,11 +48,12 @@ def sign(key: bytes, upload_id: str, user_id: str, expires: int) -> str:
 
 def valid(key: bytes, upload_id: str, user_id: str, expires: str, signature: str,
           now: float) -> bool:
-    """The signature matches and the link has not expired."""
-    if not expires.isdigit() or not signature or not user_id:
+    """The signature matches and the link has not expired. Anything else a client may put in a
+    link (other digits than ASCII ones, a signature that is not base64) is simply not valid."""
+    if not (expires.isascii() and expires.isdigit()) or not signature or not user_id:
         return False
     expected = sign(key, upload_id, user_id, int(expires))
-    return hmac.compare_digest(expected, signature) and int(expires) > now
+    return hmac.compare_digest(expected.encode(), signature.encode()) and int(expires) > now
 
 
 def link(key: bytes, base_url: str, upload_id: str, user_id: str, expires: int) -> str:

@@ -80,6 +80,12 @@ def test_a_signed_link_holds_for_its_user_until_it_expires():
     assert not links.valid(KEY, "u1", "alice", "2000", "", now=10)
 
 
+def test_a_link_with_characters_no_signature_has_is_refused_not_failed():
+    signature = links.sign(KEY, "u1", "alice", 2000)
+    assert not links.valid(KEY, "u1", "alice", "2000", "é" + signature[1:], now=10)
+    assert not links.valid(KEY, "u1", "alice", "²000", signature, now=10)  # a digit, not ASCII
+
+
 # -- the functions other gateway areas call ----------------------------------------------------------
 def pdf_upload(app, owner: str) -> str:
     with app.app_context():
