@@ -81,12 +81,9 @@ def cached(reader: Api, gateway, path: str, kind: str = "page", params=None) -> 
 
 def within_a_second(since: float, read, expected, what: str):
     """`read()` until it equals `expected`, failing once FRESH seconds have passed since `since`."""
-    while True:
-        got = read()
-        if got == expected:
-            return got
-        assert time.monotonic() - since < FRESH, f"{what}: still {got!r} after {FRESH} s"
-        time.sleep(0.02)
+    wait_for(lambda: read() == expected, timeout=max(FRESH - (time.monotonic() - since), 0.0),
+             interval=0.02, message=f"{what} within {FRESH} s")
+    return expected
 
 
 def test_a_cached_page_and_listing_show_a_price_or_shop_change_within_a_second(

@@ -49,7 +49,7 @@ class _Server:
             protocol_version = "HTTP/1.1"
 
             def do_GET(handler):  # noqa: N802, N805 - the stdlib's names
-                with gate:
+                with gate:  # the fake server's service time: the behaviour measured, not a wait
                     time.sleep(delay)
                     self.served += 1
                 handler.send_response(200 if handler.path == "/ok" else 404)
