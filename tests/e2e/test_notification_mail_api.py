@@ -33,13 +33,6 @@ LINK = re.compile(r"https?://\S+/media/private/[0-9a-f-]{36}\?\S+")
 
 
 @pytest.fixture(scope="module")
-def mail():
-    sink = MailSink().start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture(scope="module")
 def api(system, mail, tmp_path_factory):
     gateway = system.gateway(env={"MEDIA_DIR": str(tmp_path_factory.mktemp("media")),
                                   "MEDIA_SIGNING_KEY": SIGNING_KEY})

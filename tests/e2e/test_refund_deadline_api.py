@@ -13,7 +13,6 @@ import time
 import pytest
 import requests
 
-from atelier.sinks import MailSink
 from tests.e2e.test_payments_api import key, ok, paid_order
 from tests.support import harness
 from tests.support.api import Api, User
@@ -32,13 +31,6 @@ def clock_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("clock") / "offset"
     path.write_text("0")
     return path
-
-
-@pytest.fixture(scope="module")
-def mail():
-    sink = MailSink().start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture(scope="module")
