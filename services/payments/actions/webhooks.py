@@ -171,13 +171,14 @@ def _remaining(session, payment: PaymentRow) -> dict:
 def _lock_with_order(session, payment_id: str) -> tuple[PaymentRow, str | None]:
     """The payment and its order's status, both rows locked, in one round trip: a cancellation
     handled meanwhile (`following`) either comes before (its status is read here) or waits and
-    then counts this payment."""
+    then counts this payment. The order row stays in the session, so what is left to pay is
+    reckoned without reading it again."""
     found = session.execute(
-        select(PaymentRow, OrderRow.status).join(OrderRow, OrderRow.order_id == PaymentRow.order_id)
+        select(PaymentRow, OrderRow).join(OrderRow, OrderRow.order_id == PaymentRow.order_id)
         .where(PaymentRow.id == payment_id).with_for_update()).first()
     if found is None:  # no order row (never the case for a payment made here)
         return session.get(PaymentRow, payment_id, with_for_update=True), None
-    return found[0], found[1]
+    return found[0], found[1].status
 
 
 _NOTICE = text(
