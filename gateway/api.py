@@ -1,6 +1,9 @@
 """flask-smorest wired to the gateway's rules: strict parsing, problem+json errors, bearer auth.
 
-- `Blueprint` parses with `StrictParser`: unknown fields are refused in bodies *and* query strings.
+- `Blueprint` parses with `StrictParser`: unknown fields are refused in bodies *and* query strings;
+  a view that reads a JSON body is documented with its 413 (too large) and 415 (not JSON).
+- `ServiceBlueprint` is an area a service answers: under `/api/v1`, and every view is documented
+  with 503 (the service did not answer in time).
 - `GatewayApi` documents every error response as `application/problem+json` with `ProblemSchema`
   and leaves error handling to `gateway.problems`.
 - `secured(*roles)` marks a view as needing a token (and these roles) and documents it so.
@@ -33,6 +36,14 @@ class StrictParser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
 
+    def arguments(self, schema, *, location: str = "json", **kwargs) -> Callable:
+        """Parse a part of the request with `schema`; a JSON body may also be refused as too
+        large (413) or as not JSON (415)."""
+        parse = super().arguments(schema, location=location, **kwargs)
+        if location != "json":
+            return parse
+        return lambda view: self.problems(413, 415)(parse(view))
+
     def problems(self, *statuses: int) -> Callable:
         """Document these error statuses (problem+json) on a view."""
 
@@ -53,6 +64,18 @@ class Blueprint(flask_smorest.Blueprint):
             return self.problems(*statuses)(view)
 
         return decorate
+
+
+class ServiceBlueprint(Blueprint):
+    """The routes of an area that a service answers: under `/api/v1` unless told otherwise, and
+    each may answer 503 when the service does not answer in time."""
+
+    def __init__(self, name: str, import_name: str, *, url_prefix: str = PREFIX, **kwargs):
+        super().__init__(name, import_name, url_prefix=url_prefix, **kwargs)
+
+    def route(self, rule: str, **options) -> Callable:
+        register = super().route(rule, **options)
+        return lambda view: register(self.problems(503)(view))
 
 
 def _response_name(status: int) -> str:

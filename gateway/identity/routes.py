@@ -34,7 +34,7 @@ def _settings():
 @blp.route("/auth/register", methods=["POST"])
 @blp.arguments(RegisterSchema)
 @blp.response(201, UserSchema)
-@blp.problems(409, 413, 415)
+@blp.problems(409)
 def register(data):
     """Open a buyer or seller account."""
     return actions.register(_store(), **data)
@@ -43,7 +43,7 @@ def register(data):
 @blp.route("/auth/login", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
-@blp.problems(401, 413, 415, 429)
+@blp.problems(401, 429)
 def login(data):
     """Exchange an e-mail and password for an access token."""
     settings = _settings()

@@ -9,11 +9,12 @@ from marshmallow import fields, validate
 from services.common.fields import StrictInteger
 
 from .. import services
-from ..api import PREFIX, Blueprint
+from ..api import ServiceBlueprint
 from ..ownership import shop_owner_only
 
-blp = Blueprint("notifications", __name__, url_prefix=PREFIX,
-                description="In-app notices, notification preferences and shops' settings")
+blp = ServiceBlueprint(
+    "notifications", __name__,
+    description="In-app notices, notification preferences and shops' settings")
 
 PHONE = r"^\+[1-9][0-9]{6,14}$"
 TELEGRAM_CHAT = r"^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$"
@@ -50,7 +51,6 @@ class NoticePageSchema(ma.Schema):
 @blp.secured()
 @blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, NoticePageSchema)
-@blp.problems(503)
 def list_notices(query):
     """The caller's notices (an admin also sees those addressed to every admin)."""
     return services.call("notifications", "list_notices", query["page"], query["per_page"])
@@ -63,7 +63,6 @@ class UnreadCountSchema(ma.Schema):
 @blp.route("/notifications/unread-count", methods=["GET"])
 @blp.secured()
 @blp.response(200, UnreadCountSchema)
-@blp.problems(503)
 def unread_count():
     """How many of the caller's notices are unread."""
     return services.call("notifications", "unread_count")
@@ -72,7 +71,7 @@ def unread_count():
 @blp.route("/notifications/<notice_id>/read", methods=["POST"])
 @blp.secured()
 @blp.response(204)
-@blp.problems(404, 503)
+@blp.problems(404)
 def mark_read(notice_id):
     """Mark one of the caller's notices read (anyone else's is a 404)."""
     services.call("notifications", "mark_read", notice_id)
@@ -81,7 +80,6 @@ def mark_read(notice_id):
 @blp.route("/notifications/read-all", methods=["POST"])
 @blp.secured()
 @blp.response(204)
-@blp.problems(503)
 def mark_all_read():
     """Mark every notice of the caller read."""
     services.call("notifications", "mark_all_read")
@@ -119,7 +117,7 @@ class ShopNotificationSettingsSchema(ma.Schema):
 @blp.route("/shops/<uuid:shop_id>/notification-settings", methods=["GET"])
 @blp.secured("seller", "admin")
 @blp.response(200, ShopNotificationSettingsSchema)
-@blp.problems(404, 503)
+@blp.problems(404)
 def get_shop_settings(shop_id):
     """Where the shop's order notices go (its owner only)."""
     return services.call("notifications", "get_shop_settings", str(shop_id))
@@ -130,7 +128,7 @@ def get_shop_settings(shop_id):
 @shop_owner_only
 @blp.arguments(ShopNotificationSettingsSchema)
 @blp.response(200, ShopNotificationSettingsSchema)
-@blp.problems(404, 413, 415, 503)
+@blp.problems(404)
 def put_shop_settings(body, shop_id):
     """Replace where the shop's order notices go (its owner only)."""
     return services.call("notifications", "put_shop_settings", str(shop_id),
@@ -153,7 +151,6 @@ class PreferencesSchema(ma.Schema):
 @blp.route("/me/notification-preferences", methods=["GET"])
 @blp.secured()
 @blp.response(200, PreferencesSchema)
-@blp.problems(503)
 def get_preferences():
     """What the caller chose to receive, per channel."""
     return services.call("notifications", "get_preferences")
@@ -163,7 +160,6 @@ def get_preferences():
 @blp.secured()
 @blp.arguments(PreferencesSchema)
 @blp.response(200, PreferencesSchema)
-@blp.problems(413, 415, 503)
 def put_preferences(body):
     """Change what the caller receives by the channels named."""
     return services.call("notifications", "put_preferences", services.as_json(body))

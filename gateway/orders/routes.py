@@ -12,7 +12,7 @@ from flask import abort, current_app, g, jsonify
 from services.common.errors import NotFound
 
 from .. import auth, media, services
-from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
+from ..api import OPTIONAL_BEARER, PREFIX, ServiceBlueprint
 from ..identity import actions as identity
 from ..ownership import order_party_only, shop_owner_only
 from .access import (
@@ -58,8 +58,9 @@ from .schemas import (
     ShipmentSchema,
 )
 
-blp = Blueprint("orders", __name__, url_prefix=PREFIX,
-                description="Cart, checkout, orders, messages, notes, reviews (orders service)")
+blp = ServiceBlueprint(
+    "orders", __name__,
+    description="Cart, checkout, orders, messages, notes, reviews (orders service)")
 
 ORDER = "/orders/<uuid:order_id>"
 
@@ -74,7 +75,6 @@ def _order_link(order_id: str, token: str) -> str:
 @blp.route("/cart", methods=["GET"])
 @blp.secured("buyer")
 @blp.response(200, CartSchema)
-@blp.problems(503)
 def get_cart():
     """The buyer's cart, grouped by shop, priced at the catalog's current prices."""
     return services.call("orders", "get_cart")
@@ -84,7 +84,7 @@ def get_cart():
 @blp.secured("buyer")
 @blp.arguments(CartItemCreateSchema)
 @blp.response(201, CartItemSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.problems(404, 409)
 def add_cart_item(body):
     """Put a product in the cart (the same product with the same options adds up).
 
@@ -97,7 +97,7 @@ def add_cart_item(body):
 @blp.secured("buyer")
 @blp.arguments(CartItemPatchSchema)
 @blp.response(200, CartItemSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.problems(404, 409)
 def update_cart_item(body, item_id):
     """Change an item's quantity."""
     return services.call("orders", "update_cart_item", str(item_id), services.as_json(body))
@@ -106,7 +106,7 @@ def update_cart_item(body, item_id):
 @blp.route("/cart/items/<uuid:item_id>", methods=["DELETE"])
 @blp.secured("buyer")
 @blp.response(204)
-@blp.problems(404, 503)
+@blp.problems(404)
 def remove_cart_item(item_id):
     """Take an item out of the cart."""
     services.call("orders", "remove_cart_item", str(item_id))
@@ -120,7 +120,7 @@ def remove_cart_item(item_id):
 @blp.arguments(CheckoutSchema)
 @blp.arguments(RequiredIdempotencyHeaderSchema, location="headers")
 @blp.response(201, CheckoutResultSchema)
-@blp.problems(401, 403, 404, 409, 413, 415, 428, 503)
+@blp.problems(401, 403, 404, 409, 428)
 def checkout(body, headers):
     """One order per listed shop, made from that shop's cart group (which leaves the cart).
 
@@ -140,7 +140,6 @@ def checkout(body, headers):
 @blp.secured("buyer", "seller")
 @blp.arguments(OrderListQuerySchema, location="query")
 @blp.response(200, OrderPageSchema)
-@blp.problems(503)
 def list_orders(query):
     """A buyer's purchases (`as=buyer`) or a seller's shop orders (`as=seller`), newest first."""
     roles = auth.current_identity().roles
@@ -154,7 +153,7 @@ def list_orders(query):
 @blp.doc(security=OPTIONAL_BEARER)
 @blp.arguments(OrderAccessQuerySchema, location="query")
 @blp.response(200, OrderSchema)
-@blp.problems(401, 404, 503)
+@blp.problems(401, 404)
 def get_order(query, order_id):
     """The order as the caller may see it: its buyer, its seller (with private notes), an admin,
     or a guest with the order link's `access` token."""
@@ -171,7 +170,7 @@ def _move(method: str, order_id, *args):
 @blp.route(f"{ORDER}/confirm", methods=["POST"])
 @blp.secured("seller")
 @blp.response(200, OrderSchema)
-@blp.problems(404, 409, 503)
+@blp.problems(404, 409)
 def confirm(order_id):
     """The seller accepts a placed order: `confirmed` (awaiting payment)."""
     return _move("confirm", order_id)
@@ -182,7 +181,7 @@ def confirm(order_id):
 @order_party_only
 @blp.arguments(DeliveryCostSchema)
 @blp.response(200, OrderSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.problems(404, 409)
 def set_delivery_cost(body, order_id):
     """The seller prices a delivery method it quotes (while placed or confirmed); totals are
     recomputed and the buyer is told."""
@@ -192,7 +191,7 @@ def set_delivery_cost(body, order_id):
 @blp.route(f"{ORDER}/start-production", methods=["POST"])
 @blp.secured("seller")
 @blp.response(200, OrderSchema)
-@blp.problems(404, 409, 503)
+@blp.problems(404, 409)
 def start_production(order_id):
     """Made to order, advance paid: `partially_paid` → `in_production`."""
     return _move("start_production", order_id)
@@ -203,7 +202,7 @@ def start_production(order_id):
 @order_party_only
 @blp.arguments(BalanceRequestSchema, required=False)
 @blp.response(200, OrderSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.problems(404, 409)
 def request_balance(body, order_id):
     """Ask the buyer for the balance of an order in production (a note, optional photos). The
     photos are the seller's own uploads (`POST /uploads`), else 422 naming each; the buyer may
@@ -223,7 +222,7 @@ def request_balance(body, order_id):
 @blp.route(f"{ORDER}/complete", methods=["POST"])
 @blp.secured("seller", "admin")
 @blp.response(200, OrderSchema)
-@blp.problems(404, 409, 503)
+@blp.problems(404, 409)
 def complete(order_id):
     """Close the order: `received` → `completed` (otherwise the auto-close does it)."""
     return _move("complete", order_id)
@@ -236,7 +235,7 @@ def complete(order_id):
 @blp.arguments(ReasonSchema, required=False)
 @blp.arguments(OrderAccessQuerySchema, location="query")
 @blp.response(200, OrderSchema)
-@blp.problems(401, 403, 404, 409, 413, 415, 503)
+@blp.problems(401, 403, 404, 409)
 def cancel(body, query, order_id):
     """Cancel: the buyer before confirmation, the seller (or an admin) before shipping. A guest
     cancels through the order link (`?access=<token>`, no sign-in), before confirmation too."""
@@ -246,7 +245,7 @@ def cancel(body, query, order_id):
 @blp.route(f"{ORDER}/mark-paid", methods=["POST"])
 @blp.secured("seller")
 @blp.response(200, OrderSchema)
-@blp.problems(404, 409, 503)
+@blp.problems(404, 409)
 def mark_paid(order_id):
     """Payment agreed outside the platform: `paid`, whatever the prepayment percent."""
     return _move("mark_paid", order_id)
@@ -257,7 +256,7 @@ def mark_paid(order_id):
 @signed_in_or_order_link("buyer")
 @blp.arguments(OrderAccessQuerySchema, location="query")
 @blp.response(200, OrderSchema)
-@blp.problems(401, 403, 404, 409, 503)
+@blp.problems(401, 403, 404, 409)
 def receive(query, order_id):
     """The buyer accepts the goods: `shipped` → `received`; a guest through the order link
     (`?access=<token>`, no sign-in)."""
@@ -271,7 +270,7 @@ def receive(query, order_id):
 @blp.response(200, OrderSchema, description="Applied (placed or confirmed): the order")
 @blp.alt_response(202, schema=AmountRequestSchema,
                   description="Later states: a request for the admin to decide")
-@blp.problems(404, 409, 413, 415, 503)
+@blp.problems(404, 409)
 def change_amount(body, order_id):
     """Change the items total (delivery and surcharge are added again)."""
     result = services.call("orders", "change_amount", str(order_id), body)
@@ -287,7 +286,7 @@ def change_amount(body, order_id):
 @order_party_only
 @blp.arguments(ShipmentCreateSchema)
 @blp.response(201, ShipmentSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.problems(404, 409)
 def add_shipment(body, order_id):
     """Ship a paid order (or add a further track to a shipped one); the order becomes `shipped`
     once the orders service hears of the shipment. Tracking numbers are checked per carrier. The
@@ -300,7 +299,7 @@ def add_shipment(body, order_id):
 @blp.secured("buyer", "seller")
 @blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, MessagePageSchema)
-@blp.problems(404, 503)
+@blp.problems(404)
 def list_messages(query, order_id):
     """The conversation on the order, oldest first; attachments as expiring signed links."""
     page = services.call("orders", "list_messages", str(order_id), query)
@@ -313,7 +312,7 @@ def list_messages(query, order_id):
 @order_party_only
 @blp.arguments(MessageCreateSchema)
 @blp.response(201, MessageSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.problems(404, 409)
 def post_message(body, order_id):
     """Write to the other party (not on a guest's order: use the guest's contacts); attachments
     are the writer's own uploads (`POST /uploads`), else 422 naming each."""
@@ -342,7 +341,7 @@ def _with_attachments(message: dict, user_id: str) -> dict:
 @blp.secured("seller")
 @blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, NotePageSchema)
-@blp.problems(404, 503)
+@blp.problems(404)
 def list_notes(query, order_id):
     """The seller's private notes on the order (never shown to the buyer), oldest first."""
     notes = services.call("orders", "list_notes", str(order_id))["items"]
@@ -357,7 +356,7 @@ def list_notes(query, order_id):
 @order_party_only
 @blp.arguments(NoteTextSchema)
 @blp.response(201, NoteSchema)
-@blp.problems(404, 413, 415, 503)
+@blp.problems(404)
 def add_note(body, order_id):
     """A private note on the order."""
     return services.call("orders", "add_note", str(order_id), body)
@@ -368,7 +367,7 @@ def add_note(body, order_id):
 @order_party_only
 @blp.arguments(NoteTextSchema)
 @blp.response(200, NoteSchema)
-@blp.problems(404, 413, 415, 503)
+@blp.problems(404)
 def update_note(body, order_id, note_id):
     """Change a note's text."""
     return services.call("orders", "update_note", str(order_id), str(note_id), body)
@@ -379,7 +378,7 @@ def update_note(body, order_id, note_id):
 @order_party_only
 @blp.arguments(ReviewCreateSchema)
 @blp.response(201, ReviewSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.problems(404, 409)
 def post_review(body, order_id):
     """The buyer's review once the order is received; one per order (a second → 409)."""
     return services.call("orders", "post_review", str(order_id), body, _display_name())
@@ -399,7 +398,6 @@ def _display_name() -> str | None:
 @blp.route("/shops/<uuid:shop_id>/reviews", methods=["GET"])
 @blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, ReviewPageSchema)
-@blp.problems(503)
 def shop_reviews(query, shop_id):
     """The shop's public reviews, newest first, with its average rating."""
     return services.call("orders", "shop_reviews", str(shop_id), query)
@@ -408,7 +406,6 @@ def shop_reviews(query, shop_id):
 @blp.route("/products/<uuid:product_id>/reviews", methods=["GET"])
 @blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, ReviewPageSchema)
-@blp.problems(503)
 def product_reviews(query, product_id):
     """Public reviews of orders with this product, newest first, with their average rating."""
     return services.call("orders", "product_reviews", str(product_id), query)
@@ -421,7 +418,7 @@ def product_reviews(query, product_id):
 @blp.arguments(SellerOrderCreateSchema)
 @blp.arguments(IdempotencyHeaderSchema, location="headers")
 @blp.response(201, SellerOrderResultSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.problems(404, 409)
 def create_seller_order(body, headers, shop_id):
     """An order on a customer's behalf, `placed` like any other (the seller confirms it). When the
     customer's e-mail is a registered buyer's, the order is theirs (their list, chat, review);
@@ -439,7 +436,6 @@ def create_seller_order(body, headers, shop_id):
 @blp.secured("admin")
 @blp.arguments(AmountRequestQuerySchema, location="query")
 @blp.response(200, AmountRequestPageSchema)
-@blp.problems(503)
 def list_amount_requests(query):
     """Sellers' requests to change the amount of orders past confirmation, oldest first
     (`status=pending` by default; `all` for every one)."""
@@ -455,7 +451,7 @@ def _decide(request_id, approve: bool):
 @blp.route("/admin/amount-requests/<uuid:request_id>/approve", methods=["POST"])
 @blp.secured("admin")
 @blp.response(200, AmountRequestSchema)
-@blp.problems(404, 409, 503)
+@blp.problems(404, 409)
 def approve_amount_request(request_id):
     """Apply the requested amount to the order."""
     return _decide(request_id, True)
@@ -464,7 +460,7 @@ def approve_amount_request(request_id):
 @blp.route("/admin/amount-requests/<uuid:request_id>/reject", methods=["POST"])
 @blp.secured("admin")
 @blp.response(200, AmountRequestSchema)
-@blp.problems(404, 409, 503)
+@blp.problems(404, 409)
 def reject_amount_request(request_id):
     """Leave the order's amount as it is."""
     return _decide(request_id, False)

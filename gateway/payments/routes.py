@@ -14,7 +14,7 @@ import functools
 from flask import abort, request
 
 from .. import services
-from ..api import PREFIX, Blueprint
+from ..api import ServiceBlueprint
 from ..ownership import order_party_only, shop_owner_only
 from .schemas import (
     IdempotencyKeySchema,
@@ -32,8 +32,9 @@ from .schemas import (
     SettingsSchema,
 )
 
-blp = Blueprint("payments", __name__, url_prefix=PREFIX,
-                description="Payment settings, plans, payments and refunds (payments service)")
+blp = ServiceBlueprint(
+    "payments", __name__,
+    description="Payment settings, plans, payments and refunds (payments service)")
 
 
 def idempotency_key_required(view):
@@ -54,7 +55,7 @@ def idempotency_key_required(view):
 @shop_owner_only
 @blp.arguments(SettingsInSchema)
 @blp.response(200, SettingsSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.problems(404, 409)
 def put_settings(body, shop_id):
     """The shop's provider and credentials (the secret key is stored encrypted and never shown),
     timing and surcharge; `enabled: true` needs a plan with online payment and legal details."""
@@ -66,7 +67,7 @@ def put_settings(body, shop_id):
 @blp.route("/shops/<uuid:shop_id>/payment-settings", methods=["GET"])
 @blp.secured("seller", "admin")
 @blp.response(200, SettingsSchema)
-@blp.problems(404, 503)
+@blp.problems(404)
 def get_settings(shop_id):
     """The shop's payment settings and plan (never the secret key)."""
     return services.call("payments", "get_payment_settings", str(shop_id))
@@ -76,7 +77,7 @@ def get_settings(shop_id):
 @blp.secured("admin")
 @blp.arguments(PlanInSchema)
 @blp.response(200, PlanSchema)
-@blp.problems(404, 413, 415, 503)
+@blp.problems(404)
 def set_plan(body, shop_id):
     """Put the shop on a configured plan (`basic`, `pro`, ...)."""
     return services.call("payments", "set_plan", str(shop_id), body)
@@ -89,7 +90,7 @@ def set_plan(body, shop_id):
 @blp.arguments(PaymentInSchema)
 @blp.arguments(IdempotencyKeySchema, location="headers")
 @blp.response(201, PaymentSchema)
-@blp.problems(404, 409, 413, 415, 428, 503)
+@blp.problems(404, 409, 428)
 def create_payment(body, headers, order_id):
     """Pay a part of the order (`full`, `advance`, `balance`): the buyer goes on to
     `confirmation_url`; the order moves once the provider's signed notification comes."""
@@ -100,7 +101,7 @@ def create_payment(body, headers, order_id):
 @blp.route("/orders/<uuid:order_id>/payments", methods=["GET"])
 @blp.secured("buyer", "seller", "admin")
 @blp.response(200, PaymentListSchema)
-@blp.problems(404, 503)
+@blp.problems(404)
 def list_payments(order_id):
     """The order's payments and refunds."""
     return services.call("payments", "list_payments", str(order_id))
@@ -112,7 +113,7 @@ def list_payments(order_id):
 @blp.arguments(RefundInSchema)
 @blp.arguments(IdempotencyKeySchema, location="headers")
 @blp.response(201, RefundSchema)
-@blp.problems(404, 409, 413, 415, 428, 503)
+@blp.problems(404, 409, 428)
 def create_refund(body, headers, payment_id):
     """Refund part or all of a payment; refunds never exceed what was paid (422)."""
     return services.call("payments", "create_refund", str(payment_id), body,
@@ -122,7 +123,7 @@ def create_refund(body, headers, payment_id):
 @blp.route("/shops/<uuid:shop_id>/ledger", methods=["GET"])
 @blp.secured("seller", "admin")
 @blp.response(200, LedgerSchema)
-@blp.problems(404, 503)
+@blp.problems(404)
 def get_ledger(shop_id):
     """What the shop owes the platform: commission per completed order, payments of debt, the
     balance and what of it is overdue."""
@@ -136,7 +137,7 @@ def get_ledger(shop_id):
 @blp.arguments(LedgerPaymentInSchema)
 @blp.arguments(IdempotencyKeySchema, location="headers")
 @blp.response(201, LedgerPaymentSchema)
-@blp.problems(404, 409, 413, 415, 428, 503)
+@blp.problems(404, 409, 428)
 def pay_debt(body, headers, shop_id):
     """Pay the debt to the platform (the whole balance owed) through the platform's provider; the
     seller goes on to `confirmation_url`. Works while the shop is blocked for its debt."""
