@@ -18,9 +18,9 @@ import functools
 from collections.abc import Callable
 
 from flask import abort, g, request
-from werkzeug.exceptions import UnprocessableEntity
 
 from .. import auth, services
+from ..ownership import checked_when_refused
 from ..problems import problem
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
@@ -84,15 +84,9 @@ def signed_in_or_order_link(*roles: str) -> Callable[[Callable], Callable]:
     return decorate
 
 
-def order_party_or_link_only(view: Callable) -> Callable:
-    """Place below the role checks, above `@blp.arguments`, on views taking `order_id`."""
+def _order_party_or_link(kwargs: dict) -> None:
+    services.call("orders", "get_order", str(kwargs["order_id"]), link_access())  # NotFound → 404
 
-    @functools.wraps(view)
-    def checked(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except UnprocessableEntity:
-            services.call("orders", "get_order", str(kwargs["order_id"]), link_access())
-            raise
 
-    return checked
+# Place below the role checks, above `@blp.arguments`, on views taking `order_id`.
+order_party_or_link_only = checked_when_refused(_order_party_or_link)
