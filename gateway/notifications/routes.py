@@ -11,6 +11,7 @@ from services.common.fields import StrictInteger
 from .. import services
 from ..api import ServiceBlueprint
 from ..ownership import shop_owner_only
+from ..schemas import PageSchema
 
 blp = ServiceBlueprint(
     "notifications", __name__,
@@ -40,11 +41,8 @@ class NoticeSchema(ma.Schema):
     created_at = fields.String(required=True)
 
 
-class NoticePageSchema(ma.Schema):
+class NoticePageSchema(PageSchema):
     items = fields.List(fields.Nested(NoticeSchema), required=True)
-    page = StrictInteger(required=True)
-    per_page = StrictInteger(required=True)
-    total = StrictInteger(required=True)
 
 
 @blp.route("/notifications", methods=["GET"])
