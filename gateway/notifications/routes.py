@@ -10,7 +10,7 @@ from services.common.fields import StrictInteger
 
 from .. import services
 from ..api import ServiceBlueprint
-from ..ownership import shop_owner_only
+from ..ownership import shop_owner
 from ..schemas import PageSchema
 
 blp = ServiceBlueprint(
@@ -68,8 +68,7 @@ def unread_count():
 
 @blp.route("/notifications/<notice_id>/read", methods=["POST"])
 @blp.secured()
-@blp.response(204)
-@blp.problems(404)
+@blp.response(204, problems=[404])
 def mark_read(notice_id):
     """Mark one of the caller's notices read (anyone else's is a 404)."""
     services.call("notifications", "mark_read", notice_id)
@@ -114,19 +113,16 @@ class ShopNotificationSettingsSchema(ma.Schema):
 
 @blp.route("/shops/<uuid:shop_id>/notification-settings", methods=["GET"])
 @blp.secured("seller", "admin")
-@blp.response(200, ShopNotificationSettingsSchema)
-@blp.problems(404)
+@blp.response(200, ShopNotificationSettingsSchema, problems=[404])
 def get_shop_settings(shop_id):
     """Where the shop's order notices go (its owner only)."""
     return services.call("notifications", "get_shop_settings", str(shop_id))
 
 
 @blp.route("/shops/<uuid:shop_id>/notification-settings", methods=["PUT"])
-@blp.secured("seller", "admin")
-@shop_owner_only
+@blp.secured("seller", "admin", owner=shop_owner)
 @blp.arguments(ShopNotificationSettingsSchema)
-@blp.response(200, ShopNotificationSettingsSchema)
-@blp.problems(404)
+@blp.response(200, ShopNotificationSettingsSchema, problems=[404])
 def put_shop_settings(body, shop_id):
     """Replace where the shop's order notices go (its owner only)."""
     return services.call("notifications", "put_shop_settings", str(shop_id),
