@@ -10,7 +10,8 @@
   it so; `owner` (from `gateway.ownership`) answers a stranger's 403/404 before a refused body's 422.
 - `response(status, schema, problems=[...])` documents the answer and the problems the view may
   answer instead.
-- `idempotency_key_required` refuses a create without an `Idempotency-Key` header with 428.
+- `idempotency_key(schema)` reads a create's `Idempotency-Key` header and refuses the request
+  without it (428).
 """
 
 from __future__ import annotations
@@ -83,21 +84,31 @@ class Blueprint(flask_smorest.Blueprint):
 
         return decorate
 
-    def idempotency_key_required(self, view: Callable) -> Callable:
-        """A create that must not happen twice (an order, a payment, a refund) is refused with 428
-        without an `Idempotency-Key` header, before its body is read: place it above `arguments`."""
+    def idempotency_key(self, schema, *, required: bool = True) -> Callable:
+        """The `Idempotency-Key` header of a create that must not happen twice (an order, a
+        payment, a refund), read with `schema` and passed to the view as `idempotency_key`. When
+        `required`, a request without it is refused with 428 before its body is read: place it
+        above `arguments`."""
+        read = self.arguments(schema, location="headers", as_kwargs=True)
 
-        @functools.wraps(view)
-        def checked(*args, **kwargs):
-            if not request.headers.get(IDEMPOTENCY_KEY, "").strip():
-                return problems.problem(
-                    428, f"Send an {IDEMPOTENCY_KEY} header: the same key with the same body "
-                         "returns the same result, so a resent request does not create anything "
-                         "twice.",
-                    errors={IDEMPOTENCY_KEY: ["Required."]}, code="idempotency_key_required")
-            return view(*args, **kwargs)
+        def decorate(view: Callable) -> Callable:
+            view = read(view)
+            if not required:
+                return view
 
-        return self.problems(428)(checked)
+            @functools.wraps(view)
+            def checked(*args, **kwargs):
+                if not request.headers.get(IDEMPOTENCY_KEY, "").strip():
+                    return problems.problem(
+                        428, f"Send an {IDEMPOTENCY_KEY} header: the same key with the same body "
+                             "returns the same result, so a resent request does not create "
+                             "anything twice.",
+                        errors={IDEMPOTENCY_KEY: ["Required."]}, code="idempotency_key_required")
+                return view(*args, **kwargs)
+
+            return self.problems(428)(checked)
+
+        return decorate
 
 
 class ServiceBlueprint(Blueprint):

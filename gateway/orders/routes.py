@@ -7,6 +7,8 @@ the answers. Offers, inquiries, uploads and custom requests live elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from flask import abort, current_app, g, jsonify
 
 from services.common.errors import NotFound
@@ -112,18 +114,17 @@ def remove_cart_item(item_id):
 @blp.route("/checkout", methods=["POST"])
 @blp.doc(security=OPTIONAL_BEARER)
 @buyer_or_guest
-@blp.idempotency_key_required
+@blp.idempotency_key(RequiredIdempotencyHeaderSchema)
 @blp.arguments(CheckoutSchema)
-@blp.arguments(RequiredIdempotencyHeaderSchema, location="headers")
 @blp.response(201, CheckoutResultSchema, problems=[401, 403, 404, 409])
-def checkout(body, headers):
+def checkout(body, idempotency_key):
     """One order per listed shop, made from that shop's cart group (which leaves the cart).
 
     A buyer checks out with a token; a guest without one, giving `guest` and each shop's `items`.
     `accept_rules` must be true. 409 names the lines that cannot be had; stock is never oversold.
     The `Idempotency-Key` header is required (428 without it): replaying it with the same body
     returns the same orders; with another body, or while the first still runs, 409."""
-    result = services.call("orders", "checkout", services.as_json(body), headers.get("idempotency_key"))
+    result = services.call("orders", "checkout", services.as_json(body), idempotency_key)
     token = result.get("access_token")
     if token:
         result["order_links"] = [_order_link(o["id"], token) for o in result["orders"]]
@@ -161,36 +162,43 @@ def _move(method: str, order_id, *args):
     return services.call("orders", method, str(order_id), *args)
 
 
-@blp.route(f"{ORDER}/confirm", methods=["POST"])
+def _move_route(step: str, *, problems: Iterable[int] = ()) -> Callable:
+    """`POST /orders/{id}/<step>`, a move of the order's state, answered with the order: 404 for an
+    order the caller may not see, 409 for a move its state refuses (and these `problems`)."""
+
+    def declare(view: Callable) -> Callable:
+        view = blp.response(200, OrderSchema, problems=[*problems, 404, 409])(view)
+        return blp.route(f"{ORDER}/{step}", methods=["POST"])(view)
+
+    return declare
+
+
+@_move_route("confirm")
 @blp.secured("seller")
-@blp.response(200, OrderSchema, problems=[404, 409])
 def confirm(order_id):
     """The seller accepts a placed order: `confirmed` (awaiting payment)."""
     return _move("confirm", order_id)
 
 
-@blp.route(f"{ORDER}/delivery-cost", methods=["POST"])
+@_move_route("delivery-cost")
 @blp.secured("seller", owner=order_party)
 @blp.arguments(DeliveryCostSchema)
-@blp.response(200, OrderSchema, problems=[404, 409])
 def set_delivery_cost(body, order_id):
     """The seller prices a delivery method it quotes (while placed or confirmed); totals are
     recomputed and the buyer is told."""
     return _move("set_delivery_cost", order_id, body)
 
 
-@blp.route(f"{ORDER}/start-production", methods=["POST"])
+@_move_route("start-production")
 @blp.secured("seller")
-@blp.response(200, OrderSchema, problems=[404, 409])
 def start_production(order_id):
     """Made to order, advance paid: `partially_paid` → `in_production`."""
     return _move("start_production", order_id)
 
 
-@blp.route(f"{ORDER}/request-balance", methods=["POST"])
+@_move_route("request-balance")
 @blp.secured("seller", owner=order_party)
 @blp.arguments(BalanceRequestSchema, required=False)
-@blp.response(200, OrderSchema, problems=[404, 409])
 def request_balance(body, order_id):
     """Ask the buyer for the balance of an order in production (a note, optional photos). The
     photos are the seller's own uploads (`POST /uploads`), else 422 naming each; the buyer may
@@ -207,40 +215,36 @@ def request_balance(body, order_id):
     return order
 
 
-@blp.route(f"{ORDER}/complete", methods=["POST"])
+@_move_route("complete")
 @blp.secured("seller", "admin")
-@blp.response(200, OrderSchema, problems=[404, 409])
 def complete(order_id):
     """Close the order: `received` → `completed` (otherwise the auto-close does it)."""
     return _move("complete", order_id)
 
 
-@blp.route(f"{ORDER}/cancel", methods=["POST"])
+@_move_route("cancel", problems=[401, 403])
 @blp.doc(security=OPTIONAL_BEARER)
 @signed_in_or_order_link("buyer", "seller", "admin")
 @order_party_or_link_only
 @blp.arguments(ReasonSchema, required=False)
 @blp.arguments(OrderAccessQuerySchema, location="query")
-@blp.response(200, OrderSchema, problems=[401, 403, 404, 409])
 def cancel(body, query, order_id):
     """Cancel: the buyer before confirmation, the seller (or an admin) before shipping. A guest
     cancels through the order link (`?access=<token>`, no sign-in), before confirmation too."""
     return _move("cancel", order_id, body, link_access())
 
 
-@blp.route(f"{ORDER}/mark-paid", methods=["POST"])
+@_move_route("mark-paid")
 @blp.secured("seller")
-@blp.response(200, OrderSchema, problems=[404, 409])
 def mark_paid(order_id):
     """Payment agreed outside the platform: `paid`, whatever the prepayment percent."""
     return _move("mark_paid", order_id)
 
 
-@blp.route(f"{ORDER}/receive", methods=["POST"])
+@_move_route("receive", problems=[401, 403])
 @blp.doc(security=OPTIONAL_BEARER)
 @signed_in_or_order_link("buyer")
 @blp.arguments(OrderAccessQuerySchema, location="query")
-@blp.response(200, OrderSchema, problems=[401, 403, 404, 409])
 def receive(query, order_id):
     """The buyer accepts the goods: `shipped` → `received`; a guest through the order link
     (`?access=<token>`, no sign-in)."""
@@ -385,17 +389,17 @@ def product_reviews(query, product_id):
 # Orders a seller adds -----------------------------------------------------------------------------
 @blp.route("/shops/<uuid:shop_id>/orders", methods=["POST"])
 @blp.secured("seller", owner=shop_owner)
+@blp.idempotency_key(IdempotencyHeaderSchema, required=False)
 @blp.arguments(SellerOrderCreateSchema)
-@blp.arguments(IdempotencyHeaderSchema, location="headers")
 @blp.response(201, SellerOrderResultSchema, problems=[404, 409])
-def create_seller_order(body, headers, shop_id):
+def create_seller_order(body, shop_id, idempotency_key=None):
     """An order on a customer's behalf, `placed` like any other (the seller confirms it). When the
     customer's e-mail is a registered buyer's, the order is theirs (their list, chat, review);
     otherwise the customer is a guest. Either way the customer reads it through `order_link`."""
     store = current_app.extensions["gateway_store"]
     customer_id = identity.buyer_id_by_email(store, body["customer"]["email"])
     result = services.call("orders", "create_seller_order", str(shop_id), services.as_json(body),
-                           headers.get("idempotency_key"), customer_id)
+                           idempotency_key, customer_id)
     result["order_link"] = _order_link(result["order"]["id"], result["access_token"])
     return result
 

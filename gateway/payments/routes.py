@@ -64,15 +64,13 @@ def set_plan(body, shop_id):
 
 @blp.route("/orders/<uuid:order_id>/payments", methods=["POST"])
 @blp.secured("buyer", owner=order_party)
-@blp.idempotency_key_required
+@blp.idempotency_key(IdempotencyKeySchema)
 @blp.arguments(PaymentInSchema)
-@blp.arguments(IdempotencyKeySchema, location="headers")
 @blp.response(201, PaymentSchema, problems=[404, 409])
-def create_payment(body, headers, order_id):
+def create_payment(body, order_id, idempotency_key):
     """Pay a part of the order (`full`, `advance`, `balance`): the buyer goes on to
     `confirmation_url`; the order moves once the provider's signed notification comes."""
-    return services.call("payments", "create_payment", str(order_id), body,
-                         headers.get("idempotency_key"))
+    return services.call("payments", "create_payment", str(order_id), body, idempotency_key)
 
 
 @blp.route("/orders/<uuid:order_id>/payments", methods=["GET"])
@@ -85,14 +83,12 @@ def list_payments(order_id):
 
 @blp.route("/payments/<uuid:payment_id>/refunds", methods=["POST"])
 @blp.secured("seller", "admin")
-@blp.idempotency_key_required
+@blp.idempotency_key(IdempotencyKeySchema)
 @blp.arguments(RefundInSchema)
-@blp.arguments(IdempotencyKeySchema, location="headers")
 @blp.response(201, RefundSchema, problems=[404, 409])
-def create_refund(body, headers, payment_id):
+def create_refund(body, payment_id, idempotency_key):
     """Refund part or all of a payment; refunds never exceed what was paid (422)."""
-    return services.call("payments", "create_refund", str(payment_id), body,
-                         headers.get("idempotency_key"))
+    return services.call("payments", "create_refund", str(payment_id), body, idempotency_key)
 
 
 @blp.route("/shops/<uuid:shop_id>/ledger", methods=["GET"])
@@ -106,12 +102,10 @@ def get_ledger(shop_id):
 
 @blp.route("/shops/<uuid:shop_id>/ledger/payments", methods=["POST"])
 @blp.secured("seller", owner=shop_owner)
-@blp.idempotency_key_required
+@blp.idempotency_key(IdempotencyKeySchema)
 @blp.arguments(LedgerPaymentInSchema)
-@blp.arguments(IdempotencyKeySchema, location="headers")
 @blp.response(201, LedgerPaymentSchema, problems=[404, 409])
-def pay_debt(body, headers, shop_id):
+def pay_debt(body, shop_id, idempotency_key):
     """Pay the debt to the platform (the whole balance owed) through the platform's provider; the
     seller goes on to `confirmation_url`. Works while the shop is blocked for its debt."""
-    return services.call("payments", "pay_debt", str(shop_id), body,
-                         headers.get("idempotency_key"))
+    return services.call("payments", "pay_debt", str(shop_id), body, idempotency_key)
