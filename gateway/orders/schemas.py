@@ -427,6 +427,6 @@ class ShipmentSchema(OrderShipmentSchema):
     order_id = fields.UUID(required=True)
     shop_id = fields.UUID(required=True)
     notify_buyer = fields.Boolean(required=True)
-    history = fields.List(fields.Nested(ShipmentHistorySchema), required=True)
     created_at = moment(required=True)
     updated_at = moment(required=True)
+    history = fields.List(fields.Nested(ShipmentHistorySchema), required=True)
