@@ -24,7 +24,6 @@ import contextlib
 import os
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 
 from bench.common import CpuMeter, machine, table
-from bench.processes import BIN, start, stop, wait_until
+from bench.processes import BIN, broker_and_database, start, stop, wait_until
 from services.common.db import make_engine
 from services.common.runtime.rpc import RpcProxy, rpc
 
@@ -150,20 +149,12 @@ def measure(amqp_uri: str, database_url: str, calls: int = 2000,
 
 
 def main() -> None:
-    from tests.support import harness
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
-    vhost = harness.VirtualHost().create()
-    dbs = harness.Databases("postgresql", Path(tempfile.mkdtemp(prefix="atelier-floor-")))
-    try:
-        found = measure(vhost.uri, dbs.url(f"floor_{uuid.uuid4().hex[:6]}"), args.calls,
-                        args.concurrency)
-    finally:
-        dbs.drop_all()
-        vhost.delete().wait(60)
+    with broker_and_database("floor") as (amqp_uri, database_url):
+        found = measure(amqp_uri, database_url, args.calls, args.concurrency)
     print(f"## The parts of a checkout on this machine\n\n{machine()} · {args.concurrency} at "
           f"once · {args.calls} each\n")
     print(table(["part", "per second", "CPU ms each, by process", "CPU ms each, in all"], found))

@@ -66,6 +66,14 @@ def listeners(dbs: ProbeDatabases) -> list[int]:
         database, f"LISTEN {OUTBOX_CHANNEL}")]
 
 
+def without_trigger(dbs: ProbeDatabases) -> None:
+    """The producer's outbox notifies nobody of its commits."""
+    engine = make_engine(dbs.producer_url, pool_size=1)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE outbox DISABLE TRIGGER outbox_notify")
+    engine.dispose()
+
+
 def test_a_commit_wakes_an_idle_relay(dbs, amqp_uri):
     tap = EventTap(amqp_uri, "probe.#")
     with running(relay_for(dbs, amqp_uri, poll_interval=120)):
@@ -79,10 +87,7 @@ def test_a_commit_wakes_an_idle_relay(dbs, amqp_uri):
 
 
 def test_events_no_notification_announced_leave_on_the_next_look(dbs, amqp_uri):
-    engine = make_engine(dbs.producer_url, pool_size=1)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("ALTER TABLE outbox DISABLE TRIGGER outbox_notify")
-    engine.dispose()
+    without_trigger(dbs)
     tap = EventTap(amqp_uri, "probe.#")
     with running(relay_for(dbs, amqp_uri, poll_interval=0.5)):
         wait_for(lambda: listeners(dbs), message="the relay to listen")
@@ -93,10 +98,7 @@ def test_events_no_notification_announced_leave_on_the_next_look(dbs, amqp_uri):
 
 
 def test_a_service_that_wakes_its_relays_after_the_commit_needs_no_trigger(dbs, amqp_uri):
-    engine = make_engine(dbs.producer_url, pool_size=1)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("ALTER TABLE outbox DISABLE TRIGGER outbox_notify")
-    engine.dispose()
+    without_trigger(dbs)
     tap = EventTap(amqp_uri, "probe.#")
     with running(relay_for(dbs, amqp_uri, poll_interval=120)):
         wait_for(lambda: listeners(dbs), message="the relay to listen")

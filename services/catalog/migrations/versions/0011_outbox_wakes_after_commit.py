@@ -1,7 +1,5 @@
-"""On PostgreSQL, the catalog outbox no longer notifies its relays from inside the writing
-transaction: the service wakes them after the commit (`UnitOfWork(wake_relays_after_commit=True)`,
-one NOTIFY for the commits that end while one is being sent). A NOTIFY inside a transaction holds
-the server's one notification lock through the commit's flush to disk, so concurrent checkouts
+"""On PostgreSQL the catalog service wakes its relays after the commit, as payments does (its
+0007 says why): the outbox's NOTIFY trigger goes, since concurrent checkouts' stock holds
 queued behind each other there.
 
 Revision ID: 0011

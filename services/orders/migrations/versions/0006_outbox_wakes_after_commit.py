@@ -1,8 +1,5 @@
-"""On PostgreSQL, the orders outbox no longer notifies its relays from inside the writing
-transaction: the service wakes them after the commit (`UnitOfWork(wake_relays_after_commit=True)`,
-one NOTIFY for the commits that end while one is being sent). A NOTIFY inside a transaction holds
-the server's one notification lock through the commit's flush to disk, so concurrent checkouts
-queued behind each other there.
+"""On PostgreSQL the orders service wakes its relays after the commit, as payments does (its
+0007 says why): the outbox's NOTIFY trigger goes, since concurrent checkouts queued behind each other there.
 
 Revision ID: 0006
 Revises: 0005
