@@ -114,17 +114,20 @@ def add_item(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str,
     """Put a product in the cart (the same product with the same options adds up). A command
     (`uow.run_once(ADD_ITEM, ...)`): a repeated request id answers as the first time."""
     buyer_id = _buyer(caller)
-    earlier = uow.earlier_answer(ADD_ITEM, caller)
-    if earlier is not None:
-        return earlier
     product_id, options = str(data["product_id"]), data.get("options") or {}
     key = options_key(options)
+    # The answer to an earlier delivery of this command (`uow.earlier_answer`) and what the cart
+    # holds of this item already, in one read.
+    in_cart = (select(CartItem.quantity).join(Cart, Cart.id == CartItem.cart_id)
+               .where(Cart.buyer_id == buyer_id, CartItem.product_id == product_id,
+                      CartItem.options_key == key).scalar_subquery())
     with uow.reading() as session:
-        already = session.scalar(
-            select(CartItem.quantity).join(Cart, Cart.id == CartItem.cart_id)
-            .where(Cart.buyer_id == buyer_id, CartItem.product_id == product_id,
-                   CartItem.options_key == key)) or 0
-    wanted = {"product_id": product_id, "quantity": already + data["quantity"],
+        stored, already = session.execute(
+            select(uow.stored_answer(ADD_ITEM, caller), in_cart)).one()
+    earlier = uow.answer_read(stored)
+    if earlier is not None:
+        return earlier
+    wanted = {"product_id": product_id, "quantity": (already or 0) + data["quantity"],
               "options": options}
     try:
         [quote] = uow.peers.catalog.quote([wanted], for_cart=True)
