@@ -45,6 +45,23 @@ def virtual_host(prefix: str) -> Iterator[str]:
                        timeout=60, check=False)
 
 
+@contextlib.contextmanager
+def broker_and_database(prefix: str) -> Iterator[tuple[str, str]]:
+    """A RabbitMQ virtual host and an empty PostgreSQL database of their own, for a benchmark that
+    runs alone: yields (AMQP URI, database URL), and removes both afterwards."""
+    import tempfile
+
+    from tests.support import harness
+
+    vhost = harness.VirtualHost().create()
+    dbs = harness.Databases("postgresql", Path(tempfile.mkdtemp(prefix=f"atelier-{prefix}-")))
+    try:
+        yield vhost.uri, dbs.url(f"{prefix}_{uuid.uuid4().hex[:6]}")
+    finally:
+        dbs.drop_all()
+        vhost.delete().wait(60)
+
+
 def start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     with open(log, "ab") as out:
         return subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(ROOT), **env}, cwd=ROOT,

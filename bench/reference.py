@@ -33,7 +33,6 @@ import os
 import queue
 import random
 import tempfile
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +43,16 @@ from sqlalchemy import Column, Integer, MetaData, Table, insert, select, update
 
 from bench import load
 from bench.common import CpuMeter, machine
-from bench.processes import BIN, free_port, gunicorn_cmd, request, start, stop, wait_until
+from bench.processes import (
+    BIN,
+    broker_and_database,
+    free_port,
+    gunicorn_cmd,
+    request,
+    start,
+    stop,
+    wait_until,
+)
 from services.common.db import make_engine
 
 metadata = MetaData()
@@ -58,6 +66,7 @@ order_lines = Table("order_lines", metadata, Column("id", Integer, primary_key=T
                     Column("quantity", Integer, nullable=False))
 PRODUCTS = 1000
 CPU_GROUPS = ("services", "app", "PostgreSQL", "RabbitMQ")
+OWN_GROUPS = ("services", "app")  # without the servers other work on the machine may share
 
 
 # -- the services (`nameko run bench.reference:Products bench.reference:Orders`) -----------------------------
@@ -157,12 +166,14 @@ class Running:
 
     def measure(self, which: str, clients: int, seconds: float) -> dict:
         """`which` request ("get" or "create") at `clients` closed-loop clients: rps, p50, p99
-        (ms), errors and `cpu_ms` per request in every process that served it."""
+        (ms), errors, `cpu_ms` per request in every process that served it and `own_cpu_ms` in
+        its own processes alone (without PostgreSQL and RabbitMQ)."""
         self.meter.start()
         result = load.closed_loop(self.port, SCENARIOS[which], clients=clients, seconds=seconds)
         cpu = self.meter.ms_by_group()
         return {**result.figures(),
-                "cpu_ms": sum(cpu[group] for group in CPU_GROUPS) / max(result.sent, 1)}
+                "cpu_ms": sum(cpu[group] for group in CPU_GROUPS) / max(result.sent, 1),
+                "own_cpu_ms": sum(cpu[group] for group in OWN_GROUPS) / max(result.sent, 1)}
 
 
 @contextlib.contextmanager
@@ -213,20 +224,12 @@ def describe(result: dict) -> str:
 
 
 def main() -> None:
-    from tests.support import harness
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args()
-    vhost = harness.VirtualHost().create()
-    dbs = harness.Databases("postgresql", Path(tempfile.mkdtemp(prefix="atelier-reference-")))
-    try:
-        results = measure(vhost.uri, dbs.url(f"reference_{uuid.uuid4().hex[:6]}"), args.clients,
-                          args.seconds)
-    finally:
-        dbs.drop_all()
-        vhost.delete().wait(60)
+    with broker_and_database("reference") as (amqp_uri, database_url):
+        results = measure(amqp_uri, database_url, args.clients, args.seconds)
     print(f"## The reference shape on this machine\n\n{machine()} · {args.clients} clients · {args.seconds:.0f} s "
           f"each\n")
     print(f"- product GET (1 RPC, 1 read): {describe(results['get'])}")

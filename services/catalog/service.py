@@ -44,6 +44,7 @@ def views_fold_seconds() -> float:
 
 class CatalogService(runtime.Service):
     name = "catalog"
+    uow = runtime.UnitOfWorkProvider(wake_relays_after_commit=True)
 
     # Categories ---------------------------------------------------------------------------------
     @rpc

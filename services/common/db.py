@@ -8,6 +8,7 @@ monkey patching, so a slow query in one worker does not stall the others (psycop
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -127,12 +128,66 @@ def _ping_after_idle(engine: Engine, seconds: float) -> None:
             raise exc.DisconnectionError(str(error)) from error
 
 
+class RelayWakeups:
+    """Wakes the relays listening on a PostgreSQL database's outbox channel once rows were
+    committed: a NOTIFY in a statement of its own, after the commit. (A NOTIFY inside the writing
+    transaction holds PostgreSQL's one notification lock, for every database of the server,
+    through the commit's flush to disk: concurrent commits that notify then queue behind each
+    other.)
+
+    One NOTIFY serves every commit that ended before it began: a commit that ends while one is
+    being sent asks for one more after it instead of sending its own, so a busy service sends
+    far fewer than one per transaction, and every commit is still followed by a NOTIFY sent after
+    it. A service's workers share one (`runtime.Database`)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._sending = False
+        self._again = False
+
+    def wake(self) -> None:
+        if self.engine.dialect.name != "postgresql":
+            return
+        with self._lock:
+            if self._sending:  # began before this commit ended: one more follows it
+                self._again = True
+                return
+            self._sending = True
+        try:
+            while True:
+                self._notify()
+                with self._lock:
+                    if not self._again:
+                        self._sending = False
+                        return
+                    self._again = False
+        except BaseException:
+            with self._lock:
+                self._sending = False
+            raise
+
+    def _notify(self) -> None:
+        from .kernel_tables import OUTBOX_CHANNEL
+
+        try:
+            with self.engine.begin() as conn:  # no round trip more on an autocommit engine
+                conn.execute(_NOTIFY, {"channel": OUTBOX_CHANNEL})
+        except exc.DBAPIError as error:  # committed already: the relays' own poll finds the rows
+            log.warning("could not wake the outbox relays: %s", error)
+
+
+_NOTIFY = text("SELECT pg_notify(:channel, '')")
+
+
 class Db:
     """What a worker gets: transactions on its service's database."""
 
-    def __init__(self, factory: sessionmaker, read_engine: Engine):
+    def __init__(self, factory: sessionmaker, read_engine: Engine,
+                 wakeups: RelayWakeups | None = None):
         self._factory = factory
         self._read_engine = read_engine
+        self._wakeups = wakeups or RelayWakeups(read_engine)
 
     @property
     def engine(self) -> Engine:
@@ -149,19 +204,8 @@ class Db:
             yield session
 
     def wake_relays(self) -> None:
-        """PostgreSQL: tell the relays listening on the outbox channel that rows were committed, in
-        a statement of its own after the commit. (A NOTIFY inside the writing transaction holds
-        PostgreSQL's one notification lock, for every database of the server, through the commit's
-        flush to disk: concurrent commits that notify then queue behind each other.)"""
-        if self._read_engine.dialect.name != "postgresql":
-            return
-        from .kernel_tables import OUTBOX_CHANNEL
-
-        try:
-            with self._read_engine.connect() as conn:
-                conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": OUTBOX_CHANNEL})
-        except exc.DBAPIError as error:  # committed already: the relays' own poll finds the rows
-            log.warning("could not wake the outbox relays: %s", error)
+        """PostgreSQL: tell the relays that outbox rows were committed (`RelayWakeups`)."""
+        self._wakeups.wake()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -17,6 +17,7 @@ from . import clock, events
 from .kernel_tables import outbox_table
 
 _OUTBOX = outbox_table(MetaData())
+_INSERT = insert(_OUTBOX)  # built once: its SQL and cache key are made on the first use only
 
 
 class EventRecorder:
@@ -43,13 +44,11 @@ class EventRecorder:
         envelope = events.make_envelope(
             type_, data, producer=self.producer, occurred_at=now, correlation_id=self.correlation_id
         )
-        session.execute(
-            insert(_OUTBOX).values(
-                event_id=envelope["id"],
-                type=type_,
-                aggregate_id=None if aggregate_id is None else str(aggregate_id),
-                payload=json.dumps(envelope, separators=(",", ":")),
-                created_at=now,
-            )
-        )
+        session.execute(_INSERT, {
+            "event_id": envelope["id"],
+            "type": type_,
+            "aggregate_id": None if aggregate_id is None else str(aggregate_id),
+            "payload": json.dumps(envelope, separators=(",", ":")),
+            "created_at": now,
+        })
         return envelope

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import MetaData, bindparam, select, text, update
+from sqlalchemy import MetaData, bindparam, null, select, text, update
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -191,8 +191,20 @@ class UnitOfWork:
         if not caller.command_id:
             return None
         with self.reading() as session:
-            stored = session.execute(select(_COMMANDS.c.result).where(*_key(
-                (name, caller.user_id or "", caller.command_id)))).scalar_one_or_none()
+            return self.answer_read(session.execute(select(self.stored_answer(name, caller)))
+                                    .scalar_one())
+
+    @staticmethod
+    def stored_answer(name: str, caller: Caller):
+        """What `earlier_answer` reads, as a column to read in one statement with what else the
+        command needs to know before it asks another service (`answer_read` decodes it)."""
+        if not caller.command_id:
+            return null()
+        return select(_COMMANDS.c.result).where(*_key(
+            (name, caller.user_id or "", caller.command_id))).scalar_subquery()
+
+    @staticmethod
+    def answer_read(stored: str | None) -> Any:
         return None if stored is None else json.loads(stored)
 
     def _command_key(self):

@@ -39,7 +39,7 @@ from .ports import OrdersPeers
 class OrdersService(runtime.Service):
     name = "orders"
 
-    uow = UnitOfWorkProvider(peers=OrdersPeers)
+    uow = UnitOfWorkProvider(peers=OrdersPeers, wake_relays_after_commit=True)
     catalog_rpc = RpcProxy("catalog")
     shipping_rpc = RpcProxy("shipping")
 

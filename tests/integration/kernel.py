@@ -50,12 +50,14 @@ class ProbeDatabases:
         finally:
             engine.dispose()
 
-    def record_directly(self, texts: list[str], aggregate_id: str | None = None) -> list[str]:
+    def record_directly(self, texts: list[str], aggregate_id: str | None = None, *,
+                        wake_relays_after_commit: bool = False) -> list[str]:
         """Record notes and their events through the outbox, as a service's action does."""
         engine = make_engine(self.producer_url, pool_size=1)
         try:
             uow = UnitOfWork(Db(sessionmaker(bind=engine, expire_on_commit=False), engine),
-                             EventRecorder("probe_producer"))
+                             EventRecorder("probe_producer"),
+                             wake_relays_after_commit=wake_relays_after_commit)
             with uow:
                 return probes.record_notes(uow, texts, aggregate_id)
         finally:

@@ -66,6 +66,14 @@ def listeners(dbs: ProbeDatabases) -> list[int]:
         database, f"LISTEN {OUTBOX_CHANNEL}")]
 
 
+def without_trigger(dbs: ProbeDatabases) -> None:
+    """The producer's outbox notifies nobody of its commits."""
+    engine = make_engine(dbs.producer_url, pool_size=1)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE outbox DISABLE TRIGGER outbox_notify")
+    engine.dispose()
+
+
 def test_a_commit_wakes_an_idle_relay(dbs, amqp_uri):
     tap = EventTap(amqp_uri, "probe.#")
     with running(relay_for(dbs, amqp_uri, poll_interval=120)):
@@ -79,10 +87,7 @@ def test_a_commit_wakes_an_idle_relay(dbs, amqp_uri):
 
 
 def test_events_no_notification_announced_leave_on_the_next_look(dbs, amqp_uri):
-    engine = make_engine(dbs.producer_url, pool_size=1)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("ALTER TABLE outbox DISABLE TRIGGER outbox_notify")
-    engine.dispose()
+    without_trigger(dbs)
     tap = EventTap(amqp_uri, "probe.#")
     with running(relay_for(dbs, amqp_uri, poll_interval=0.5)):
         wait_for(lambda: listeners(dbs), message="the relay to listen")
@@ -90,6 +95,19 @@ def test_events_no_notification_announced_leave_on_the_next_look(dbs, amqp_uri):
         wait_for(lambda: dbs.outbox_unsent() == 0, timeout=10,
                  message="the unannounced event to leave on a periodic look")
     assert [event["data"]["text"] for event in tap.drain()] == ["quiet"]
+
+
+def test_a_service_that_wakes_its_relays_after_the_commit_needs_no_trigger(dbs, amqp_uri):
+    without_trigger(dbs)
+    tap = EventTap(amqp_uri, "probe.#")
+    with running(relay_for(dbs, amqp_uri, poll_interval=120)):
+        wait_for(lambda: listeners(dbs), message="the relay to listen")
+        for batch in (["first"], ["second", "third"]):
+            dbs.record_directly(batch, wake_relays_after_commit=True)
+            # Well inside the 120 s between looks, with no trigger: the unit of work woke it.
+            wait_for(lambda: dbs.outbox_unsent() == 0, timeout=10,
+                     message="the events to leave on the wake-up after the commit")
+    assert [event["data"]["text"] for event in tap.drain()] == ["first", "second", "third"]
 
 
 def test_a_relay_listens_again_after_losing_its_connection(dbs, amqp_uri):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from services.catalog.domain.errors import NotForSale, OutOfStock, QuoteInvalid
@@ -66,13 +66,17 @@ def quote_lines(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[s
     are refused too (409). Reads only: no BEGIN/COMMIT.
     """
     lines = data["lines"]
-    keys = {as_uuid(line["product_id"]) for line in lines} - {None}
+    keys = sorted({as_uuid(line["product_id"]) for line in lines} - {None})
     with uow.reading() as session:
-        rows = session.execute(
-            select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
-            .where(Product.id.in_(keys))
-        ).all() if keys else []
+        rows = session.execute(PRODUCTS_AND_SHOPS, {"ids": keys}).all() if keys else []
         return {"lines": price_lines(session, lines, rows, for_cart=data["for_cart"])}
+
+
+# The products of the ids given, each with its shop, in id order (built once: its SQL and cache key
+# are made on the first use only).
+PRODUCTS_AND_SHOPS = (select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
+                      .where(Product.id.in_(bindparam("ids", expanding=True)))
+                      .order_by(Product.id))
 
 
 def price_lines(session: Session, lines: list[dict[str, Any]], rows, *,

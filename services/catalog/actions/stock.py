@@ -46,13 +46,13 @@ from services.catalog.domain.model import StockMode
 from services.catalog.domain.stock import ReservationLine as Line
 from services.catalog.domain.stock import StockLevel
 from services.catalog.domain.stock import reserve as decide
-from services.catalog.models import Product, Reservation, ReservationLine, Shop
+from services.catalog.models import Product, Reservation, ReservationLine
 from services.common.caller import Caller
 from services.common.errors import Conflict, NotFound
 from services.common.uow import UnitOfWork
 
 from .common import as_uuid, now
-from .pricing import price_lines
+from .pricing import PRODUCTS_AND_SHOPS, price_lines
 from .views import vacation_payload
 
 HELD, COMMITTED, FULFILLED, RELEASED = "held", "committed", "fulfilled", "released"
@@ -204,11 +204,8 @@ def _hold_for_order(session: Session, data: dict[str, Any], *, lock: bool = Fals
                     ) -> dict[str, Any]:
     key, shop_id, lines = str(data["order_id"]), as_uuid(data["shop_id"]), data["lines"]
     ids = sorted({as_uuid(line["product_id"]) for line in lines} - {None})
-    query = (select(Product, Shop).join(Shop, Shop.id == Product.shop_id)
-             .where(Product.id.in_(ids)).order_by(Product.id))
-    if lock:
-        query = query.with_for_update(of=Product)
-    rows = session.execute(query).all() if ids else []
+    query = _PRODUCTS_AND_SHOPS_LOCKED if lock else PRODUCTS_AND_SHOPS
+    rows = session.execute(query, {"ids": ids}).all() if ids else []
     priced = price_lines(session, lines, rows)
     strangers = {f"lines.{index}.product_id": "This product is sold by another shop."
                  for index, line in enumerate(priced) if line["shop_id"] != shop_id}
@@ -239,6 +236,9 @@ def _hold_for_order(session: Session, data: dict[str, Any], *, lock: bool = Fals
              "contact_methods": list(shop.contact_methods or ()),
              "vacation": vacation_payload(shop, now().date())}
     return {"lines": priced, "terms": terms, "reservation": held}
+
+
+_PRODUCTS_AND_SHOPS_LOCKED = PRODUCTS_AND_SHOPS.with_for_update(of=Product)
 
 
 def get_reservation(uow: UnitOfWork, caller: Caller,

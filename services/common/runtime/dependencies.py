@@ -10,7 +10,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import sessionmaker
 
 from ..caller import Caller
-from ..db import Db, make_engine
+from ..db import Db, RelayWakeups, make_engine
 from ..outbox import EventRecorder
 from ..settings import database_url, refuse_test_hooks_in_production
 from ..uow import UnitOfWork
@@ -29,6 +29,7 @@ class Database(DependencyProvider):
         url = self.url or database_url(self.container.service_name)
         self.engine = make_engine(url)
         self.read_engine = make_engine(url, autocommit=True)
+        self.wakeups = RelayWakeups(self.read_engine)
         self.factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def stop(self):
@@ -39,7 +40,7 @@ class Database(DependencyProvider):
         self.stop()
 
     def get_dependency(self, worker_ctx):
-        return Db(self.factory, self.read_engine)
+        return Db(self.factory, self.read_engine, self.wakeups)
 
 
 def _recorder(container, worker_ctx) -> EventRecorder:
@@ -71,7 +72,7 @@ class UnitOfWorkProvider(Database):
         peers = None
         if self.make_peers is not None:
             peers = _Lazy(lambda: self.make_peers(worker_ctx.service))
-        return UnitOfWork(Db(self.factory, self.read_engine),
+        return UnitOfWork(Db(self.factory, self.read_engine, self.wakeups),
                           _recorder(self.container, worker_ctx), peers,
                           wake_relays_after_commit=self.wake_relays_after_commit)
 

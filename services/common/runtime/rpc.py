@@ -1,5 +1,6 @@
 """RPC entrypoints: Nameko's `@rpc`, with typed errors sent as the kernel's base types, answering
-without waiting for a publisher confirm per reply.
+without waiting for a publisher confirm per reply; and the proxy a service calls another with,
+whose replies are taken without an acknowledgement each.
 
 A service raises its own typed errors (`OutOfStock(Conflict)`); they leave as `Conflict` with their
 code and per-field errors, so the gateway and other services map five types and nothing else.
@@ -32,7 +33,8 @@ from nameko.constants import (
     NON_PERSISTENT,
 )
 from nameko.exceptions import IncorrectSignature, UnserializableValueError, serialize
-from nameko.rpc import Rpc, RpcConsumer, get_rpc_exchange
+from nameko.messaging import QueueConsumer
+from nameko.rpc import ReplyListener, Rpc, RpcConsumer, get_rpc_exchange
 from nameko.rpc import RpcProxy as NamekoRpcProxy
 
 from .. import settings
@@ -160,11 +162,41 @@ class QuickRpc(Rpc):
 rpc = QuickRpc.decorator
 
 
+class ReplyConsumer(QueueConsumer):
+    """Consumes a service's RPC reply queue with automatic acknowledgement, on a connection of its
+    own. A reply is wanted only while its caller waits: one the broker hands out and the service
+    then loses (it stopped) would be of no use redelivered, so acknowledging each costs a message
+    to the broker per call and buys nothing."""
+
+    def get_consumers(self, consumer_cls, channel):
+        for provider in self._providers:
+            self._consumers[provider] = consumer_cls(
+                queues=[provider.queue], callbacks=[functools.partial(self.handle_message, provider)],
+                accept=self.accept, no_ack=True)
+        return self._consumers.values()
+
+    def handle_message(self, provider, body, message):
+        # Handing the body to the waiting caller is all there is to do: no worker thread for it.
+        provider.handle_message(body, message)
+
+
+class QuickReplyListener(ReplyListener):
+    queue_consumer = ReplyConsumer()
+
+    def handle_message(self, body, message):
+        waiting = self._reply_events.pop(message.properties.get("correlation_id"), None)
+        if waiting is not None:
+            waiting.send(body)
+
+
 class RpcProxy(NamekoRpcProxy):
     """Nameko's `RpcProxy` for calls between services, sending requests as transient messages
     without a confirm each: an RPC lives only as long as its caller waits, so writing it to disk
     buys nothing (a request lost with the broker is a timeout the caller already handles), and it
-    costs every call a disk write."""
+    costs every call a disk write. Replies are taken without an acknowledgement each
+    (`ReplyConsumer`)."""
+
+    rpc_reply_listener = QuickReplyListener()
 
     def __init__(self, target_service: str, **options):
         options.setdefault("use_confirms", False)

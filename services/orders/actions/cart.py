@@ -11,7 +11,7 @@ import re
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
 
 from services.common import clock
 from services.common.caller import Caller
@@ -35,14 +35,8 @@ def _buyer(caller: Caller) -> str:
     return caller.user_id
 
 
-def _cart(session, buyer_id: str, *, create: bool = False) -> Cart | None:
-    cart = session.scalars(select(Cart).where(Cart.buyer_id == buyer_id)).first()
-    if cart is None and create:
-        now = clock.now()
-        cart = Cart(id=str(uuid.uuid4()), buyer_id=buyer_id, created_at=now, updated_at=now)
-        session.add(cart)
-        session.flush()
-    return cart
+def _cart(session, buyer_id: str) -> Cart | None:
+    return session.scalars(select(Cart).where(Cart.buyer_id == buyer_id)).first()
 
 
 def _item(session, buyer_id: str, item_id) -> CartItem:
@@ -57,14 +51,14 @@ def _line(item: CartItem) -> dict[str, Any]:
 
 
 def item_dict(item: CartItem, quote: dict[str, Any] | None) -> dict[str, Any]:
-    data = {
-        "id": item.id,
-        "shop_id": item.shop_id,
-        "product_id": item.product_id,
-        "quantity": item.quantity,
-        "options": item.options,
-        "available": quote is not None,
-    }
+    return item_view({"id": item.id, "shop_id": item.shop_id, "product_id": item.product_id,
+                      "quantity": item.quantity, "options": item.options}, quote)
+
+
+def item_view(item: dict[str, Any], quote: dict[str, Any] | None) -> dict[str, Any]:
+    """A cart item `{id, shop_id, product_id, quantity, options}` as shown, priced by `quote`
+    (None: it cannot be bought now)."""
+    data = {**item, "available": quote is not None}
     if quote is not None:
         data.update(title=quote["title"], unit_price=quote["unit_price"], total=quote["total"],
                     chosen_options=quote.get("options", []))
@@ -120,17 +114,20 @@ def add_item(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str,
     """Put a product in the cart (the same product with the same options adds up). A command
     (`uow.run_once(ADD_ITEM, ...)`): a repeated request id answers as the first time."""
     buyer_id = _buyer(caller)
-    earlier = uow.earlier_answer(ADD_ITEM, caller)
-    if earlier is not None:
-        return earlier
     product_id, options = str(data["product_id"]), data.get("options") or {}
     key = options_key(options)
+    # The answer to an earlier delivery of this command (`uow.earlier_answer`) and what the cart
+    # holds of this item already, in one read.
+    in_cart = (select(CartItem.quantity).join(Cart, Cart.id == CartItem.cart_id)
+               .where(Cart.buyer_id == buyer_id, CartItem.product_id == product_id,
+                      CartItem.options_key == key).scalar_subquery())
     with uow.reading() as session:
-        already = session.scalar(
-            select(CartItem.quantity).join(Cart, Cart.id == CartItem.cart_id)
-            .where(Cart.buyer_id == buyer_id, CartItem.product_id == product_id,
-                   CartItem.options_key == key)) or 0
-    wanted = {"product_id": product_id, "quantity": already + data["quantity"],
+        stored, already = session.execute(
+            select(uow.stored_answer(ADD_ITEM, caller), in_cart)).one()
+    earlier = uow.answer_read(stored)
+    if earlier is not None:
+        return earlier
+    wanted = {"product_id": product_id, "quantity": (already or 0) + data["quantity"],
               "options": options}
     try:
         [quote] = uow.peers.catalog.quote([wanted], for_cart=True)
@@ -141,22 +138,33 @@ def add_item(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str,
     now = clock.now()
     with uow:
         session = uow.session
-        cart = _cart(session, buyer_id, create=True)
-        item = session.scalars(select(CartItem).where(
-            CartItem.cart_id == cart.id, CartItem.product_id == product_id,
-            CartItem.options_key == key).with_for_update()).first()
-        if item is None:
-            item = CartItem(id=str(uuid.uuid4()), cart_id=cart.id, shop_id=quote["shop_id"],
-                            product_id=product_id, quantity=0, options=options, options_key=key,
-                            added_at=now)
-            session.add(item)
-        item.quantity += data["quantity"]
-        cart.updated_at = now
+        cart_id = session.execute(_TOUCH_CART, {"id": str(uuid.uuid4()), "buyer_id": buyer_id,
+                                                "now": now}).scalar_one()
+        item_id, quantity = session.execute(_ADD_TO_ITEM, {
+            "id": str(uuid.uuid4()), "cart_id": cart_id, "shop_id": quote["shop_id"],
+            "product_id": product_id, "quantity": data["quantity"], "options": options,
+            "options_key": key, "added_at": now}).one()
         uow.record("cart.item_added", {
             "buyer_id": buyer_id, "product_id": product_id, "shop_id": quote["shop_id"],
             "quantity": data["quantity"]}, aggregate_id=buyer_id)
-        session.flush()
-        return item_dict(item, _scaled(quote, item.quantity))
+        return item_view({"id": item_id, "shop_id": quote["shop_id"], "product_id": product_id,
+                          "quantity": quantity, "options": options}, _scaled(quote, quantity))
+
+
+# The buyer's cart, made on the first add and touched by every one, and the item of a product with
+# its options, made or added to: one statement each (text, compiled once; PostgreSQL and SQLite
+# share the syntax). Concurrent adds of the same item add up in the row, which the statement locks.
+_TOUCH_CART = text(
+    "INSERT INTO carts (id, buyer_id, created_at, updated_at) VALUES (:id, :buyer_id, :now, :now) "
+    "ON CONFLICT (buyer_id) DO UPDATE SET updated_at = excluded.updated_at RETURNING id"
+).bindparams(bindparam("now", type_=Cart.__table__.c.updated_at.type))
+_ADD_TO_ITEM = text(
+    "INSERT INTO cart_items (id, cart_id, shop_id, product_id, quantity, options, options_key, "
+    "added_at) VALUES (:id, :cart_id, :shop_id, :product_id, :quantity, :options, :options_key, "
+    ":added_at) ON CONFLICT (cart_id, product_id, options_key) DO UPDATE "
+    "SET quantity = cart_items.quantity + excluded.quantity RETURNING id, quantity"
+).bindparams(bindparam("options", type_=CartItem.__table__.c.options.type),
+             bindparam("added_at", type_=CartItem.__table__.c.added_at.type))
 
 
 def update_item(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:

@@ -276,21 +276,33 @@ def _plan(peers, body, order_id: str, shop: dict, lines: list[dict], held: list[
 # 1. The attempt, and its undoing when the checkout is refused ------------------------------------
 def _start(uow, owner, key, digest, order_ids, token, read=None) -> str | None:
     """Record the attempt before reserving; None when the same key won a race. `read(session)`,
-    if given, runs in the attempt's transaction once the key is claimed (checkout reads its cart
-    lines there: `_groups`); a refusal it raises leaves no attempt."""
+    if given, runs once the key is claimed (checkout reads its cart lines there: `_groups`); a
+    refusal it raises leaves no attempt.
+
+    The attempt is one row, committed as it is written (outside a transaction: no BEGIN and
+    COMMIT round trips), and the read that follows sees what is committed when it runs, as it
+    would inside a transaction."""
     attempt_id = str(uuid.uuid4())
     try:
-        with uow:
-            uow.session.add(CheckoutAttempt(
-                id=attempt_id, owner=owner, idempotency_key=key, request_hash=digest,
-                state="reserving", order_ids=order_ids,
-                access_token=token, created_at=clock.now()))
+        with uow.reading() as session:
+            session.execute(_NEW_ATTEMPT, {
+                "id": attempt_id, "owner": owner, "idempotency_key": key, "request_hash": digest,
+                "state": "reserving", "order_ids": order_ids, "access_token": token,
+                "created_at": clock.now()})
             if read is not None:
-                uow.session.flush()  # the key claimed (or found taken) before anything else
-                read(uow.session)
+                try:
+                    read(session)
+                except BaseException:
+                    session.execute(_DROP_ATTEMPT, {"attempt_id": attempt_id})
+                    raise
     except IntegrityError:
         return None
     return attempt_id
+
+
+_NEW_ATTEMPT = CheckoutAttempt.__table__.insert()
+_DROP_ATTEMPT = delete(CheckoutAttempt.__table__).where(
+    CheckoutAttempt.__table__.c.id == bindparam("attempt_id"))
 
 
 def _abandon(uow, attempt_id: str, reserved: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -28,8 +29,8 @@ class RecordingSession:
     def __init__(self):
         self.statements = []
 
-    def execute(self, statement):
-        self.statements.append(statement)
+    def execute(self, statement, params=None):
+        self.statements.append((statement, params))
 
 
 def test_every_event_type_of_the_design_has_a_contract():
@@ -62,7 +63,9 @@ def test_a_recorded_event_carries_the_whole_envelope():
                              "correlation_id", "data"}
     assert envelope["producer"] == "orders" and envelope["correlation_id"] == "req-1"
     assert envelope["data"] == {**ORDER, "by": "system", "actor_id": None}
-    assert len(session.statements) == 1
+    [(_insert, row)] = session.statements
+    assert json.loads(row["payload"]) == envelope and row["event_id"] == envelope["id"]
+    assert row["aggregate_id"] == ORDER["order_id"] and row["type"] == "order.confirmed"
 
 
 def test_money_in_events_is_integer_minor_units():

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import Column, Integer, String, Table, func, select
 
 from services.common.caller import Caller
-from services.common.db import new_metadata
+from services.common.db import RelayWakeups, new_metadata
 from services.common.errors import Conflict
 from services.common.kernel_tables import add_kernel_tables
 from services.common.outbox import EventRecorder
@@ -129,3 +130,41 @@ def test_a_unit_that_wakes_the_relays_does_so_once_after_a_commit_that_recorded_
         raise RuntimeError("refused")
     assert woken == ["after commit"]
     assert len(units.recorded(uow)) == 2
+
+
+class _Wakeups(RelayWakeups):
+    """Relay wake-ups on a PostgreSQL-like engine whose NOTIFYs are counted; `during` runs inside
+    the first one, as commits that end while it is being sent."""
+
+    def __init__(self, during=lambda: None):
+        super().__init__(SimpleNamespace(dialect=SimpleNamespace(name="postgresql")))
+        self.sent, self.during = 0, during
+
+    def _notify(self):
+        self.sent += 1
+        if self.sent == 1:
+            self.during()
+
+
+def test_commits_that_end_while_the_relays_are_being_woken_share_one_more_wake_up_after_it():
+    alone = _Wakeups()
+    alone.wake()
+    alone.wake()
+    assert alone.sent == 2  # one after each commit when none is under way
+
+    busy = _Wakeups(during=lambda: [busy.wake() for _ in range(3)])
+    busy.wake()
+    assert busy.sent == 2  # three commits during the first NOTIFY: one more, sent after them
+    busy.wake()
+    assert busy.sent == 3  # and nothing left pending
+
+
+def test_a_failed_wake_up_does_not_keep_the_next_from_being_sent():
+    def fail():
+        raise OSError("gone")
+
+    failing = _Wakeups(during=fail)
+    with pytest.raises(OSError):
+        failing.wake()
+    failing.wake()
+    assert failing.sent == 2

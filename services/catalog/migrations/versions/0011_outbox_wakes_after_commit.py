@@ -1,0 +1,22 @@
+"""On PostgreSQL the catalog service wakes its relays after the commit, as payments does (its
+0007 says why): the outbox's NOTIFY trigger goes, since concurrent checkouts' stock holds
+queued behind each other there.
+
+Revision ID: 0011
+Revises: 0010
+"""
+
+from services.common.kernel_migrations import create_outbox_notify, drop_outbox_notify
+
+revision = "0011"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    drop_outbox_notify()
+
+
+def downgrade() -> None:
+    create_outbox_notify()
