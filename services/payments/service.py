@@ -19,11 +19,12 @@ from datetime import timedelta
 
 from services.common import clock, runtime
 from services.common.runtime import (
-    ConfiguredTimer,
     RpcProxy,
     UnitOfWorkProvider,
     event_handler,
+    every,
     rpc,
+    subscribe,
 )
 
 from . import schemas, settings
@@ -41,8 +42,6 @@ from .peers import Peers
 from .webhook_server import http
 
 log = logging.getLogger(__name__)
-
-every = ConfiguredTimer.decorator
 
 
 class PaymentsService(runtime.Service):
@@ -129,9 +128,7 @@ class PaymentsService(runtime.Service):
                      done.applied)
 
     # Events ------------------------------------------------------------------------------------
-    @event_handler("shop.created")
-    def on_shop_created(self, uow, event):
-        following.shop_created(uow, event)
+    on_shop_created = subscribe("shop.created", event=following.shop_created)
 
     @event_handler(*following.FOLLOWED_ORDER_EVENTS)
     def on_order_event(self, uow, event):

@@ -17,11 +17,11 @@ from datetime import timedelta
 
 from services.common import clock, runtime
 from services.common.runtime import (
-    ConfiguredTimer,
     RpcProxy,
     UnitOfWorkProvider,
-    event_handler,
+    every,
     rpc,
+    subscribe,
 )
 from services.common.schemas import load
 
@@ -31,8 +31,6 @@ from .carriers import CarrierTracking
 from .peers import Peers
 
 log = logging.getLogger(__name__)
-
-every = ConfiguredTimer.decorator
 
 
 class ShippingService(runtime.Service):
@@ -114,13 +112,8 @@ class ShippingService(runtime.Service):
         return access.known_order(self.uow, self.caller, data)
 
     # Events and jobs ----------------------------------------------------------------------------
-    @event_handler("shop.created")
-    def on_shop_created(self, uow, event):
-        following.shop_created(uow, event)
-
-    @event_handler(*following.FOLLOWED_ORDER_EVENTS)
-    def on_order_event(self, uow, event):
-        following.order_event(uow, event)
+    on_shop_created = subscribe("shop.created", event=following.shop_created)
+    on_order_event = subscribe(*following.FOLLOWED_ORDER_EVENTS, event=following.order_event)
 
     @every(read_interval=settings.tracking_poll_seconds)
     def poll_tracking(self):
