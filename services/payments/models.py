@@ -66,18 +66,13 @@ class OrderRow(Base):
     discount: Mapped[Amount | None]
 
 
-class PaymentRow(Base):
-    __tablename__ = "payments"
+class ProviderPayment:
+    """A payment made at a provider, as both kinds keep it: a part of an order (`PaymentRow`) and
+    a shop's payment of its debt to the platform (`LedgerPaymentRow`)."""
 
-    id: Mapped[Key]
-    order_id: Mapped[Id]
-    shop_id: Mapped[Id]
-    buyer_id: Mapped[Id]
-    part: Mapped[str] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10))  # pending | succeeded | failed
     amount: Mapped[Amount]
     currency: Mapped[Currency]
-    refunded: Mapped[Amount] = mapped_column(default=0)
     provider: Mapped[str] = mapped_column(String(20))
     provider_payment_id: Mapped[str | None] = mapped_column(String(100))
     confirmation_url: Mapped[str | None] = mapped_column(Text)
@@ -86,7 +81,18 @@ class PaymentRow(Base):
     failure_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
-    checked_at: Mapped[datetime | None]
+    checked_at: Mapped[datetime | None]  # last asked of the provider (reconciliation)
+
+
+class PaymentRow(ProviderPayment, Base):
+    __tablename__ = "payments"
+
+    id: Mapped[Key]
+    order_id: Mapped[Id]
+    shop_id: Mapped[Id]
+    buyer_id: Mapped[Id]
+    part: Mapped[str] = mapped_column(String(10))
+    refunded: Mapped[Amount] = mapped_column(default=0)
 
     __table_args__ = (
         UniqueConstraint("buyer_id", "idempotency_key", name="uq_payments_buyer_key"),
@@ -154,24 +160,12 @@ class LedgerEntryRow(Base):
     )
 
 
-class LedgerPaymentRow(Base):
+class LedgerPaymentRow(ProviderPayment, Base):
     __tablename__ = "ledger_payments"
 
     id: Mapped[Key]
     shop_id: Mapped[Id]
-    status: Mapped[str] = mapped_column(String(10))
-    amount: Mapped[Amount]
-    currency: Mapped[Currency]
-    provider: Mapped[str] = mapped_column(String(20))
-    provider_payment_id: Mapped[str | None] = mapped_column(String(100))
-    confirmation_url: Mapped[str | None] = mapped_column(Text)
-    return_url: Mapped[str] = mapped_column(Text)
     created_by: Mapped[Id]
-    idempotency_key: Mapped[str] = mapped_column(String(200))
-    failure_reason: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-    checked_at: Mapped[datetime | None]
 
     __table_args__ = (
         UniqueConstraint("created_by", "idempotency_key", name="uq_ledger_payments_key"),

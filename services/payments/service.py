@@ -49,7 +49,7 @@ class PaymentsService(runtime.Service):
 
     # Its outbox has no NOTIFY trigger (migration 0007): a commit that recorded events wakes the
     # relays after it, so concurrent notifications do not queue on PostgreSQL's notify lock.
-    uow = UnitOfWorkProvider(peers=Peers.of, wake_relays_after_commit=True)
+    uow = UnitOfWorkProvider(peers=Peers, wake_relays_after_commit=True)
     kit = PaymentsKit()
     catalog_rpc = RpcProxy("catalog")
     orders_rpc = RpcProxy("orders")

@@ -21,14 +21,7 @@ Codes raised here, beyond the domain's:
 
 from __future__ import annotations
 
-from services.common.errors import (  # noqa: F401 - the shared refusals, raised from here too
-    Invalid,
-    NotFound,
-    NotShopOwner,
-    OrderNotFound,
-    ProductNotFound,
-    ShopNotFound,
-)
+from services.common.errors import Invalid, NotFound
 
 
 class MethodNotFound(NotFound):

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 class ShippingService(runtime.Service):
     name = "shipping"
 
-    uow = UnitOfWorkProvider(peers=Peers.of)
+    uow = UnitOfWorkProvider(peers=Peers)
     carriers = CarrierTracking()
     catalog_rpc = RpcProxy("catalog")
     orders_rpc = RpcProxy("orders")

@@ -22,11 +22,11 @@ service processes only.
 from .base import Service
 from .dependencies import CallerProvider, UnitOfWorkProvider
 from .messaging import event_handler, subscribe
-from .peers import Peer
+from .peers import Peer, Port
 from .rpc import RpcProxy, rpc
 from .timers import ConfiguredTimer, every
 
 __all__ = [
-    "CallerProvider", "ConfiguredTimer", "Peer", "RpcProxy", "Service",
+    "CallerProvider", "ConfiguredTimer", "Peer", "Port", "RpcProxy", "Service",
     "UnitOfWorkProvider", "event_handler", "every", "rpc", "subscribe",
 ]

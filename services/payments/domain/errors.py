@@ -1,15 +1,9 @@
-"""The payments service's typed refusals (each leaves as the kernel's base type with its code)."""
+"""The payments service's typed refusals (each leaves as the kernel's base type with its code);
+the refusals several services share (`ShopNotFound`, `OrderNotFound`, ...) are the kernel's."""
 
 from __future__ import annotations
 
-from services.common.errors import (  # noqa: F401 - the shared refusals, raised from here too
-    Conflict,
-    Invalid,
-    NotFound,
-    NotShopOwner,
-    OrderNotFound,
-    ShopNotFound,
-)
+from services.common.errors import Conflict, Invalid, NotFound
 
 
 class PaymentNotFound(NotFound):
