@@ -263,20 +263,6 @@ def cart_refusal(
     return None
 
 
-def can_add_to_cart(
-    shop_status: ShopStatus,
-    product_enabled: bool,
-    product_hidden_by_moderation: bool,
-    vacation: Vacation | None,
-    today: date,
-    sale_mode: SaleMode = SaleMode.BUY_NOW,
-) -> bool:
-    refusal = cart_refusal(
-        shop_status, product_enabled, product_hidden_by_moderation, vacation, today, sale_mode
-    )
-    return refusal is None
-
-
 def ensure_can_add_to_cart(
     shop_status: ShopStatus,
     product_enabled: bool,
