@@ -16,13 +16,7 @@ import logging
 from datetime import timedelta
 
 from services.common import clock, runtime
-from services.common.runtime import (
-    RpcProxy,
-    UnitOfWorkProvider,
-    every,
-    rpc,
-    subscribe,
-)
+from services.common.runtime import RpcProxy, UnitOfWorkProvider, every, rpc, subscribe
 from services.common.schemas import load
 
 from . import schemas, settings
