@@ -6,6 +6,9 @@ with deliberately broken bodies. A well-formed request goes to the service in on
 service checks the caller before it looks at the body. Only when the gateway refuses the body
 (422) does it first ask the owning service whether the caller may act there at all, and answer that
 service's 403/404 instead: a second call on the error path, none on the way that matters.
+
+A view names its check with its roles: `@blp.secured("seller", owner=shop_owner)`; the check runs
+between the role check and the body's parsing, whatever order the decorators are written in.
 """
 
 from __future__ import annotations
@@ -18,8 +21,11 @@ from werkzeug.exceptions import UnprocessableEntity
 
 from . import auth, services
 
+# A check of the caller against the view's arguments (`shop_id`, ...): it raises a 403 or 404.
+Check = Callable[[dict], None]
 
-def checked_when_refused(check: Callable[[dict], None]) -> Callable[[Callable], Callable]:
+
+def checked_when_refused(check: Check) -> Callable[[Callable], Callable]:
     """Run `check(view kwargs)` (it raises a 403/404) only when the view refuses the body (422)."""
 
     def decorate(view: Callable) -> Callable:
@@ -36,7 +42,8 @@ def checked_when_refused(check: Callable[[dict], None]) -> Callable[[Callable], 
     return decorate
 
 
-def _shop_owner(kwargs: dict) -> None:
+def shop_owner(kwargs: dict) -> None:
+    """The caller owns the shop (an admin acts on any)."""
     identity = auth.current_identity()
     if "admin" in identity.roles:
         return
@@ -45,7 +52,7 @@ def _shop_owner(kwargs: dict) -> None:
         abort(403, description="This is not your shop.")
 
 
-def _product_owner(kwargs: dict) -> None:
+def product_owner(kwargs: dict) -> None:
     """The caller's shop holds this product; a product the caller may not see is a 404."""
     identity = auth.current_identity()
     mine = services.start("catalog", "seller_shop", identity.user_id)
@@ -56,7 +63,8 @@ def _product_owner(kwargs: dict) -> None:
         abort(403, description="This product is not in your shop.")
 
 
-def _order_party(kwargs: dict) -> None:
+def order_party(kwargs: dict) -> None:
+    """The caller is a party to the order (the orders service answers 404 to anyone else)."""
     services.call("orders", "get_order", str(kwargs["order_id"]))  # NotFound → 404
 
 
@@ -65,13 +73,8 @@ def shop_owner_first(view: Callable) -> Callable:
 
     @functools.wraps(view)
     def checked(*args, **kwargs):
-        _shop_owner(kwargs)
+        shop_owner(kwargs)
         return view(*args, **kwargs)
 
     return checked
 
-
-# Place below `@blp.secured`, above `@blp.arguments`, on views taking `shop_id` / `product_id` / `order_id`.
-shop_owner_only = checked_when_refused(_shop_owner)
-product_owner_only = checked_when_refused(_product_owner)
-order_party_only = checked_when_refused(_order_party)

@@ -48,6 +48,7 @@ import time
 import uuid
 from collections import Counter, OrderedDict
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
@@ -80,20 +81,22 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
+@dataclass(eq=False, repr=False)
 class EdgeCache:
     """One worker's cache, its event consumer and its view counter (see the module's text)."""
 
-    def __init__(self, amqp_uri: str, rpc: Any, *, size: int = 20_000,
-                 page_max_age: float = 60.0, listing_max_age: float = 5.0,
-                 views_flush_seconds: float = 1.0, reconnect_seconds: float = 1.0):
-        self.amqp_uri = amqp_uri
-        self.rpc = rpc
-        self.size = size
-        self.page_max_age = page_max_age
-        self.listing_max_age = listing_max_age
-        self.views_flush_seconds = views_flush_seconds
-        self.reconnect_seconds = reconnect_seconds
-        self.enabled = size > 0
+    amqp_uri: str
+    rpc: Any
+    _: KW_ONLY
+    size: int = 20_000  # entries per kind; 0 turns the cache off
+    page_max_age: float = 60.0
+    listing_max_age: float = 5.0
+    views_flush_seconds: float = 1.0
+    reconnect_seconds: float = 1.0
+    flight_wait_seconds: float = 5.0  # the longest a miss waits for another thread's read
+
+    def __post_init__(self) -> None:
+        self.enabled = self.size > 0
         self._lock = threading.Lock()
         self._pages: OrderedDict[str, Entry] = OrderedDict()
         self._listings: OrderedDict[str, Entry] = OrderedDict()
@@ -112,7 +115,6 @@ class EdgeCache:
         self._pid: int | None = None
         self._stopping = threading.Event()
         self._flights: dict[tuple[str, str], threading.Event] = {}
-        self.flight_wait_seconds = 5.0
 
     # -- starting (in the worker, after the fork) ------------------------------------------------
     def start(self) -> None:

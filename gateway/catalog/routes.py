@@ -2,7 +2,7 @@
 admin's product labels, answered by the catalog service.
 
 The catalog service enforces roles and ownership from the caller's identity (sent with every call).
-Where the gateway reads a body, `ownership.shop_owner_only` / `product_owner_only` ask the catalog
+Where the gateway reads a body, `ownership.shop_owner` / `product_owner` ask the catalog
 who owns the shop or product only when the gateway refuses the body, so a stranger still gets 403
 or 404 before 422 (API.md) and a well-formed request costs one call.
 """
@@ -10,8 +10,8 @@ or 404 before 422 (API.md) and a well-formed request costs one call.
 from __future__ import annotations
 
 from .. import services
-from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
-from ..ownership import product_owner_only, shop_owner_only
+from ..api import OPTIONAL_BEARER, ServiceBlueprint
+from ..ownership import product_owner, shop_owner
 from . import cache
 from .images import with_images
 from .schemas import (
@@ -37,8 +37,9 @@ from .schemas import (
     VacationIn,
 )
 
-blp = Blueprint("catalog", __name__, url_prefix=PREFIX,
-                description="Shops, products, options, collections, categories (catalog service)")
+blp = ServiceBlueprint(
+    "catalog", __name__,
+    description="Shops, products, options, collections, categories (catalog service)")
 
 SHOP = "/shops/<uuid:shop_id>"
 PRODUCT = "/products/<uuid:product_id>"
@@ -47,7 +48,6 @@ PRODUCT = "/products/<uuid:product_id>"
 # Categories ---------------------------------------------------------------------------------------
 @blp.route("/categories", methods=["GET"])
 @blp.response(200, CategoryListSchema)
-@blp.problems(503)
 def categories():
     """The platform's category tree, flat, parents before children, with the characteristic keys
     each category allows."""
@@ -58,8 +58,7 @@ def categories():
 @blp.route("/shops", methods=["POST"])
 @blp.secured("seller")
 @blp.arguments(ShopCreateSchema)
-@blp.response(201, ShopSchema)
-@blp.problems(409, 413, 415, 503)
+@blp.response(201, ShopSchema, problems=[409])
 def create_shop(body):
     """Open the seller's shop (one per seller: a second → 409). `logo_url` and `banner_url` are
     the seller's uploads (ids or their URLs): a square logo of at least 200x200 px, a banner at
@@ -69,19 +68,16 @@ def create_shop(body):
 
 @blp.route(SHOP, methods=["GET"])
 @blp.doc(security=OPTIONAL_BEARER)
-@blp.response(200, ShopSchema)
-@blp.problems(404, 503)
+@blp.response(200, ShopSchema, problems=[404])
 def get_shop(shop_id):
     """A shop with its labels, vacation and status; blocked and banned shops only to their owner."""
     return services.call("catalog", "get_shop", str(shop_id))
 
 
 @blp.route(SHOP, methods=["PATCH"])
-@blp.secured("seller")
-@shop_owner_only
+@blp.secured("seller", owner=shop_owner)
 @blp.arguments(ShopFields, required=False)
-@blp.response(200, ShopSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.response(200, ShopSchema, problems=[404, 409])
 def update_shop(changes, shop_id):
     """Change the shop's profile, logo and banner (as at opening), rules, contact methods or
     legal details (owner)."""
@@ -90,11 +86,9 @@ def update_shop(changes, shop_id):
 
 
 @blp.route(f"{SHOP}/vacation", methods=["PUT"])
-@blp.secured("seller")
-@shop_owner_only
+@blp.secured("seller", owner=shop_owner)
 @blp.arguments(VacationIn)
-@blp.response(200, ShopSchema)
-@blp.problems(404, 413, 415, 503)
+@blp.response(200, ShopSchema, problems=[404])
 def set_vacation(body, shop_id):
     """Go on vacation: a notice over the shop and its products for these dates (owner)."""
     return services.call("catalog", "set_vacation", str(shop_id), services.as_json(body))
@@ -102,8 +96,7 @@ def set_vacation(body, shop_id):
 
 @blp.route(f"{SHOP}/vacation", methods=["DELETE"])
 @blp.secured("seller")
-@blp.response(200, ShopSchema)
-@blp.problems(404, 503)
+@blp.response(200, ShopSchema, problems=[404])
 def end_vacation(shop_id):
     """End the vacation now (owner); the shop is answered without it."""
     return services.call("catalog", "end_vacation", str(shop_id))
@@ -111,33 +104,27 @@ def end_vacation(shop_id):
 
 # Global options and collections -------------------------------------------------------------------
 @blp.route(f"{SHOP}/options", methods=["POST"])
-@blp.secured("seller")
-@shop_owner_only
+@blp.secured("seller", owner=shop_owner)
 @blp.arguments(GlobalOptionIn)
-@blp.response(201, GlobalOptionSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.response(201, GlobalOptionSchema, problems=[404, 409])
 def create_global_option(body, shop_id):
     """A shop-wide option, attached to products by `global_option_ids` (owner)."""
     return services.call("catalog", "create_global_option", str(shop_id), services.as_json(body))
 
 
 @blp.route(f"{SHOP}/options", methods=["GET"])
-@blp.secured("seller")
-@shop_owner_only
+@blp.secured("seller", owner=shop_owner)
 @blp.arguments(PageQuerySchema, location="query")
-@blp.response(200, GlobalOptionListSchema)
-@blp.problems(404, 503)
+@blp.response(200, GlobalOptionListSchema, problems=[404])
 def list_global_options(query, shop_id):
     """The shop's global options, oldest first, a page at a time (owner)."""
     return services.call("catalog", "list_global_options", str(shop_id), services.as_json(query))
 
 
 @blp.route(f"{SHOP}/collections", methods=["POST"])
-@blp.secured("seller")
-@shop_owner_only
+@blp.secured("seller", owner=shop_owner)
 @blp.arguments(CollectionCreateSchema)
-@blp.response(201, CollectionSchema)
-@blp.problems(404, 413, 415, 503)
+@blp.response(201, CollectionSchema, problems=[404])
 def create_collection(body, shop_id):
     """A named collection of the shop's own products, with a cover image from the seller's
     uploads (owner)."""
@@ -148,8 +135,7 @@ def create_collection(body, shop_id):
 @blp.route(f"{SHOP}/collections", methods=["GET"])
 @blp.doc(security=OPTIONAL_BEARER)
 @blp.arguments(PageQuerySchema, location="query")
-@blp.response(200, CollectionListSchema)
-@blp.problems(404, 503)
+@blp.response(200, CollectionListSchema, problems=[404])
 def list_collections(query, shop_id):
     """The shop's collections, oldest first, a page at a time; others see only the products they
     may see."""
@@ -158,11 +144,9 @@ def list_collections(query, shop_id):
 
 # Products -----------------------------------------------------------------------------------------
 @blp.route(f"{SHOP}/products", methods=["POST"])
-@blp.secured("seller")
-@shop_owner_only
+@blp.secured("seller", owner=shop_owner)
 @blp.arguments(ProductCreateSchema)
-@blp.response(201, ProductSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.response(201, ProductSchema, problems=[404, 409])
 def create_product(body, shop_id):
     """Add a product: price, options with variants, discount, wholesale tiers, stock,
     characteristics the category allows, images from the seller's uploads (owner): each an upload
@@ -175,7 +159,6 @@ def create_product(body, shop_id):
 @cache.listing
 @blp.arguments(ProductQuerySchema, location="query")
 @blp.response(200, ProductPageSchema)
-@blp.problems(503)
 def list_products(query):
     """The storefront: visible products only, filtered, searched, sorted and paged.
 
@@ -188,8 +171,7 @@ def list_products(query):
 @blp.route(PRODUCT, methods=["GET"])
 @cache.product_page
 @blp.doc(security=OPTIONAL_BEARER)
-@blp.response(200, ProductSchema)
-@blp.problems(404, 503)
+@blp.response(200, ProductSchema, problems=[404])
 def get_product(product_id):
     """A product page (counts a view, except the owner's). A disabled or hidden product is a 404
     for everyone but its owner."""
@@ -197,11 +179,9 @@ def get_product(product_id):
 
 
 @blp.route(PRODUCT, methods=["PATCH"])
-@blp.secured("seller")
-@product_owner_only
+@blp.secured("seller", owner=product_owner)
 @blp.arguments(ProductFields, required=False)
-@blp.response(200, ProductSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.response(200, ProductSchema, problems=[404, 409])
 def update_product(changes, product_id):
     """Change a product (owner): the change is merged into the stored product and the whole is
     checked. Options and variants keep their ids when the body repeats them."""
@@ -211,8 +191,7 @@ def update_product(changes, product_id):
 
 @blp.route(PRODUCT, methods=["DELETE"])
 @blp.secured("seller")
-@blp.response(200, ProductSchema, description="The product, now disabled")
-@blp.problems(404, 409, 503)
+@blp.response(200, ProductSchema, description="The product, now disabled", problems=[404, 409])
 def disable_product(product_id):
     """Disable the product (owner): it leaves the storefront and its page is a 404 for others;
     it is kept for the orders that name it, and `PATCH {"enabled": true}` brings it back. Its
@@ -223,8 +202,7 @@ def disable_product(product_id):
 @blp.route(f"{PRODUCT}/quote", methods=["POST"])
 @blp.doc(security=OPTIONAL_BEARER)
 @blp.arguments(ProductQuoteRequestSchema)
-@blp.response(200, ProductQuoteSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.response(200, ProductQuoteSchema, problems=[404, 409])
 def quote(body, product_id):
     """The price of a quantity with these options: variants' deltas, then the discount, then the
     wholesale tier (a tier's `unit_price` or `set_price` is the price at that quantity, the
@@ -238,8 +216,7 @@ def quote(body, product_id):
 @blp.route(f"/admin{PRODUCT}/labels", methods=["PUT"])
 @blp.secured("admin")
 @blp.arguments(LabelsSchema)
-@blp.response(200, ProductSchema)
-@blp.problems(404, 413, 415, 503)
+@blp.response(200, ProductSchema, problems=[404])
 def set_labels(body, product_id):
     """Set the labels only staff give (`official_reseller`)."""
     return services.call("catalog", "set_product_labels", str(product_id), services.as_json(body))

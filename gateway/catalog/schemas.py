@@ -21,9 +21,10 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, validate
 
 from services.common import vocabulary
-from services.common.fields import MinorUnits, MoneySchema, StrictInteger
+from services.common.fields import MinorUnits, StrictInteger
 
 from ..media.schemas import ImageSchema, MediaUrl
+from ..schemas import PageSchema, day, moment, money
 
 CHARACTERISTIC_KEYS = ["age", "material", "gender", "shoe_size", "clothing_size", "color", "theme"]
 OPTION_KINDS = ["select", "checkbox", "radio", "text"]
@@ -58,7 +59,7 @@ class QueryInteger(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-def _money(**kwargs) -> StrictInteger:
+def _price(**kwargs) -> StrictInteger:
     return MinorUnits(validate=validate.Range(min=0, max=MAX_MONEY), **kwargs)
 
 
@@ -83,7 +84,7 @@ class VariantIn(ma.Schema):
     id = fields.String(validate=validate.Length(min=1, max=64), allow_none=True, metadata={
         "description": "Repeat a stored variant's id in a change to keep it"})
     label = _name(required=True)
-    price_delta = _money(metadata={"description": "Minor units added to the price (default 0)"})
+    price_delta = _price(metadata={"description": "Minor units added to the price (default 0)"})
 
 
 class OptionIn(ma.Schema):
@@ -119,9 +120,9 @@ class WholesaleIn(ma.Schema):
     min_quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=1_000_000))
     percent_off = StrictInteger(validate=validate.Range(min=0, max=100), metadata={
         "description": "Percent off the discounted unit, 1 to 99"})
-    unit_price = _money(metadata={"description": "The price of each unit from `min_quantity` on "
+    unit_price = _price(metadata={"description": "The price of each unit from `min_quantity` on "
                                                  "(minor units), below the product's price"})
-    set_price = _money(metadata={"description": "The total for `min_quantity` units "
+    set_price = _price(metadata={"description": "The total for `min_quantity` units "
                                                 "(3 for 2600 → min_quantity 3, set_price 260000)"})
 
 
@@ -139,7 +140,7 @@ class ProductFields(ma.Schema):
     title = _name(500, metadata={"description": "At most 150 characters, not in capitals"})
     description = _text(20_000)
     category = _name(100, metadata={"description": "A slug or id from GET /categories"})
-    price = _money(metadata={"description": "Minor units of the shop's currency"})
+    price = _price(metadata={"description": "Minor units of the shop's currency"})
     sale_mode = fields.String(validate=validate.OneOf(SALE_MODES))
     discount_percent = StrictInteger(validate=validate.Range(min=0, max=99))
     images = fields.List(_name(2_000), validate=validate.Length(max=20), metadata={
@@ -167,15 +168,22 @@ class ProductCreateSchema(ProductFields):
                   metadata={"description": "At most 150 characters, not in capitals"})
     category = _name(100, required=True,
                      metadata={"description": "A slug or id from GET /categories"})
-    price = _money(required=True, metadata={"description": "Minor units of the shop's currency"})
+    price = _price(required=True, metadata={"description": "Minor units of the shop's currency"})
     stock = fields.Nested(StockIn, required=True)
+
+
+def option_choices(**kwargs) -> fields.Dict:
+    """A buyer's choice of a product's options (a quote, a cart line, an order line)."""
+    return fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=64)), values=fields.Raw(),
+        metadata={"description": "`{option_id: variant_id | [variant_ids] | \"text\"}`"},
+        **kwargs,
+    )
 
 
 class ProductQuoteRequestSchema(ma.Schema):
     quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=1_000_000))
-    options = fields.Dict(
-        keys=fields.String(validate=validate.Length(min=1, max=64)), values=fields.Raw(),
-        metadata={"description": "`{option_id: variant_id | [variant_ids] | \"text\"}`"})
+    options = option_choices()
 
 
 class LabelsSchema(ma.Schema):
@@ -277,19 +285,6 @@ class ProductQuerySchema(ma.Schema):
 
 
 # Responses ----------------------------------------------------------------------------------------
-def _moment(**kwargs) -> fields.String:
-    """A UTC instant as the catalog writes it (ISO 8601 with its offset)."""
-    return fields.String(metadata={"format": "date-time"}, **kwargs)
-
-
-def _day(**kwargs) -> fields.String:
-    return fields.String(metadata={"format": "date"}, **kwargs)
-
-
-def _amount(**kwargs) -> fields.Nested:
-    return fields.Nested(MoneySchema, **kwargs)
-
-
 class CategorySchema(ma.Schema):
     id = fields.String(required=True)
     slug = fields.String(required=True)
@@ -327,8 +322,8 @@ class RatingSchema(ma.Schema):
 
 class VacationSchema(ma.Schema):
     message = fields.String(required=True)
-    starts_on = _day(required=True)
-    ends_on = _day(required=True)
+    starts_on = day(required=True)
+    ends_on = day(required=True)
     allow_cart = fields.Boolean(required=True)
     active = fields.Boolean(required=True, metadata={"description": "It runs today"})
 
@@ -348,7 +343,7 @@ class ShopSchema(ma.Schema):
     vacation = fields.Nested(VacationSchema, required=True, allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(SHOP_STATUSES))
     online_payment = fields.Boolean(required=True)
-    created_at = _moment(required=True)
+    created_at = moment(required=True)
     legal = fields.Nested(LegalSchema, required=True, allow_none=True, metadata={
         "description": "The seller's legal form, tax id (INN) and legal name, shown to everyone "
                        "(seed 003); null until the seller gives them"})
@@ -358,7 +353,7 @@ class ShopSchema(ma.Schema):
 class VariantSchema(ma.Schema):
     id = fields.String(required=True)
     label = fields.String(required=True)
-    price_delta = _amount(required=True)
+    price_delta = money(required=True)
 
 
 class OptionSchema(ma.Schema):
@@ -373,21 +368,15 @@ class GlobalOptionSchema(OptionSchema):
     global_ = fields.Boolean(required=True, data_key="global", attribute="global")
 
 
-class _PageSchema(ma.Schema):
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
-
-
-class GlobalOptionListSchema(_PageSchema):
+class GlobalOptionListSchema(PageSchema):
     items = fields.List(fields.Nested(GlobalOptionSchema), required=True)
 
 
 class WholesaleSchema(ma.Schema):
     min_quantity = fields.Integer(required=True)
     percent_off = fields.Integer()
-    unit_price = _amount()
-    set_price = _amount()
+    unit_price = money()
+    set_price = money()
 
 
 class StockSchema(ma.Schema):
@@ -424,12 +413,12 @@ class ProductSchema(ma.Schema):
     title = fields.String(required=True)
     description = fields.String(required=True)
     category = fields.String(required=True)
-    price = _amount(required=True, allow_none=True,
-                    metadata={"description": "null: offer only (to all but the owner)"})
+    price = money(required=True, allow_none=True,
+                  metadata={"description": "null: offer only (to all but the owner)"})
     sale_mode = fields.String(required=True, validate=validate.OneOf(SALE_MODES))
     discount_percent = fields.Integer(required=True)
-    effective_price = _amount(required=True, allow_none=True,
-                              metadata={"description": "The price with the discount"})
+    effective_price = money(required=True, allow_none=True,
+                            metadata={"description": "The price with the discount"})
     images = fields.List(fields.Nested(ImageSchema), required=True,
                          metadata={"description": "The first is the main one"})
     video_url = fields.String(required=True, allow_none=True)
@@ -448,8 +437,8 @@ class ProductSchema(ma.Schema):
     dispatch_days = fields.Integer(required=True)
     online_payment = fields.Boolean(required=True)
     shop = fields.Nested(ShopSummarySchema, required=True)
-    created_at = _moment(required=True)
-    updated_at = _moment(required=True)
+    created_at = moment(required=True)
+    updated_at = moment(required=True)
     hidden_by_moderation = fields.Boolean(metadata={"description": "Owner only"})
     listed = fields.Boolean(metadata={"description": "Owner only: on the storefront now"})
     stats = fields.Nested(ProductStatsSchema, metadata={"description": "Owner only"})
@@ -460,38 +449,38 @@ class ProductCardSchema(ma.Schema):
     shop_id = fields.String(required=True)
     title = fields.String(required=True)
     category = fields.String(required=True)
-    price = _amount(required=True, allow_none=True)
-    effective_price = _amount(required=True, allow_none=True)
+    price = money(required=True, allow_none=True)
+    effective_price = money(required=True, allow_none=True)
     discount_percent = fields.Integer(required=True)
     sale_mode = fields.String(required=True, validate=validate.OneOf(SALE_MODES))
     thumb_url = MediaUrl(required=True, allow_none=True, metadata={
         "description": "The main image's 400x400 square crop; null without images"})
     free_delivery = fields.Boolean(required=True)
     labels = fields.List(fields.String(validate=validate.OneOf(PRODUCT_LABELS)), required=True)
-    created_at = _moment(required=True)
+    created_at = moment(required=True)
 
 
-class ProductPageSchema(ma.Schema):
+class ProductPageSchema(PageSchema):
     items = fields.List(fields.Nested(ProductCardSchema), required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
     total_capped = fields.Boolean(metadata={
         "description": "A text search matching more than 1,000 products: total says 1,000"})
 
 
-class QuotedVariantSchema(ma.Schema):
+class ChosenVariantSchema(ma.Schema):
     id = fields.String(required=True, allow_none=True)
     label = fields.String(required=True)
     price_delta = fields.Integer(required=True, metadata={"description": "Minor units"})
 
 
-class QuotedOptionSchema(ma.Schema):
+class ChosenOptionSchema(ma.Schema):
+    """An option as the buyer chose it, priced by the catalog: in a quote, a cart, an order."""
+
     option_id = fields.String(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(OPTION_KINDS))
-    variants = fields.List(fields.Nested(QuotedVariantSchema))
-    text = fields.String(allow_none=True)
+    variants = fields.List(fields.Nested(ChosenVariantSchema),
+                           metadata={"description": "For select, radio and checkbox options"})
+    text = fields.String(allow_none=True, metadata={"description": "For text options"})
 
 
 class AppliedStepSchema(ma.Schema):
@@ -511,12 +500,12 @@ class AppliedStepSchema(ma.Schema):
 
 class ProductQuoteSchema(ma.Schema):
     quantity = fields.Integer(required=True)
-    unit_price = _amount(required=True)
-    total = _amount(required=True)
+    unit_price = money(required=True)
+    total = money(required=True)
     applied = fields.List(fields.Nested(AppliedStepSchema), required=True,
                           metadata={"description": "Variants, then the discount, then the "
                                                    "wholesale tier"})
-    options = fields.List(fields.Nested(QuotedOptionSchema), required=True)
+    options = fields.List(fields.Nested(ChosenOptionSchema), required=True)
 
 
 class CollectionSchema(ma.Schema):
@@ -525,8 +514,8 @@ class CollectionSchema(ma.Schema):
     name = fields.String(required=True)
     product_ids = fields.List(fields.String(), required=True)
     cover = fields.Nested(ImageSchema, required=True, allow_none=True)
-    created_at = _moment(required=True)
+    created_at = moment(required=True)
 
 
-class CollectionListSchema(_PageSchema):
+class CollectionListSchema(PageSchema):
     items = fields.List(fields.Nested(CollectionSchema), required=True)

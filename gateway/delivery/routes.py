@@ -7,8 +7,8 @@ caller's identity; the gateway asks the owner only when it refuses a body (`owne
 from __future__ import annotations
 
 from .. import services
-from ..api import PREFIX, Blueprint
-from ..ownership import checked_when_refused, shop_owner_only
+from ..api import ServiceBlueprint
+from ..ownership import shop_owner
 from .schemas import (
     MethodCreateSchema,
     MethodFields,
@@ -18,47 +18,39 @@ from .schemas import (
     QuoteSchema,
 )
 
-blp = Blueprint("delivery", __name__, url_prefix=PREFIX,
-                description="Delivery methods and quotes (shipping service)")
+blp = ServiceBlueprint(
+    "delivery", __name__,
+    description="Delivery methods and quotes (shipping service)")
 
 
-def _shop_exists(kwargs: dict) -> None:
+def _existing_shop_owner(kwargs: dict) -> None:
+    """A body the gateway refuses (422) for a shop that does not exist is a 404, whoever asks
+    (shipping's `list_methods` answers `shop_not_found` for it); an existing shop of someone else
+    is a 403."""
     services.call("shipping", "list_methods", str(kwargs["shop_id"]))  # NotFound → 404
-
-
-# A body the gateway refuses (422) for a shop that does not exist is a 404, whoever asks: shipping's
-# `list_methods` answers `shop_not_found` for it. Place below `shop_owner_only`, so an existing
-# shop of someone else stays a 403.
-shop_exists_when_refused = checked_when_refused(_shop_exists)
+    shop_owner(kwargs)
 
 
 @blp.route("/shops/<uuid:shop_id>/delivery-methods", methods=["POST"])
-@blp.secured("seller", "admin")
-@shop_owner_only
-@shop_exists_when_refused
+@blp.secured("seller", "admin", owner=_existing_shop_owner)
 @blp.arguments(MethodCreateSchema)
-@blp.response(201, MethodSchema)
-@blp.problems(404, 413, 415, 503)
+@blp.response(201, MethodSchema, problems=[404])
 def create_method(body, shop_id):
     """Add one of the shop's own delivery methods, with its destinations, limits and rate."""
     return services.call("shipping", "create_method", str(shop_id), body)
 
 
 @blp.route("/shops/<uuid:shop_id>/delivery-methods", methods=["GET"])
-@blp.response(200, MethodListSchema)
-@blp.problems(404, 503)
+@blp.response(200, MethodListSchema, problems=[404])
 def list_methods(shop_id):
     """The shop's own methods and the four universal ones, each with `enabled`."""
     return services.call("shipping", "list_methods", str(shop_id))
 
 
 @blp.route("/shops/<uuid:shop_id>/delivery-methods/<method_id>", methods=["PATCH"])
-@blp.secured("seller", "admin")
-@shop_owner_only
-@shop_exists_when_refused
+@blp.secured("seller", "admin", owner=_existing_shop_owner)
 @blp.arguments(MethodFields, required=False)
-@blp.response(200, MethodSchema)
-@blp.problems(404, 413, 415, 503)
+@blp.response(200, MethodSchema, problems=[404])
 def patch_method(changes, shop_id, method_id):
     """Change a method; universal methods can only be switched on or off."""
     return services.call("shipping", "patch_method", str(shop_id), method_id, changes)
@@ -66,8 +58,7 @@ def patch_method(changes, shop_id, method_id):
 
 @blp.route("/delivery/quote", methods=["POST"])
 @blp.arguments(QuoteRequestSchema)
-@blp.response(200, QuoteSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.response(200, QuoteSchema, problems=[404, 409])
 def quote(body):
     """The methods that fit these items and this destination, priced from the shop's rate tables."""
     body = services.as_json(body)

@@ -33,8 +33,7 @@ def _settings():
 
 @blp.route("/auth/register", methods=["POST"])
 @blp.arguments(RegisterSchema)
-@blp.response(201, UserSchema)
-@blp.problems(409, 413, 415)
+@blp.response(201, UserSchema, problems=[409])
 def register(data):
     """Open a buyer or seller account."""
     return actions.register(_store(), **data)
@@ -42,8 +41,7 @@ def register(data):
 
 @blp.route("/auth/login", methods=["POST"])
 @blp.arguments(LoginSchema)
-@blp.response(200, TokenSchema)
-@blp.problems(401, 413, 415, 429)
+@blp.response(200, TokenSchema, problems=[401, 429])
 def login(data):
     """Exchange an e-mail and password for an access token."""
     settings = _settings()
@@ -61,8 +59,7 @@ def login(data):
 
 @blp.route("/me", methods=["GET"])
 @blp.secured()
-@blp.response(200, MeSchema)
-@blp.problems(503)
+@blp.response(200, MeSchema, problems=[503])
 def me():
     """The signed-in user; a seller's `shop_id` comes from the catalog."""
     identity = auth.current_identity()
@@ -79,8 +76,7 @@ def me():
 
 @blp.route("/customers/<uuid:user_id>", methods=["GET"])
 @blp.secured("seller", "admin")
-@blp.response(200, CustomerCardSchema)
-@blp.problems(404, 503)
+@blp.response(200, CustomerCardSchema, problems=[404, 503])
 def customer_card(user_id):
     """What a seller (with an order from this customer) or an admin may know of a customer."""
     user = actions.get_user(_store(), str(user_id))

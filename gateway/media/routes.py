@@ -80,8 +80,7 @@ def upload_body(upload: actions.UploadInfo, user_id: str) -> dict:
 @edge.multipart(_largest_upload)
 @blp.secured()
 @blp.arguments(UploadRequestSchema, location="form")
-@blp.response(201, UploadSchema)
-@blp.problems(413, 415, 422)
+@blp.response(201, UploadSchema, problems=[413, 415, 422])
 def upload(form):
     """Upload a file (multipart, field `file`). Per purpose: product_image, logo, banner, cover
     (JPEG, PNG or WebP; verified, turned upright, EXIF removed, cut into `thumb` and `page`
@@ -103,8 +102,7 @@ def upload(form):
 
 @blp.route("/uploads/<upload_id>", methods=["GET"])
 @blp.secured()
-@blp.response(200, UploadSchema)
-@blp.problems(404)
+@blp.response(200, UploadSchema, problems=[404])
 def read_upload(upload_id):
     """An upload with a fresh URL: for its owner, a user it was granted to, or an admin (public
     images: anyone signed in). Others get 404."""

@@ -8,8 +8,6 @@
   use it (cancel before confirmation, receive); everything else still needs a signed-in party.
 - `order_party_or_link_only`: on a body the gateway refuses (422), first answer the orders
   service's 404 to a stranger, the order link's token counting as the guest.
-- `idempotency_key_required`: a checkout without an `Idempotency-Key` header is refused with 428
-  naming the header (a resent checkout would otherwise order twice), before the body is read.
 """
 
 from __future__ import annotations
@@ -18,12 +16,9 @@ import functools
 from collections.abc import Callable
 
 from flask import abort, g, request
-from werkzeug.exceptions import UnprocessableEntity
 
 from .. import auth, services
-from ..problems import problem
-
-IDEMPOTENCY_KEY = "Idempotency-Key"
+from ..ownership import checked_when_refused
 
 
 def buyer_or_guest(view: Callable) -> Callable:
@@ -36,21 +31,6 @@ def buyer_or_guest(view: Callable) -> Callable:
             abort(401, description="The access token is missing, expired or invalid.")
         if identity is not None and "buyer" not in identity.roles:
             abort(403, description="Your role may not do this.")
-        return view(*args, **kwargs)
-
-    return checked
-
-
-def idempotency_key_required(view: Callable) -> Callable:
-    """Place below the role checks, above `@blp.arguments`."""
-
-    @functools.wraps(view)
-    def checked(*args, **kwargs):
-        if not request.headers.get(IDEMPOTENCY_KEY, "").strip():
-            return problem(
-                428, f"Send an {IDEMPOTENCY_KEY} header: the same key with the same body returns "
-                     "the same result, so a resent request does not create anything twice.",
-                errors={IDEMPOTENCY_KEY: ["Required."]}, code="idempotency_key_required")
         return view(*args, **kwargs)
 
     return checked
@@ -84,15 +64,9 @@ def signed_in_or_order_link(*roles: str) -> Callable[[Callable], Callable]:
     return decorate
 
 
-def order_party_or_link_only(view: Callable) -> Callable:
-    """Place below the role checks, above `@blp.arguments`, on views taking `order_id`."""
+def _order_party_or_link(kwargs: dict) -> None:
+    services.call("orders", "get_order", str(kwargs["order_id"]), link_access())  # NotFound → 404
 
-    @functools.wraps(view)
-    def checked(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except UnprocessableEntity:
-            services.call("orders", "get_order", str(kwargs["order_id"]), link_access())
-            raise
 
-    return checked
+# Place below the role checks, above `@blp.arguments`, on views taking `order_id`.
+order_party_or_link_only = checked_when_refused(_order_party_or_link)

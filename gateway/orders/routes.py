@@ -7,17 +7,18 @@ the answers. Offers, inquiries, uploads and custom requests live elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from flask import abort, current_app, g, jsonify
 
 from services.common.errors import NotFound
 
 from .. import auth, media, services
-from ..api import OPTIONAL_BEARER, PREFIX, Blueprint
+from ..api import OPTIONAL_BEARER, PREFIX, ServiceBlueprint
 from ..identity import actions as identity
-from ..ownership import order_party_only, shop_owner_only
+from ..ownership import order_party, shop_owner
 from .access import (
     buyer_or_guest,
-    idempotency_key_required,
     link_access,
     order_party_or_link_only,
     signed_in_or_order_link,
@@ -58,8 +59,9 @@ from .schemas import (
     ShipmentSchema,
 )
 
-blp = Blueprint("orders", __name__, url_prefix=PREFIX,
-                description="Cart, checkout, orders, messages, notes, reviews (orders service)")
+blp = ServiceBlueprint(
+    "orders", __name__,
+    description="Cart, checkout, orders, messages, notes, reviews (orders service)")
 
 ORDER = "/orders/<uuid:order_id>"
 
@@ -74,7 +76,6 @@ def _order_link(order_id: str, token: str) -> str:
 @blp.route("/cart", methods=["GET"])
 @blp.secured("buyer")
 @blp.response(200, CartSchema)
-@blp.problems(503)
 def get_cart():
     """The buyer's cart, grouped by shop, priced at the catalog's current prices."""
     return services.call("orders", "get_cart")
@@ -83,8 +84,7 @@ def get_cart():
 @blp.route("/cart/items", methods=["POST"])
 @blp.secured("buyer")
 @blp.arguments(CartItemCreateSchema)
-@blp.response(201, CartItemSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.response(201, CartItemSchema, problems=[404, 409])
 def add_cart_item(body):
     """Put a product in the cart (the same product with the same options adds up).
 
@@ -96,8 +96,7 @@ def add_cart_item(body):
 @blp.route("/cart/items/<uuid:item_id>", methods=["PATCH"])
 @blp.secured("buyer")
 @blp.arguments(CartItemPatchSchema)
-@blp.response(200, CartItemSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.response(200, CartItemSchema, problems=[404, 409])
 def update_cart_item(body, item_id):
     """Change an item's quantity."""
     return services.call("orders", "update_cart_item", str(item_id), services.as_json(body))
@@ -105,8 +104,7 @@ def update_cart_item(body, item_id):
 
 @blp.route("/cart/items/<uuid:item_id>", methods=["DELETE"])
 @blp.secured("buyer")
-@blp.response(204)
-@blp.problems(404, 503)
+@blp.response(204, problems=[404])
 def remove_cart_item(item_id):
     """Take an item out of the cart."""
     services.call("orders", "remove_cart_item", str(item_id))
@@ -116,19 +114,17 @@ def remove_cart_item(item_id):
 @blp.route("/checkout", methods=["POST"])
 @blp.doc(security=OPTIONAL_BEARER)
 @buyer_or_guest
-@idempotency_key_required
+@blp.idempotency_key(RequiredIdempotencyHeaderSchema)
 @blp.arguments(CheckoutSchema)
-@blp.arguments(RequiredIdempotencyHeaderSchema, location="headers")
-@blp.response(201, CheckoutResultSchema)
-@blp.problems(401, 403, 404, 409, 413, 415, 428, 503)
-def checkout(body, headers):
+@blp.response(201, CheckoutResultSchema, problems=[401, 403, 404, 409])
+def checkout(body, idempotency_key):
     """One order per listed shop, made from that shop's cart group (which leaves the cart).
 
     A buyer checks out with a token; a guest without one, giving `guest` and each shop's `items`.
     `accept_rules` must be true. 409 names the lines that cannot be had; stock is never oversold.
     The `Idempotency-Key` header is required (428 without it): replaying it with the same body
     returns the same orders; with another body, or while the first still runs, 409."""
-    result = services.call("orders", "checkout", services.as_json(body), headers.get("idempotency_key"))
+    result = services.call("orders", "checkout", services.as_json(body), idempotency_key)
     token = result.get("access_token")
     if token:
         result["order_links"] = [_order_link(o["id"], token) for o in result["orders"]]
@@ -140,7 +136,6 @@ def checkout(body, headers):
 @blp.secured("buyer", "seller")
 @blp.arguments(OrderListQuerySchema, location="query")
 @blp.response(200, OrderPageSchema)
-@blp.problems(503)
 def list_orders(query):
     """A buyer's purchases (`as=buyer`) or a seller's shop orders (`as=seller`), newest first."""
     roles = auth.current_identity().roles
@@ -153,8 +148,7 @@ def list_orders(query):
 @blp.route(ORDER, methods=["GET"])
 @blp.doc(security=OPTIONAL_BEARER)
 @blp.arguments(OrderAccessQuerySchema, location="query")
-@blp.response(200, OrderSchema)
-@blp.problems(401, 404, 503)
+@blp.response(200, OrderSchema, problems=[401, 404])
 def get_order(query, order_id):
     """The order as the caller may see it: its buyer, its seller (with private notes), an admin,
     or a guest with the order link's `access` token."""
@@ -168,42 +162,43 @@ def _move(method: str, order_id, *args):
     return services.call("orders", method, str(order_id), *args)
 
 
-@blp.route(f"{ORDER}/confirm", methods=["POST"])
+def _move_route(step: str, *, problems: Iterable[int] = ()) -> Callable:
+    """`POST /orders/{id}/<step>`, a move of the order's state, answered with the order: 404 for an
+    order the caller may not see, 409 for a move its state refuses (and these `problems`)."""
+
+    def declare(view: Callable) -> Callable:
+        view = blp.response(200, OrderSchema, problems=[*problems, 404, 409])(view)
+        return blp.route(f"{ORDER}/{step}", methods=["POST"])(view)
+
+    return declare
+
+
+@_move_route("confirm")
 @blp.secured("seller")
-@blp.response(200, OrderSchema)
-@blp.problems(404, 409, 503)
 def confirm(order_id):
     """The seller accepts a placed order: `confirmed` (awaiting payment)."""
     return _move("confirm", order_id)
 
 
-@blp.route(f"{ORDER}/delivery-cost", methods=["POST"])
-@blp.secured("seller")
-@order_party_only
+@_move_route("delivery-cost")
+@blp.secured("seller", owner=order_party)
 @blp.arguments(DeliveryCostSchema)
-@blp.response(200, OrderSchema)
-@blp.problems(404, 409, 413, 415, 503)
 def set_delivery_cost(body, order_id):
     """The seller prices a delivery method it quotes (while placed or confirmed); totals are
     recomputed and the buyer is told."""
     return _move("set_delivery_cost", order_id, body)
 
 
-@blp.route(f"{ORDER}/start-production", methods=["POST"])
+@_move_route("start-production")
 @blp.secured("seller")
-@blp.response(200, OrderSchema)
-@blp.problems(404, 409, 503)
 def start_production(order_id):
     """Made to order, advance paid: `partially_paid` → `in_production`."""
     return _move("start_production", order_id)
 
 
-@blp.route(f"{ORDER}/request-balance", methods=["POST"])
-@blp.secured("seller")
-@order_party_only
+@_move_route("request-balance")
+@blp.secured("seller", owner=order_party)
 @blp.arguments(BalanceRequestSchema, required=False)
-@blp.response(200, OrderSchema)
-@blp.problems(404, 409, 413, 415, 503)
 def request_balance(body, order_id):
     """Ask the buyer for the balance of an order in production (a note, optional photos). The
     photos are the seller's own uploads (`POST /uploads`), else 422 naming each; the buyer may
@@ -220,44 +215,36 @@ def request_balance(body, order_id):
     return order
 
 
-@blp.route(f"{ORDER}/complete", methods=["POST"])
+@_move_route("complete")
 @blp.secured("seller", "admin")
-@blp.response(200, OrderSchema)
-@blp.problems(404, 409, 503)
 def complete(order_id):
     """Close the order: `received` → `completed` (otherwise the auto-close does it)."""
     return _move("complete", order_id)
 
 
-@blp.route(f"{ORDER}/cancel", methods=["POST"])
+@_move_route("cancel", problems=[401, 403])
 @blp.doc(security=OPTIONAL_BEARER)
 @signed_in_or_order_link("buyer", "seller", "admin")
 @order_party_or_link_only
 @blp.arguments(ReasonSchema, required=False)
 @blp.arguments(OrderAccessQuerySchema, location="query")
-@blp.response(200, OrderSchema)
-@blp.problems(401, 403, 404, 409, 413, 415, 503)
 def cancel(body, query, order_id):
     """Cancel: the buyer before confirmation, the seller (or an admin) before shipping. A guest
     cancels through the order link (`?access=<token>`, no sign-in), before confirmation too."""
     return _move("cancel", order_id, body, link_access())
 
 
-@blp.route(f"{ORDER}/mark-paid", methods=["POST"])
+@_move_route("mark-paid")
 @blp.secured("seller")
-@blp.response(200, OrderSchema)
-@blp.problems(404, 409, 503)
 def mark_paid(order_id):
     """Payment agreed outside the platform: `paid`, whatever the prepayment percent."""
     return _move("mark_paid", order_id)
 
 
-@blp.route(f"{ORDER}/receive", methods=["POST"])
+@_move_route("receive", problems=[401, 403])
 @blp.doc(security=OPTIONAL_BEARER)
 @signed_in_or_order_link("buyer")
 @blp.arguments(OrderAccessQuerySchema, location="query")
-@blp.response(200, OrderSchema)
-@blp.problems(401, 403, 404, 409, 503)
 def receive(query, order_id):
     """The buyer accepts the goods: `shipped` → `received`; a guest through the order link
     (`?access=<token>`, no sign-in)."""
@@ -265,13 +252,12 @@ def receive(query, order_id):
 
 
 @blp.route(f"{ORDER}/amount", methods=["POST"])
-@blp.secured("seller", "admin")
-@order_party_only
+@blp.secured("seller", "admin", owner=order_party)
 @blp.arguments(AmountSchema)
-@blp.response(200, OrderSchema, description="Applied (placed or confirmed): the order")
+@blp.response(200, OrderSchema, description="Applied (placed or confirmed): the order",
+              problems=[404, 409])
 @blp.alt_response(202, schema=AmountRequestSchema,
                   description="Later states: a request for the admin to decide")
-@blp.problems(404, 409, 413, 415, 503)
 def change_amount(body, order_id):
     """Change the items total (delivery and surcharge are added again)."""
     result = services.call("orders", "change_amount", str(order_id), body)
@@ -283,11 +269,9 @@ def change_amount(body, order_id):
 
 
 @blp.route(f"{ORDER}/shipments", methods=["POST"])
-@blp.secured("seller")
-@order_party_only
+@blp.secured("seller", owner=order_party)
 @blp.arguments(ShipmentCreateSchema)
-@blp.response(201, ShipmentSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.response(201, ShipmentSchema, problems=[404, 409])
 def add_shipment(body, order_id):
     """Ship a paid order (or add a further track to a shipped one); the order becomes `shipped`
     once the orders service hears of the shipment. Tracking numbers are checked per carrier. The
@@ -299,8 +283,7 @@ def add_shipment(body, order_id):
 @blp.route(f"{ORDER}/messages", methods=["GET"])
 @blp.secured("buyer", "seller")
 @blp.arguments(PageQuerySchema, location="query")
-@blp.response(200, MessagePageSchema)
-@blp.problems(404, 503)
+@blp.response(200, MessagePageSchema, problems=[404])
 def list_messages(query, order_id):
     """The conversation on the order, oldest first; attachments as expiring signed links."""
     page = services.call("orders", "list_messages", str(order_id), query)
@@ -309,11 +292,9 @@ def list_messages(query, order_id):
 
 
 @blp.route(f"{ORDER}/messages", methods=["POST"])
-@blp.secured("buyer", "seller")
-@order_party_only
+@blp.secured("buyer", "seller", owner=order_party)
 @blp.arguments(MessageCreateSchema)
-@blp.response(201, MessageSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.response(201, MessageSchema, problems=[404, 409])
 def post_message(body, order_id):
     """Write to the other party (not on a guest's order: use the guest's contacts); attachments
     are the writer's own uploads (`POST /uploads`), else 422 naming each."""
@@ -341,8 +322,7 @@ def _with_attachments(message: dict, user_id: str) -> dict:
 @blp.route(f"{ORDER}/notes", methods=["GET"])
 @blp.secured("seller")
 @blp.arguments(PageQuerySchema, location="query")
-@blp.response(200, NotePageSchema)
-@blp.problems(404, 503)
+@blp.response(200, NotePageSchema, problems=[404])
 def list_notes(query, order_id):
     """The seller's private notes on the order (never shown to the buyer), oldest first."""
     notes = services.call("orders", "list_notes", str(order_id))["items"]
@@ -353,33 +333,27 @@ def list_notes(query, order_id):
 
 
 @blp.route(f"{ORDER}/notes", methods=["POST"])
-@blp.secured("seller")
-@order_party_only
+@blp.secured("seller", owner=order_party)
 @blp.arguments(NoteTextSchema)
-@blp.response(201, NoteSchema)
-@blp.problems(404, 413, 415, 503)
+@blp.response(201, NoteSchema, problems=[404])
 def add_note(body, order_id):
     """A private note on the order."""
     return services.call("orders", "add_note", str(order_id), body)
 
 
 @blp.route(f"{ORDER}/notes/<uuid:note_id>", methods=["PATCH"])
-@blp.secured("seller")
-@order_party_only
+@blp.secured("seller", owner=order_party)
 @blp.arguments(NoteTextSchema)
-@blp.response(200, NoteSchema)
-@blp.problems(404, 413, 415, 503)
+@blp.response(200, NoteSchema, problems=[404])
 def update_note(body, order_id, note_id):
     """Change a note's text."""
     return services.call("orders", "update_note", str(order_id), str(note_id), body)
 
 
 @blp.route(f"{ORDER}/review", methods=["POST"])
-@blp.secured("buyer")
-@order_party_only
+@blp.secured("buyer", owner=order_party)
 @blp.arguments(ReviewCreateSchema)
-@blp.response(201, ReviewSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.response(201, ReviewSchema, problems=[404, 409])
 def post_review(body, order_id):
     """The buyer's review once the order is received; one per order (a second → 409)."""
     return services.call("orders", "post_review", str(order_id), body, _display_name())
@@ -399,7 +373,6 @@ def _display_name() -> str | None:
 @blp.route("/shops/<uuid:shop_id>/reviews", methods=["GET"])
 @blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, ReviewPageSchema)
-@blp.problems(503)
 def shop_reviews(query, shop_id):
     """The shop's public reviews, newest first, with its average rating."""
     return services.call("orders", "shop_reviews", str(shop_id), query)
@@ -408,7 +381,6 @@ def shop_reviews(query, shop_id):
 @blp.route("/products/<uuid:product_id>/reviews", methods=["GET"])
 @blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, ReviewPageSchema)
-@blp.problems(503)
 def product_reviews(query, product_id):
     """Public reviews of orders with this product, newest first, with their average rating."""
     return services.call("orders", "product_reviews", str(product_id), query)
@@ -416,20 +388,18 @@ def product_reviews(query, product_id):
 
 # Orders a seller adds -----------------------------------------------------------------------------
 @blp.route("/shops/<uuid:shop_id>/orders", methods=["POST"])
-@blp.secured("seller")
-@shop_owner_only
+@blp.secured("seller", owner=shop_owner)
+@blp.idempotency_key(IdempotencyHeaderSchema, required=False)
 @blp.arguments(SellerOrderCreateSchema)
-@blp.arguments(IdempotencyHeaderSchema, location="headers")
-@blp.response(201, SellerOrderResultSchema)
-@blp.problems(404, 409, 413, 415, 503)
-def create_seller_order(body, headers, shop_id):
+@blp.response(201, SellerOrderResultSchema, problems=[404, 409])
+def create_seller_order(body, shop_id, idempotency_key=None):
     """An order on a customer's behalf, `placed` like any other (the seller confirms it). When the
     customer's e-mail is a registered buyer's, the order is theirs (their list, chat, review);
     otherwise the customer is a guest. Either way the customer reads it through `order_link`."""
     store = current_app.extensions["gateway_store"]
     customer_id = identity.buyer_id_by_email(store, body["customer"]["email"])
     result = services.call("orders", "create_seller_order", str(shop_id), services.as_json(body),
-                           headers.get("idempotency_key"), customer_id)
+                           idempotency_key, customer_id)
     result["order_link"] = _order_link(result["order"]["id"], result["access_token"])
     return result
 
@@ -439,7 +409,6 @@ def create_seller_order(body, headers, shop_id):
 @blp.secured("admin")
 @blp.arguments(AmountRequestQuerySchema, location="query")
 @blp.response(200, AmountRequestPageSchema)
-@blp.problems(503)
 def list_amount_requests(query):
     """Sellers' requests to change the amount of orders past confirmation, oldest first
     (`status=pending` by default; `all` for every one)."""
@@ -454,8 +423,7 @@ def _decide(request_id, approve: bool):
 
 @blp.route("/admin/amount-requests/<uuid:request_id>/approve", methods=["POST"])
 @blp.secured("admin")
-@blp.response(200, AmountRequestSchema)
-@blp.problems(404, 409, 503)
+@blp.response(200, AmountRequestSchema, problems=[404, 409])
 def approve_amount_request(request_id):
     """Apply the requested amount to the order."""
     return _decide(request_id, True)
@@ -463,8 +431,7 @@ def approve_amount_request(request_id):
 
 @blp.route("/admin/amount-requests/<uuid:request_id>/reject", methods=["POST"])
 @blp.secured("admin")
-@blp.response(200, AmountRequestSchema)
-@blp.problems(404, 409, 503)
+@blp.response(200, AmountRequestSchema, problems=[404, 409])
 def reject_amount_request(request_id):
     """Leave the order's amount as it is."""
     return _decide(request_id, False)

@@ -15,9 +15,11 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from services.common import vocabulary
-from services.common.fields import MinorUnits, MoneySchema, StrictInteger
+from services.common.fields import MinorUnits, StrictInteger
 
+from ..catalog.schemas import ChosenOptionSchema, option_choices
 from ..delivery.schemas import CARRIERS
+from ..schemas import PageSchema, moment, money
 
 STATUSES = list(vocabulary.ORDER_STATUSES)
 TABS = list(vocabulary.ORDER_TABS)
@@ -34,23 +36,6 @@ def _quantity(**kwargs) -> StrictInteger:
     return StrictInteger(validate=validate.Range(min=1, max=100_000), **kwargs)
 
 
-def _options(**kwargs) -> fields.Dict:
-    return fields.Dict(
-        keys=fields.String(validate=validate.Length(min=1, max=64)), values=fields.Raw(),
-        metadata={"description": "`{option_id: variant_id | [variant_ids] | \"text\"}`"},
-        **kwargs,
-    )
-
-
-def _moment(**kwargs) -> fields.String:
-    """A UTC instant as the services write it (ISO 8601 with its offset)."""
-    return fields.String(metadata={"format": "date-time"}, **kwargs)
-
-
-def _money(**kwargs) -> fields.Nested:
-    return fields.Nested(MoneySchema, **kwargs)
-
-
 class Percent(fields.Number):
     """A percentage as given: 5 stays 5 and 2.5 stays 2.5 (no cast to float)."""
 
@@ -64,7 +49,7 @@ class Percent(fields.Number):
 class CartItemCreateSchema(ma.Schema):
     product_id = fields.UUID(required=True)
     quantity = _quantity(required=True)
-    options = _options()
+    options = option_choices()
 
 
 class CartItemPatchSchema(ma.Schema):
@@ -85,7 +70,7 @@ class AddressSchema(ma.Schema):
 class LineSchema(ma.Schema):
     product_id = fields.UUID(required=True)
     quantity = _quantity(required=True)
-    options = _options()
+    options = option_choices()
 
 
 class CheckoutShopSchema(ma.Schema):
@@ -229,41 +214,25 @@ class AmountRequestQuerySchema(PageQuerySchema):
 
 
 # Responses ----------------------------------------------------------------------------------------
-class VariantChoiceSchema(ma.Schema):
-    id = fields.String(required=True, allow_none=True)
-    label = fields.String(required=True)
-    price_delta = fields.Integer(required=True, metadata={"description": "Minor units"})
-
-
-class ChosenOptionSchema(ma.Schema):
-    option_id = fields.String(required=True)
-    name = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(
-        ["select", "checkbox", "radio", "text"]))
-    variants = fields.List(fields.Nested(VariantChoiceSchema),
-                           metadata={"description": "For select, radio and checkbox options"})
-    text = fields.String(allow_none=True, metadata={"description": "For text options"})
-
-
 class CartItemSchema(ma.Schema):
     id = fields.UUID(required=True)
     shop_id = fields.UUID(required=True)
     product_id = fields.UUID(required=True)
     quantity = fields.Integer(required=True)
-    options = _options(required=True)
+    options = option_choices(required=True)
     available = fields.Boolean(required=True, metadata={
         "description": "false: the product cannot be bought now (no price is shown)"})
     title = fields.String()
-    unit_price = _money()
-    total = _money()
+    unit_price = money()
+    total = money()
     chosen_options = fields.List(fields.Nested(ChosenOptionSchema))
 
 
 class CartGroupSchema(ma.Schema):
     shop_id = fields.UUID(required=True)
     items = fields.List(fields.Nested(CartItemSchema), required=True)
-    subtotal = _money(required=True, allow_none=True,
-                      metadata={"description": "null when no item can be bought now"})
+    subtotal = money(required=True, allow_none=True,
+                     metadata={"description": "null when no item can be bought now"})
 
 
 class CartSchema(ma.Schema):
@@ -275,17 +244,17 @@ class OrderLineSchema(ma.Schema):
     title = fields.String(required=True)
     quantity = fields.Integer(required=True)
     options = fields.List(fields.Nested(ChosenOptionSchema), required=True)
-    unit_price = _money(required=True)
-    total = _money(required=True)
+    unit_price = money(required=True)
+    total = money(required=True)
 
 
 class TotalsSchema(ma.Schema):
-    items = _money(required=True)
-    delivery = _money(required=True, allow_none=True,
-                      metadata={"description": "null: the seller quotes it"})
-    discount = _money(required=True)
-    surcharge = _money(required=True)
-    grand_total = _money(required=True)
+    items = money(required=True)
+    delivery = money(required=True, allow_none=True,
+                     metadata={"description": "null: the seller quotes it"})
+    discount = money(required=True)
+    surcharge = money(required=True)
+    grand_total = money(required=True)
 
 
 class DeliveryMethodRefSchema(ma.Schema):
@@ -318,7 +287,7 @@ class OrderShipmentSchema(ma.Schema):
 
 
 class HistoryEntrySchema(ma.Schema):
-    at = _moment(required=True)
+    at = moment(required=True)
     by = fields.String(required=True, metadata={"description": "buyer, seller, admin or system"})
     from_ = fields.String(data_key="from", attribute="from", required=True, allow_none=True,
                           validate=validate.OneOf(STATUSES))
@@ -330,8 +299,8 @@ class NoteSchema(ma.Schema):
     id = fields.UUID(required=True)
     order_id = fields.UUID(required=True)
     text = fields.String(required=True)
-    created_at = _moment(required=True)
-    updated_at = _moment(required=True)
+    created_at = moment(required=True)
+    updated_at = moment(required=True)
 
 
 class OrderSummarySchema(ma.Schema):
@@ -343,10 +312,10 @@ class OrderSummarySchema(ma.Schema):
                            metadata={"description": "null for a guest's order"})
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     created_by = fields.String(required=True, validate=validate.OneOf(["buyer", "seller"]))
-    placed_at = _moment(required=True)
+    placed_at = moment(required=True)
     lines = fields.List(fields.Nested(OrderLineSchema), required=True)
     totals = fields.Nested(TotalsSchema, required=True)
-    paid = _money(required=True)
+    paid = money(required=True)
     prepayment_percent = fields.Integer(required=True)
     surcharge_percent = Percent(required=True)
     surcharge_label = fields.String(required=True, allow_none=True)
@@ -367,11 +336,8 @@ class OrderSchema(OrderSummarySchema):
         "description": "Starts with the placed entry; records amount changes"})
 
 
-class OrderPageSchema(ma.Schema):
+class OrderPageSchema(PageSchema):
     items = fields.List(fields.Nested(OrderSummarySchema), required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
 
 
 class CheckoutResultSchema(ma.Schema):
@@ -393,15 +359,15 @@ class SellerOrderResultSchema(ma.Schema):
 class AmountRequestSchema(ma.Schema):
     id = fields.UUID(required=True)
     order_id = fields.UUID(required=True)
-    amount = _money(required=True)
+    amount = money(required=True)
     reason = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(REQUEST_STATUSES))
     requested_by = fields.String(required=True, allow_none=True)
-    created_at = _moment(required=True)
-    decided_at = _moment(required=True, allow_none=True)
+    created_at = moment(required=True)
+    decided_at = moment(required=True, allow_none=True)
 
 
-class AmountRequestPageSchema(OrderPageSchema):
+class AmountRequestPageSchema(PageSchema):
     items = fields.List(fields.Nested(AmountRequestSchema), required=True)
 
 
@@ -420,14 +386,14 @@ class MessageSchema(ma.Schema):
     text = fields.String(required=True)
     attachment_ids = fields.List(fields.String(), required=True)
     attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
-    created_at = _moment(required=True)
+    created_at = moment(required=True)
 
 
-class MessagePageSchema(OrderPageSchema):
+class MessagePageSchema(PageSchema):
     items = fields.List(fields.Nested(MessageSchema), required=True)
 
 
-class NotePageSchema(OrderPageSchema):
+class NotePageSchema(PageSchema):
     items = fields.List(fields.Nested(NoteSchema), required=True)
 
 
@@ -439,31 +405,28 @@ class ReviewSchema(ma.Schema):
     rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
     text = fields.String(required=True)
     buyer_name = fields.String(required=True, metadata={"description": "The display name"})
-    created_at = _moment(required=True)
+    created_at = moment(required=True)
 
 
-class ReviewPageSchema(OrderPageSchema):
+class ReviewPageSchema(PageSchema):
     items = fields.List(fields.Nested(ReviewSchema), required=True)
     average_rating = fields.Float(required=True, allow_none=True)
 
 
 class ShipmentHistorySchema(ma.Schema):
-    at = _moment(required=True)
+    at = moment(required=True)
     from_ = fields.String(data_key="from", attribute="from", required=True, allow_none=True)
     to = fields.String(required=True)
     source = fields.String(required=True)
     note = fields.String(required=True, allow_none=True)
 
 
-class ShipmentSchema(ma.Schema):
-    id = fields.String(required=True)
+class ShipmentSchema(OrderShipmentSchema):
+    """A shipment with its whole story (an order shows the summary)."""
+
     order_id = fields.UUID(required=True)
     shop_id = fields.UUID(required=True)
-    carrier = fields.String(required=True)
-    tracking_number = fields.String(required=True, allow_none=True)
-    tracking_url = fields.String(required=True, allow_none=True)
-    status = fields.String(required=True)
     notify_buyer = fields.Boolean(required=True)
-    created_at = _moment(required=True)
-    updated_at = _moment(required=True)
+    created_at = moment(required=True)
+    updated_at = moment(required=True)
     history = fields.List(fields.Nested(ShipmentHistorySchema), required=True)

@@ -9,13 +9,9 @@ or refund twice).
 
 from __future__ import annotations
 
-import functools
-
-from flask import abort, request
-
 from .. import services
-from ..api import PREFIX, Blueprint
-from ..ownership import order_party_only, shop_owner_only
+from ..api import ServiceBlueprint
+from ..ownership import order_party, shop_owner
 from .schemas import (
     IdempotencyKeySchema,
     LedgerPaymentInSchema,
@@ -32,29 +28,15 @@ from .schemas import (
     SettingsSchema,
 )
 
-blp = Blueprint("payments", __name__, url_prefix=PREFIX,
-                description="Payment settings, plans, payments and refunds (payments service)")
-
-
-def idempotency_key_required(view):
-    """428 without an Idempotency-Key, before the body is read."""
-
-    @functools.wraps(view)
-    def checked(*args, **kwargs):
-        if not (request.headers.get("Idempotency-Key") or "").strip():
-            abort(428, description="The Idempotency-Key header is required: a resent request "
-                                   "would otherwise pay or refund twice.")
-        return view(*args, **kwargs)
-
-    return checked
+blp = ServiceBlueprint(
+    "payments", __name__,
+    description="Payment settings, plans, payments and refunds (payments service)")
 
 
 @blp.route("/shops/<uuid:shop_id>/payment-settings", methods=["PUT"])
-@blp.secured("seller", "admin")
-@shop_owner_only
+@blp.secured("seller", "admin", owner=shop_owner)
 @blp.arguments(SettingsInSchema)
-@blp.response(200, SettingsSchema)
-@blp.problems(404, 409, 413, 415, 503)
+@blp.response(200, SettingsSchema, problems=[404, 409])
 def put_settings(body, shop_id):
     """The shop's provider and credentials (the secret key is stored encrypted and never shown),
     timing and surcharge; `enabled: true` needs a plan with online payment and legal details."""
@@ -65,8 +47,7 @@ def put_settings(body, shop_id):
 
 @blp.route("/shops/<uuid:shop_id>/payment-settings", methods=["GET"])
 @blp.secured("seller", "admin")
-@blp.response(200, SettingsSchema)
-@blp.problems(404, 503)
+@blp.response(200, SettingsSchema, problems=[404])
 def get_settings(shop_id):
     """The shop's payment settings and plan (never the secret key)."""
     return services.call("payments", "get_payment_settings", str(shop_id))
@@ -75,32 +56,26 @@ def get_settings(shop_id):
 @blp.route("/admin/shops/<uuid:shop_id>/plan", methods=["PUT"])
 @blp.secured("admin")
 @blp.arguments(PlanInSchema)
-@blp.response(200, PlanSchema)
-@blp.problems(404, 413, 415, 503)
+@blp.response(200, PlanSchema, problems=[404])
 def set_plan(body, shop_id):
     """Put the shop on a configured plan (`basic`, `pro`, ...)."""
     return services.call("payments", "set_plan", str(shop_id), body)
 
 
 @blp.route("/orders/<uuid:order_id>/payments", methods=["POST"])
-@blp.secured("buyer")
-@idempotency_key_required
-@order_party_only
+@blp.secured("buyer", owner=order_party)
+@blp.idempotency_key(IdempotencyKeySchema)
 @blp.arguments(PaymentInSchema)
-@blp.arguments(IdempotencyKeySchema, location="headers")
-@blp.response(201, PaymentSchema)
-@blp.problems(404, 409, 413, 415, 428, 503)
-def create_payment(body, headers, order_id):
+@blp.response(201, PaymentSchema, problems=[404, 409])
+def create_payment(body, order_id, idempotency_key):
     """Pay a part of the order (`full`, `advance`, `balance`): the buyer goes on to
     `confirmation_url`; the order moves once the provider's signed notification comes."""
-    return services.call("payments", "create_payment", str(order_id), body,
-                         headers.get("idempotency_key"))
+    return services.call("payments", "create_payment", str(order_id), body, idempotency_key)
 
 
 @blp.route("/orders/<uuid:order_id>/payments", methods=["GET"])
 @blp.secured("buyer", "seller", "admin")
-@blp.response(200, PaymentListSchema)
-@blp.problems(404, 503)
+@blp.response(200, PaymentListSchema, problems=[404])
 def list_payments(order_id):
     """The order's payments and refunds."""
     return services.call("payments", "list_payments", str(order_id))
@@ -108,21 +83,17 @@ def list_payments(order_id):
 
 @blp.route("/payments/<uuid:payment_id>/refunds", methods=["POST"])
 @blp.secured("seller", "admin")
-@idempotency_key_required
+@blp.idempotency_key(IdempotencyKeySchema)
 @blp.arguments(RefundInSchema)
-@blp.arguments(IdempotencyKeySchema, location="headers")
-@blp.response(201, RefundSchema)
-@blp.problems(404, 409, 413, 415, 428, 503)
-def create_refund(body, headers, payment_id):
+@blp.response(201, RefundSchema, problems=[404, 409])
+def create_refund(body, payment_id, idempotency_key):
     """Refund part or all of a payment; refunds never exceed what was paid (422)."""
-    return services.call("payments", "create_refund", str(payment_id), body,
-                         headers.get("idempotency_key"))
+    return services.call("payments", "create_refund", str(payment_id), body, idempotency_key)
 
 
 @blp.route("/shops/<uuid:shop_id>/ledger", methods=["GET"])
 @blp.secured("seller", "admin")
-@blp.response(200, LedgerSchema)
-@blp.problems(404, 503)
+@blp.response(200, LedgerSchema, problems=[404])
 def get_ledger(shop_id):
     """What the shop owes the platform: commission per completed order, payments of debt, the
     balance and what of it is overdue."""
@@ -130,15 +101,11 @@ def get_ledger(shop_id):
 
 
 @blp.route("/shops/<uuid:shop_id>/ledger/payments", methods=["POST"])
-@blp.secured("seller")
-@idempotency_key_required
-@shop_owner_only
+@blp.secured("seller", owner=shop_owner)
+@blp.idempotency_key(IdempotencyKeySchema)
 @blp.arguments(LedgerPaymentInSchema)
-@blp.arguments(IdempotencyKeySchema, location="headers")
-@blp.response(201, LedgerPaymentSchema)
-@blp.problems(404, 409, 413, 415, 428, 503)
-def pay_debt(body, headers, shop_id):
+@blp.response(201, LedgerPaymentSchema, problems=[404, 409])
+def pay_debt(body, shop_id, idempotency_key):
     """Pay the debt to the platform (the whole balance owed) through the platform's provider; the
     seller goes on to `confirmation_url`. Works while the shop is blocked for its debt."""
-    return services.call("payments", "pay_debt", str(shop_id), body,
-                         headers.get("idempotency_key"))
+    return services.call("payments", "pay_debt", str(shop_id), body, idempotency_key)

@@ -16,6 +16,11 @@ TIMINGS = ["after_confirmation", "at_checkout"]
 PARTS = ["full", "advance", "balance"]
 
 
+def _return_url(who: str) -> fields.Url:
+    return fields.Url(required=True, schemes={"http", "https"}, require_tld=False,
+                      metadata={"description": f"Where the provider sends the {who} back"})
+
+
 class SettingsInSchema(ma.Schema):
     provider = fields.String(required=True, validate=validate.OneOf(PROVIDERS))
     account_id = fields.String(required=True, validate=validate.Length(min=1, max=200),
@@ -63,8 +68,7 @@ class PlanSchema(ma.Schema):
 
 class PaymentInSchema(ma.Schema):
     part = fields.String(required=True, validate=validate.OneOf(PARTS))
-    return_url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False,
-                            metadata={"description": "Where the provider sends the buyer back"})
+    return_url = _return_url("buyer")
 
 
 class PaymentSchema(ma.Schema):
@@ -128,8 +132,7 @@ class LedgerSchema(ma.Schema):
 
 
 class LedgerPaymentInSchema(ma.Schema):
-    return_url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False,
-                            metadata={"description": "Where the provider sends the seller back"})
+    return_url = _return_url("seller")
 
 
 class LedgerPaymentSchema(ma.Schema):
