@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Annotated
 
 from sqlalchemy import JSON, BigInteger, DateTime, String
-from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .db import new_metadata
 from .kernel_tables import add_kernel_tables
@@ -45,3 +45,16 @@ def service_base() -> type[DeclarativeBase]:
 
     add_kernel_tables(Base.metadata)
     return Base
+
+
+class FollowedOrder:
+    """An order as a service that follows the order events keeps it: whose it is and where it
+    stands (`order_status`). `status_at` is the `occurred_at` of the event that set `status`, so an
+    older event delivered late changes nothing."""
+
+    order_id: Mapped[Key]
+    shop_id: Mapped[Id]
+    buyer_id: Mapped[Id | None]
+    seller_id: Mapped[Id | None]
+    status: Mapped[str] = mapped_column(String(20))
+    status_at: Mapped[datetime]

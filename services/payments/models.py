@@ -26,7 +26,7 @@ from decimal import Decimal
 from sqlalchemy import Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.common.orm import Amount, Currency, Id, Key, service_base
+from services.common.orm import Amount, Currency, FollowedOrder, Id, Key, service_base
 
 Base = service_base()
 
@@ -48,15 +48,12 @@ class ShopRow(Base):
     updated_at: Mapped[datetime]
 
 
-class OrderRow(Base):
+class OrderRow(FollowedOrder, Base):
+    """An order as payments follows it from the order events, with what a payment is checked
+    against."""
+
     __tablename__ = "orders"
 
-    order_id: Mapped[Key]
-    shop_id: Mapped[Id]
-    buyer_id: Mapped[Id | None]
-    seller_id: Mapped[Id | None]
-    status: Mapped[str] = mapped_column(String(20))
-    status_at: Mapped[datetime]
     currency: Mapped[Currency]
     grand_total: Mapped[Amount]
     items_total: Mapped[Amount]

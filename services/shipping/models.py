@@ -19,7 +19,7 @@ from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.kernel_tables import SEQ
-from services.common.orm import Id, Key, service_base
+from services.common.orm import FollowedOrder, Id, Key, service_base
 
 Base = service_base()
 
@@ -140,18 +140,7 @@ class ShopRow(Base):
     known_at: Mapped[datetime]
 
 
-class OrderRow(Base):
-    """An order as shipping follows it from the order events: whose it is and where it stands.
-
-    `status_at` is the `occurred_at` of the event that set `status`: an older event delivered late
-    changes nothing.
-    """
+class OrderRow(FollowedOrder, Base):
+    """An order as shipping follows it from the order events."""
 
     __tablename__ = "orders"
-
-    order_id: Mapped[Key]
-    shop_id: Mapped[Id]
-    seller_id: Mapped[Id | None]
-    buyer_id: Mapped[Id | None]
-    status: Mapped[str] = mapped_column(String(20))
-    status_at: Mapped[datetime]
