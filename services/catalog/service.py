@@ -56,7 +56,7 @@ class CatalogService(runtime.Service):
 
     @rpc
     def get_shop(self, shop_id):
-        data = load(schemas.ShopRef, shop_id=shop_id)
+        data = load(schemas.ShopRef, {}, shop_id=shop_id)
         return shops.get_shop_view(self.uow, self.caller, data)
 
     @rpc
@@ -66,7 +66,7 @@ class CatalogService(runtime.Service):
 
     @rpc
     def seller_shop(self, user_id):
-        data = load(schemas.SellerRef, user_id=user_id)
+        data = load(schemas.SellerRef, {}, user_id=user_id)
         return shops.seller_shop(self.uow, self.caller, data)
 
     @rpc
@@ -77,7 +77,7 @@ class CatalogService(runtime.Service):
 
     @rpc
     def end_vacation(self, shop_id):
-        data = load(schemas.ShopRef, shop_id=shop_id)
+        data = load(schemas.ShopRef, {}, shop_id=shop_id)
         return shops.end_vacation(self.uow, self.caller, data)
 
     # Global options and collections ---------------------------------------------------------------
@@ -90,7 +90,7 @@ class CatalogService(runtime.Service):
 
     @rpc
     def list_global_options(self, shop_id, query=None):
-        data = load(schemas.ShopPageIn, query, detail="The page is not valid.",
+        data = load(schemas.ShopPageIn, query or {}, detail="The page is not valid.",
                     shop_id=shop_id)
         return options.list_global_options(self.uow, self.caller, data)
 
@@ -103,7 +103,7 @@ class CatalogService(runtime.Service):
 
     @rpc
     def list_collections(self, shop_id, query=None):
-        data = load(schemas.ShopPageIn, query, detail="The page is not valid.",
+        data = load(schemas.ShopPageIn, query or {}, detail="The page is not valid.",
                     shop_id=shop_id)
         return options.list_collections(self.uow, self.caller, data)
 
@@ -115,13 +115,13 @@ class CatalogService(runtime.Service):
 
     @rpc
     def get_product(self, product_id, count_view=False):
-        data = load(schemas.ProductViewIn, product_id=product_id,
+        data = load(schemas.ProductViewIn, {}, product_id=product_id,
                     count_view=bool(count_view))
         return products.get_product(self.uow, self.caller, data)
 
     @rpc
     def record_view(self, product_id):
-        data = load(schemas.ProductRef, product_id=product_id)
+        data = load(schemas.ProductRef, {}, product_id=product_id)
         products.record_view(self.uow, self.caller, data)
 
     @rpc
@@ -138,7 +138,7 @@ class CatalogService(runtime.Service):
 
     @rpc
     def disable_product(self, product_id):
-        data = load(schemas.ProductRef, product_id=product_id)
+        data = load(schemas.ProductRef, {}, product_id=product_id)
         return products.disable_product(self.uow, self.caller, data)
 
     @rpc
@@ -179,17 +179,17 @@ class CatalogService(runtime.Service):
 
     @rpc
     def get_reservation(self, order_id):
-        data = load(schemas.OrderRef, order_id=order_id)
+        data = load(schemas.OrderRef, {}, order_id=order_id)
         return stock.get_reservation(self.uow, self.caller, data)
 
     @rpc
     def commit(self, order_id):
-        data = load(schemas.OrderRef, order_id=order_id)
+        data = load(schemas.OrderRef, {}, order_id=order_id)
         return stock.commit(self.uow, self.caller, data)
 
     @rpc
     def release(self, order_id):
-        data = load(schemas.OrderRef, order_id=order_id)
+        data = load(schemas.OrderRef, {}, order_id=order_id)
         return stock.release(self.uow, self.caller, data)
 
     # Subscriptions: what other services' events do here ----------------------------------------
