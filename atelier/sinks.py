@@ -31,7 +31,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 from aiosmtpd.controller import Controller
 
@@ -213,11 +213,32 @@ class MailSink:
 
 
 # -- the SMS gateway and Telegram Bot API -----------------------------------------------------------
-class SmsFake:
-    def __init__(self, bind: tuple[str, int] = ("127.0.0.1", 0), key: str | None = None):
+class _ApiFake:
+    """A fake HTTP API: what it received, answered and shown by its `web` view (`_post`)."""
+
+    def __init__(self, bind: tuple[str, int]):
         self.received = Received()
-        self.key = key
         self.web = WebView(self.received, bind, self._post)
+
+    def _post(self, path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, Any]:
+        raise NotImplementedError
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return self.received.all()
+
+    def start(self) -> Self:
+        self.web.start()
+        return self
+
+    def stop(self) -> None:
+        self.web.stop()
+
+
+class SmsFake(_ApiFake):
+    def __init__(self, bind: tuple[str, int] = ("127.0.0.1", 0), key: str | None = None):
+        self.key = key
+        super().__init__(bind)
 
     def _post(self, path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, Any]:
         if path != "/api/send":
@@ -235,26 +256,14 @@ class SmsFake:
     def url(self) -> str:
         return f"{self.web.url}/api"
 
-    @property
-    def messages(self) -> list[dict[str, Any]]:
-        return self.received.all()
 
-    def start(self) -> SmsFake:
-        self.web.start()
-        return self
-
-    def stop(self) -> None:
-        self.web.stop()
-
-
-class TelegramFake:
+class TelegramFake(_ApiFake):
     """`sendMessage` of the Bot API; any token is accepted unless `token` is set."""
 
     def __init__(self, bind: tuple[str, int] = ("127.0.0.1", 0), token: str | None = None):
-        self.received = Received()
         self.token = token
         self._ids = itertools.count(1)
-        self.web = WebView(self.received, bind, self._post)
+        super().__init__(bind)
 
     def _post(self, path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, Any]:
         match = TELEGRAM_SEND.match(path)
@@ -275,17 +284,6 @@ class TelegramFake:
     @property
     def url(self) -> str:
         return self.web.url
-
-    @property
-    def messages(self) -> list[dict[str, Any]]:
-        return self.received.all()
-
-    def start(self) -> TelegramFake:
-        self.web.start()
-        return self
-
-    def stop(self) -> None:
-        self.web.stop()
 
 
 def _lines(text: str) -> str:

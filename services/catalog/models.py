@@ -12,67 +12,46 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    SmallInteger,
-    String,
-    Text,
-    text,
-)
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, SmallInteger, String, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from services.common.db import new_metadata
-from services.common.kernel_tables import SEQ, add_kernel_tables
+from services.common.kernel_tables import SEQ
+from services.common.orm import Amount, Currency, Id, Key, service_base
 
-ID = String(36)
 LISTED_PG = text("listed")
 LISTED_SQLITE = text("listed = 1")
 TERMS = ARRAY(Text).with_variant(JSON(), "sqlite")
 
-
-class Base(DeclarativeBase):
-    metadata = new_metadata()
-
-
-OUTBOX, INBOX, COMMANDS = add_kernel_tables(Base.metadata)
+Base = service_base()
 
 
 class Shop(Base):
     __tablename__ = "shops"
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    owner_id: Mapped[str] = mapped_column(ID, nullable=False, unique=True)  # one shop per seller
-    name: Mapped[str] = mapped_column(String(100), nullable=False)
-    currency: Mapped[str] = mapped_column(String(3), nullable=False)
-    about: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    delivery_and_payment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    id: Mapped[Key]
+    owner_id: Mapped[Id] = mapped_column(unique=True)  # one shop per seller
+    name: Mapped[str] = mapped_column(String(100))
+    currency: Mapped[Currency]
+    about: Mapped[str] = mapped_column(Text, default="")
+    delivery_and_payment: Mapped[str] = mapped_column(Text, default="")
     logo_url: Mapped[str | None] = mapped_column(String(500))
     banner_url: Mapped[str | None] = mapped_column(String(500))
-    rules: Mapped[dict] = mapped_column(JSON, nullable=False)
-    contact_methods: Mapped[list] = mapped_column(JSON, nullable=False)
-    legal: Mapped[dict | None] = mapped_column(JSON)
-    vacation: Mapped[dict | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
-    reliable_seller: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    online_payment: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    rules: Mapped[dict]
+    contact_methods: Mapped[list]
+    legal: Mapped[dict | None]
+    vacation: Mapped[dict | None]
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    reliable_seller: Mapped[bool] = mapped_column(default=False)
+    online_payment: Mapped[bool] = mapped_column(default=False)
     # From payments (`shop.payment_settings_changed`): `{timing, surcharge_percent, surcharge_label}`,
     # the terms a checkout writes into its orders (the surcharge as a decimal string).
-    payment_terms: Mapped[dict | None] = mapped_column(JSON)
+    payment_terms: Mapped[dict | None]
     # The shop's rating (domain/ratings.py): the sum and the count of its public review ratings.
-    rating_sum: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0,
-                                            server_default=text("0"))
-    rating_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
-                                              server_default=text("0"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    rating_sum: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
+    rating_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class Sanction(Base):
@@ -84,59 +63,59 @@ class Sanction(Base):
 
     __tablename__ = "shop_sanctions"
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    shop_id: Mapped[str] = mapped_column(ID, nullable=False, index=True)
-    kind: Mapped[str] = mapped_column(String(30), nullable=False)
-    product_id: Mapped[str | None] = mapped_column(ID, index=True)
-    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    id: Mapped[Key]
+    shop_id: Mapped[Id] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    product_id: Mapped[Id | None] = mapped_column(index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
 
 
 class Product(Base):
     __tablename__ = "products"
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    shop_id: Mapped[str] = mapped_column(ID, ForeignKey("shops.id"), nullable=False)
-    title: Mapped[str] = mapped_column(String(150), nullable=False)
-    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    category: Mapped[str] = mapped_column(String(50), nullable=False)  # the category's slug
-    currency: Mapped[str] = mapped_column(String(3), nullable=False)
-    price: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    discount_percent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    id: Mapped[Key]
+    shop_id: Mapped[Id] = mapped_column(ForeignKey("shops.id"))
+    title: Mapped[str] = mapped_column(String(150))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(50))  # the category's slug
+    currency: Mapped[Currency]
+    price: Mapped[Amount]
+    discount_percent: Mapped[int] = mapped_column(default=0)
     # price with the discount applied; NULL for offer_only (no public price)
-    effective_price: Mapped[int | None] = mapped_column(BigInteger)
-    sale_mode: Mapped[str] = mapped_column(String(20), nullable=False, default="buy_now")
-    images: Mapped[list] = mapped_column(JSON, nullable=False)
+    effective_price: Mapped[Amount | None]
+    sale_mode: Mapped[str] = mapped_column(String(20), default="buy_now")
+    images: Mapped[list]
     video_url: Mapped[str | None] = mapped_column(String(300))
-    stock_mode: Mapped[str] = mapped_column(String(20), nullable=False)
-    stock_on_hand: Mapped[int | None] = mapped_column(Integer)  # tracked only
-    stock_reserved: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    production_days: Mapped[int | None] = mapped_column(Integer)
-    weight_grams: Mapped[int | None] = mapped_column(Integer)
-    free_delivery: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    options: Mapped[list] = mapped_column(JSON, nullable=False)  # with option and variant ids
-    wholesale: Mapped[list] = mapped_column(JSON, nullable=False)
-    global_option_ids: Mapped[list] = mapped_column(JSON, nullable=False)
-    characteristics: Mapped[dict] = mapped_column(JSON, nullable=False)
-    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    hidden_by_moderation: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    official_reseller: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    listed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    stock_mode: Mapped[str] = mapped_column(String(20))
+    stock_on_hand: Mapped[int | None]  # tracked only
+    stock_reserved: Mapped[int] = mapped_column(default=0)
+    production_days: Mapped[int | None]
+    weight_grams: Mapped[int | None]
+    free_delivery: Mapped[bool] = mapped_column(default=False)
+    options: Mapped[list]  # with option and variant ids
+    wholesale: Mapped[list]
+    global_option_ids: Mapped[list]
+    characteristics: Mapped[dict]
+    enabled: Mapped[bool] = mapped_column(default=True)
+    hidden_by_moderation: Mapped[bool] = mapped_column(default=False)
+    official_reseller: Mapped[bool] = mapped_column(default=False)
+    listed: Mapped[bool] = mapped_column(default=True)
     # Text search (domain/search.py): every term of the product, found through a GIN index on
     # PostgreSQL, and the terms of each field, which rank a match. SQLite keeps them as JSON and
     # searches `product_search_terms` instead.
-    search_terms: Mapped[list] = mapped_column(TERMS, nullable=False, default=list)
-    search_title: Mapped[list] = mapped_column(TERMS, nullable=False, default=list)
-    search_characteristics: Mapped[list] = mapped_column(TERMS, nullable=False, default=list)
-    search_description: Mapped[list] = mapped_column(TERMS, nullable=False, default=list)
-    views: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
-    cart_adds: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
-    sales: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
-    review_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    rating_sum: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    popularity: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    search_terms: Mapped[list] = mapped_column(TERMS, default=list)
+    search_title: Mapped[list] = mapped_column(TERMS, default=list)
+    search_characteristics: Mapped[list] = mapped_column(TERMS, default=list)
+    search_description: Mapped[list] = mapped_column(TERMS, default=list)
+    views: Mapped[int] = mapped_column(BigInteger, default=0)
+    cart_adds: Mapped[int] = mapped_column(BigInteger, default=0)
+    sales: Mapped[int] = mapped_column(BigInteger, default=0)
+    review_count: Mapped[int] = mapped_column(default=0)
+    rating_sum: Mapped[int] = mapped_column(default=0)
+    popularity: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
     __table_args__ = (
         # Storefront listings: visible products only, one index per sort order, the category one
@@ -168,10 +147,9 @@ class ProductSearchTerm(Base):
     __table_args__ = {"sqlite_with_rowid": False}
 
     term: Mapped[str] = mapped_column(String(60), primary_key=True)
-    product_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    weight: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    product_id: Mapped[Id] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
+                                           primary_key=True, index=True)
+    weight: Mapped[int] = mapped_column(SmallInteger)
 
 
 class SearchVariant(Base):
@@ -190,9 +168,8 @@ class ProductCharacteristic(Base):
 
     __tablename__ = "product_characteristics"
 
-    product_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
-    )
+    product_id: Mapped[Id] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
+                                           primary_key=True)
     key: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[str] = mapped_column(String(50), primary_key=True)
 
@@ -204,25 +181,25 @@ class GlobalOption(Base):
 
     __tablename__ = "global_options"
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    shop_id: Mapped[str] = mapped_column(ID, ForeignKey("shops.id"), nullable=False, index=True)
-    name: Mapped[str] = mapped_column(String(100), nullable=False)
-    kind: Mapped[str] = mapped_column(String(20), nullable=False)
-    required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    variants: Mapped[list] = mapped_column(JSON, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    id: Mapped[Key]
+    shop_id: Mapped[Id] = mapped_column(ForeignKey("shops.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    required: Mapped[bool] = mapped_column(default=False)
+    variants: Mapped[list]
+    created_at: Mapped[datetime]
 
 
 class Collection(Base):
     __tablename__ = "collections"
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    shop_id: Mapped[str] = mapped_column(ID, ForeignKey("shops.id"), nullable=False, index=True)
-    name: Mapped[str] = mapped_column(String(100), nullable=False)
-    product_ids: Mapped[list] = mapped_column(JSON, nullable=False)
+    id: Mapped[Key]
+    shop_id: Mapped[Id] = mapped_column(ForeignKey("shops.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    product_ids: Mapped[list]
     # The cover image as the gateway resolved it from an upload: {id, url, page_url, ...}.
-    cover: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    cover: Mapped[dict | None]
+    created_at: Mapped[datetime]
 
 
 class Reservation(Base):
@@ -231,22 +208,21 @@ class Reservation(Base):
 
     __tablename__ = "reservations"
 
-    order_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    status: Mapped[str] = mapped_column(String(20), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    order_id: Mapped[Key]
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class ReservationLine(Base):
     __tablename__ = "reservation_lines"
 
-    order_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("reservations.order_id", ondelete="CASCADE"), primary_key=True
-    )
-    product_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
+    order_id: Mapped[Id] = mapped_column(ForeignKey("reservations.order_id", ondelete="CASCADE"),
+                                         primary_key=True)
+    product_id: Mapped[Key]
+    quantity: Mapped[int]
     # whether the product's stock was tracked when reserved: only those units are held
-    tracked: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    tracked: Mapped[bool]
 
 
 class OrderSale(Base):
@@ -256,10 +232,10 @@ class OrderSale(Base):
 
     __tablename__ = "order_sales"
 
-    order_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    state: Mapped[str] = mapped_column(String(10), nullable=False)
-    lines: Mapped[list | None] = mapped_column(JSON)  # [{product_id, quantity}]
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    order_id: Mapped[Key]
+    state: Mapped[str] = mapped_column(String(10))
+    lines: Mapped[list | None]  # [{product_id, quantity}]
+    updated_at: Mapped[datetime]
 
 
 class ProductView(Base):
@@ -272,4 +248,4 @@ class ProductView(Base):
     __tablename__ = "product_views"
 
     seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
-    product_id: Mapped[str] = mapped_column(ID)
+    product_id: Mapped[Id]

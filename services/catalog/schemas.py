@@ -250,24 +250,24 @@ class OrderRef(_Strict):
     order_id = _id()
 
 
-class ShopPatchIn(ShopPatch):
-    shop_id = _id()
+class ShopPatchIn(ShopRef, ShopPatch):
+    """A change to a shop's profile and rules."""
 
 
-class VacationChange(VacationIn):
-    shop_id = _id()
+class VacationChange(ShopRef, VacationIn):
+    """A shop's vacation."""
 
 
-class GlobalOptionChange(GlobalOptionIn):
-    shop_id = _id()
+class GlobalOptionChange(ShopRef, GlobalOptionIn):
+    """An option a shop offers on any of its products."""
 
 
-class CollectionChange(CollectionIn):
-    shop_id = _id()
+class CollectionChange(ShopRef, CollectionIn):
+    """A collection of a shop's products."""
 
 
-class NewProductIn(ProductIn):
-    shop_id = _id()
+class NewProductIn(ShopRef, ProductIn):
+    """A new product of the shop."""
 
 
 class ShopImportIn(ShopIn):
@@ -294,20 +294,19 @@ class ProductImportIn(NewProductIn):
     rating_sum = StrictInteger(load_default=0, validate=validate.Range(min=0))
 
 
-class ProductChange(ProductPatch):
-    product_id = _id()
+class ProductChange(ProductRef, ProductPatch):
+    """A change to a product: only the fields given change."""
 
 
-class LabelsChange(LabelsIn):
-    product_id = _id()
+class LabelsChange(ProductRef, LabelsIn):
+    """The labels an admin gives a product."""
 
 
-class ProductQuoteIn(QuoteIn):
-    product_id = _id()
+class ProductQuoteIn(ProductRef, QuoteIn):
+    """A quantity and options of one product to price."""
 
 
-class ProductViewIn(_Strict):
-    product_id = _id()
+class ProductViewIn(ProductRef):
     count_view = fields.Boolean(load_default=False)
 
 

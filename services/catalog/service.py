@@ -28,9 +28,7 @@ from services.catalog.domain.errors import (
 )
 from services.catalog.schemas import load_product
 from services.common import runtime
-from services.common.runtime.messaging import event_handler
-from services.common.runtime.rpc import rpc
-from services.common.runtime.timers import ConfiguredTimer
+from services.common.runtime import every, rpc, subscribe
 from services.common.schemas import load
 from services.common.settings import env
 
@@ -196,47 +194,19 @@ class CatalogService(runtime.Service):
         return stock.release(self.uow, self.caller, data)
 
     # Subscriptions: what other services' events do here ----------------------------------------
-    @event_handler("shop.sanctioned")
-    def on_shop_sanctioned(self, uow, event):
-        effects.shop_sanctioned(uow, event.data)
-
-    @event_handler("shop.sanction_lifted")
-    def on_sanction_lifted(self, uow, event):
-        effects.sanction_lifted(uow, event.data)
-
-    @event_handler("shop.verified")
-    def on_shop_verified(self, uow, event):
-        effects.shop_verified(uow, event.data)
-
-    @event_handler("shop.payment_settings_changed")
-    def on_payment_settings_changed(self, uow, event):
-        effects.payment_settings_changed(uow, event.data)
-
-    @event_handler("order.placed")
-    def on_order_placed(self, uow, event):
-        effects.order_placed(uow, event.data)
-
-    @event_handler("order.paid")
-    def on_order_paid(self, uow, event):
-        effects.order_paid(uow, event.data)
-
-    @event_handler("order.cancelled", "order.expired")
-    def on_order_ended(self, uow, event):
-        effects.order_ended(uow, event.data)
-
-    @event_handler("order.shipped")
-    def on_order_shipped(self, uow, event):
-        effects.order_shipped(uow, event.data)
-
-    @event_handler("review.posted")
-    def on_review_posted(self, uow, event):
-        effects.review_posted(uow, event.data)
-
-    @event_handler("cart.item_added")
-    def on_cart_item_added(self, uow, event):
-        effects.cart_item_added(uow, event.data)
+    on_shop_sanctioned = subscribe("shop.sanctioned", data=effects.shop_sanctioned)
+    on_sanction_lifted = subscribe("shop.sanction_lifted", data=effects.sanction_lifted)
+    on_shop_verified = subscribe("shop.verified", data=effects.shop_verified)
+    on_payment_settings_changed = subscribe("shop.payment_settings_changed",
+                                            data=effects.payment_settings_changed)
+    on_order_placed = subscribe("order.placed", data=effects.order_placed)
+    on_order_paid = subscribe("order.paid", data=effects.order_paid)
+    on_order_ended = subscribe("order.cancelled", "order.expired", data=effects.order_ended)
+    on_order_shipped = subscribe("order.shipped", data=effects.order_shipped)
+    on_review_posted = subscribe("review.posted", data=effects.review_posted)
+    on_cart_item_added = subscribe("cart.item_added", data=effects.cart_item_added)
 
     # Timers -------------------------------------------------------------------------------------
-    @ConfiguredTimer.decorator(read_interval=views_fold_seconds)
+    @every(read_interval=views_fold_seconds)
     def fold_views(self):
         effects.fold_views(self.uow)

@@ -117,19 +117,6 @@ class OrderUnshippedAtClose(OrderRef):
     placed_at = fields.DateTime(required=True)
 
 
-for _type in ("order.shipped", "order.received", "order.completed",
-              "order.in_production", "order.expired", "order.shipping_overdue"):
-    register(_type, OrderTransition)
-register("order.placed", OrderPlaced)
-register("order.confirmed", OrderConfirmed)
-register("order.cancelled", OrderCancelled)
-register("order.amount_changed", OrderAmountChanged)
-register("order.paid", OrderPaymentProgress)
-register("order.partially_paid", OrderPaymentProgress)
-register("order.balance_requested", OrderBalanceRequested)
-register("order.unshipped_at_close", OrderUnshippedAtClose)
-
-
 # Offers and custom work -------------------------------------------------------------------------
 class OfferEvent(_Data):
     offer_id = fields.UUID(required=True)
@@ -150,12 +137,6 @@ class OfferDeclined(OfferEvent):
     )
 
 
-for _type in ("offer.made", "offer.countered", "offer.expired"):
-    register(_type, OfferEvent)
-register("offer.accepted", OfferAccepted)
-register("offer.declined", OfferDeclined)
-
-
 class CustomRequestCreated(_Data):
     request_id = fields.UUID(required=True)
     shop_id = fields.UUID(required=True)
@@ -165,10 +146,6 @@ class CustomRequestCreated(_Data):
 class CustomRequestProposed(CustomRequestCreated):
     price = _money(required=True)
     production_days = StrictInteger(required=True, validate=validate.Range(min=0))
-
-
-register("custom_request.created", CustomRequestCreated)
-register("custom_request.proposed", CustomRequestProposed)
 
 
 # Conversation and reviews -----------------------------------------------------------------------
@@ -195,10 +172,6 @@ class ReviewPosted(_Data):
     # Whether the review shows publicly; only public reviews make the shop's rating. Every
     # buyer's review is public today, so producers that leave it out mean a public one.
     public = fields.Boolean(load_default=True)
-
-
-register("message.posted", MessagePosted)
-register("review.posted", ReviewPosted)
 
 
 # Payments ---------------------------------------------------------------------------------------
@@ -264,15 +237,6 @@ class RefundOverdue(_Data):
     due_at = fields.DateTime(required=True)
 
 
-register("payment.succeeded", PaymentEvent)
-register("payment.failed", PaymentFailed)
-register("payment.refunded", PaymentRefunded)
-register("shop.payment_settings_changed", PaymentSettingsChanged)
-register("debt.overdue", DebtOverdue)
-register("debt.settled", DebtSettled)
-register("refund.overdue", RefundOverdue)
-
-
 # Shipping ---------------------------------------------------------------------------------------
 class ShipmentCreated(_Data):
     shipment_id = fields.UUID(required=True)
@@ -293,10 +257,6 @@ class ShipmentStatusChanged(_Data):
         validate=validate.OneOf(("created", "in_transit", "delivered", "returned", "lost")),
     )
     previous_status = fields.String(load_default=None, allow_none=True)
-
-
-register("shipment.created", ShipmentCreated)
-register("shipment.status_changed", ShipmentStatusChanged)
 
 
 # Catalog ----------------------------------------------------------------------------------------
@@ -349,10 +309,6 @@ class ShopUpdated(_Data):
     shop_id = fields.UUID(required=True)
 
 
-register("shop.created", ShopCreated)
-register("shop.updated", ShopUpdated)
-
-
 # Identity (the gateway) -------------------------------------------------------------------------
 class UserRegistered(_Data):
     """A new account, with what notifications needs to reach its holder."""
@@ -363,15 +319,6 @@ class UserRegistered(_Data):
     name = _optional_text()
     locale = fields.String(load_default="en")
     roles = fields.List(fields.String(), required=True)
-
-
-register("user.registered", UserRegistered)
-register("product.created", ProductEvent)
-register("product.updated", ProductEvent)
-register("product.hidden", ProductHidden)
-register("product.stock_changed", StockChanged)
-register("cart.item_added", CartItemAdded)
-register("cart.discount_offered", CartDiscountOffered)
 
 
 # Moderation -------------------------------------------------------------------------------------
@@ -422,9 +369,63 @@ class ComplaintResolved(_Data):
     sanction = fields.String(load_default=None, allow_none=True)
 
 
-register("shop.sanctioned", ShopSanctioned)
-register("shop.sanction_lifted", ShopSanctionLifted)
-register("shop.warned", ShopWarned)
-register("shop.verified", ShopVerified)
-register("complaint.filed", ComplaintFiled)
-register("complaint.resolved", ComplaintResolved)
+# Every event type and the schema of its `data` ---------------------------------------------------
+CONTRACTS = {
+    # Orders
+    "order.placed": OrderPlaced,
+    "order.confirmed": OrderConfirmed,
+    "order.paid": OrderPaymentProgress,
+    "order.partially_paid": OrderPaymentProgress,
+    "order.in_production": OrderTransition,
+    "order.balance_requested": OrderBalanceRequested,
+    "order.shipped": OrderTransition,
+    "order.received": OrderTransition,
+    "order.completed": OrderTransition,
+    "order.cancelled": OrderCancelled,
+    "order.expired": OrderTransition,
+    "order.amount_changed": OrderAmountChanged,
+    "order.shipping_overdue": OrderTransition,
+    "order.unshipped_at_close": OrderUnshippedAtClose,
+    # Offers and custom work
+    "offer.made": OfferEvent,
+    "offer.countered": OfferEvent,
+    "offer.accepted": OfferAccepted,
+    "offer.declined": OfferDeclined,
+    "offer.expired": OfferEvent,
+    "custom_request.created": CustomRequestCreated,
+    "custom_request.proposed": CustomRequestProposed,
+    # Conversation and reviews
+    "message.posted": MessagePosted,
+    "review.posted": ReviewPosted,
+    # Payments
+    "payment.succeeded": PaymentEvent,
+    "payment.failed": PaymentFailed,
+    "payment.refunded": PaymentRefunded,
+    "shop.payment_settings_changed": PaymentSettingsChanged,
+    "debt.overdue": DebtOverdue,
+    "debt.settled": DebtSettled,
+    "refund.overdue": RefundOverdue,
+    # Shipping
+    "shipment.created": ShipmentCreated,
+    "shipment.status_changed": ShipmentStatusChanged,
+    # Catalog
+    "shop.created": ShopCreated,
+    "shop.updated": ShopUpdated,
+    "product.created": ProductEvent,
+    "product.updated": ProductEvent,
+    "product.hidden": ProductHidden,
+    "product.stock_changed": StockChanged,
+    "cart.item_added": CartItemAdded,
+    "cart.discount_offered": CartDiscountOffered,
+    # Identity (the gateway)
+    "user.registered": UserRegistered,
+    # Moderation
+    "shop.sanctioned": ShopSanctioned,
+    "shop.sanction_lifted": ShopSanctionLifted,
+    "shop.warned": ShopWarned,
+    "shop.verified": ShopVerified,
+    "complaint.filed": ComplaintFiled,
+    "complaint.resolved": ComplaintResolved,
+}
+for _type, _schema in CONTRACTS.items():
+    register(_type, _schema)

@@ -10,8 +10,18 @@ from typing import Any
 
 
 class ServiceError(Exception):
+    """A refusal with a stable `code` and a `kind`: a subclass names them in its class line,
+    `class OutOfStock(Conflict, code="out_of_stock")`."""
+
     kind = "invalid"
     code = "error"
+
+    def __init_subclass__(cls, *, kind: str | None = None, code: str | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if kind is not None:
+            cls.kind = kind
+        if code is not None:
+            cls.code = code
 
     def __init__(self, detail: str, code: str | None = None, errors: dict[str, Any] | None = None):
         super().__init__(detail, code or self.code, errors or {})
@@ -24,52 +34,41 @@ class ServiceError(Exception):
         return self.detail
 
 
-class NotFound(ServiceError):
-    kind = "not_found"
-    code = "not_found"
+class NotFound(ServiceError, kind="not_found", code="not_found"):
+    """Nothing the caller may see by that id; the gateway answers 404."""
 
 
-class Forbidden(ServiceError):
-    kind = "forbidden"
-    code = "forbidden"
+class Forbidden(ServiceError, kind="forbidden", code="forbidden"):
+    """The caller may not do this; the gateway answers 403."""
 
 
-class Invalid(ServiceError):
+class Invalid(ServiceError, kind="invalid", code="invalid"):
     """Input that breaks a rule; `errors` maps field names to messages."""
 
-    kind = "invalid"
-    code = "invalid"
 
-
-class Conflict(ServiceError):
+class Conflict(ServiceError, kind="conflict", code="conflict"):
     """A refused transition, a duplicate, or stock that cannot be had."""
 
-    kind = "conflict"
-    code = "conflict"
 
-
-class Unavailable(ServiceError):
+class Unavailable(ServiceError, kind="unavailable", code="service_unavailable"):
     """Another service this one needed did not answer in time; the gateway answers 503."""
-
-    kind = "unavailable"
-    code = "service_unavailable"
 
 
 # Refusals several services make in the same words.
-class ShopNotFound(NotFound):
-    code = "shop_not_found"
+class ShopNotFound(NotFound, code="shop_not_found"):
+    """No such shop, or none the caller may see."""
 
 
-class NotShopOwner(Forbidden):
-    code = "not_shop_owner"
+class NotShopOwner(Forbidden, code="not_shop_owner"):
+    """A seller acting on another seller's shop."""
 
 
-class OrderNotFound(NotFound):
-    code = "order_not_found"
+class OrderNotFound(NotFound, code="order_not_found"):
+    """No such order, or one the caller may not see."""
 
 
-class ProductNotFound(NotFound):
-    code = "product_not_found"
+class ProductNotFound(NotFound, code="product_not_found"):
+    """No such product, or one that is not shown."""
 
 
 # What leaves a service: every typed error travels as one of these (see `services.common.runtime.rpc`).

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData, bindparam, text
+from sqlalchemy import MetaData
 from sqlalchemy.orm import Session
 
 from . import clock
 from .events import Event
-from .kernel_tables import inbox_table
+from .kernel_tables import inbox_table, insert_unless_present
 
-_INBOX = inbox_table(MetaData())
-
-# Written as text, which SQLAlchemy caches once compiled: its `on_conflict_do_nothing()` constructs
-# carry no cache key and were compiled afresh for every event. PostgreSQL and SQLite (3.24+) share
-# this syntax; the typed parameter keeps `handled_at` stored as the column's type stores it.
-_CLAIM = text(
-    "INSERT INTO inbox (consumer, event_id, event_type, handled_at) "
-    "VALUES (:consumer, :event_id, :event_type, :handled_at) "
-    "ON CONFLICT (consumer, event_id) DO NOTHING"
-).bindparams(bindparam("handled_at", type_=_INBOX.c.handled_at.type))
+_CLAIM = insert_unless_present(inbox_table(MetaData()),
+                               "consumer", "event_id", "event_type", "handled_at")
 
 
 def claim(session: Session, consumer: str, event: Event) -> bool:

@@ -17,9 +17,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     event,
     text,
 )
+from sqlalchemy.sql.elements import TextClause
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY.
 SEQ = BigInteger().with_variant(Integer(), "sqlite")
@@ -68,11 +70,10 @@ def outbox_table(metadata: MetaData) -> Table:
 
 
 def inbox_table(metadata: MetaData) -> Table:
-    if "inbox" in metadata.tables:
-        return metadata.tables["inbox"]
-    return Table(
-        "inbox",
+    """One row per event a consumer handled, written in the transaction of its effect."""
+    return _table(
         metadata,
+        "inbox",
         Column("consumer", String(150), primary_key=True),
         Column("event_id", String(36), primary_key=True),
         Column("event_type", String(100), nullable=False),
@@ -83,11 +84,9 @@ def inbox_table(metadata: MetaData) -> Table:
 def commands_table(metadata: MetaData) -> Table:
     """One row per command that created something, written in the transaction of its effect: a
     repeat of the same request id by the same caller is answered with `result` and does nothing."""
-    if "commands" in metadata.tables:
-        return metadata.tables["commands"]
-    return Table(
-        "commands",
+    return _table(
         metadata,
+        "commands",
         Column("name", String(100), primary_key=True),
         Column("caller_id", String(64), primary_key=True),
         Column("request_id", String(200), primary_key=True),
@@ -96,5 +95,26 @@ def commands_table(metadata: MetaData) -> Table:
     )
 
 
+def _table(metadata: MetaData, name: str, *columns: Column) -> Table:
+    """The table `name` of `metadata`, made of `columns` the first time it is asked for."""
+    if name in metadata.tables:
+        return metadata.tables[name]
+    return Table(name, metadata, *columns)
+
+
 def add_kernel_tables(metadata: MetaData) -> tuple[Table, Table, Table]:
     return outbox_table(metadata), inbox_table(metadata), commands_table(metadata)
+
+
+def insert_unless_present(table: Table, *values: str) -> TextClause:
+    """`INSERT INTO table (values) ... ON CONFLICT (primary key) DO NOTHING`, whose row count tells
+    whether the row was new. Written as text, which SQLAlchemy caches once compiled (its
+    `on_conflict_do_nothing()` constructs carry no cache key and were compiled afresh for every
+    call); PostgreSQL and SQLite (3.24+) share the syntax. Times are bound with their column's
+    type, so they are stored as the column stores them."""
+    key = ", ".join(column.name for column in table.primary_key)
+    statement = text(
+        f"INSERT INTO {table.name} ({', '.join(values)}) "
+        f"VALUES ({', '.join(':' + name for name in values)}) ON CONFLICT ({key}) DO NOTHING")
+    return statement.bindparams(*(bindparam(name, type_=table.c[name].type) for name in values
+                                  if isinstance(table.c[name].type, DateTime)))

@@ -6,9 +6,11 @@ Nothing here connects to anything: callers read a value when they set themselves
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from environs import Env
+from marshmallow.validate import Range
 
 SERVICES = ("catalog", "orders", "shipping", "payments", "notifications", "moderation")
 # The databases with an outbox the relay publishes: every service's, and the gateway's (identity
@@ -29,6 +31,18 @@ def env() -> Env:
     e = Env()
     e.read_env(str(ROOT / ".env"), recurse=False)
     return e
+
+
+def positive(name: str, default: float) -> Callable[[], float]:
+    """A reader of a number setting above zero (an interval, a timeout), declared once and read
+    from the environment at each call: `reconcile_seconds = positive("X_RECONCILE_SECONDS", 60.0)`.
+    Anything else stops the process that reads it."""
+    return lambda: env().float(name, default, validate=Range(min=0, min_inclusive=False))
+
+
+def not_negative(name: str, default: float) -> Callable[[], float]:
+    """A reader of a number setting of zero or more (a delay, a due time), as `positive`."""
+    return lambda: env().float(name, default, validate=Range(min=0))
 
 
 class UnsafeInProduction(RuntimeError):

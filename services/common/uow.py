@@ -37,21 +37,17 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import MetaData, bindparam, null, select, text, update
+from sqlalchemy import MetaData, null, select, update
 from sqlalchemy.orm import Session
 
 from . import clock
 from .caller import Caller
 from .db import Db
-from .kernel_tables import commands_table
+from .kernel_tables import commands_table, insert_unless_present
 from .outbox import EventRecorder
 
 _COMMANDS = commands_table(MetaData())
-_CLAIM = text(
-    "INSERT INTO commands (name, caller_id, request_id, result, applied_at) "
-    "VALUES (:name, :caller_id, :request_id, NULL, :applied_at) "
-    "ON CONFLICT (name, caller_id, request_id) DO NOTHING"
-).bindparams(bindparam("applied_at", type_=_COMMANDS.c.applied_at.type))
+_CLAIM = insert_unless_present(_COMMANDS, "name", "caller_id", "request_id", "applied_at")
 
 
 class Replayed(Exception):

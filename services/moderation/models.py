@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
-from services.common.db import new_metadata
-from services.common.kernel_tables import add_kernel_tables
+from services.common.orm import Id, Key, service_base
 
-
-class Base(DeclarativeBase):
-    metadata = new_metadata()
-
-
-OUTBOX, INBOX, COMMANDS = add_kernel_tables(Base.metadata)
+Base = service_base()
 
 
 class CustomerSeller(Base):
@@ -24,8 +18,8 @@ class CustomerSeller(Base):
 
     __tablename__ = "customer_sellers"
 
-    customer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    seller_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[Key]
+    seller_id: Mapped[Key]
 
 
 class Complaint(Base):
@@ -34,14 +28,14 @@ class Complaint(Base):
 
     __tablename__ = "complaints"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    filed_by: Mapped[str] = mapped_column(String(36))
+    id: Mapped[Key]
+    filed_by: Mapped[Id]
     filer_role: Mapped[str] = mapped_column(String(20))
     target_kind: Mapped[str] = mapped_column(String(20))
-    target_id: Mapped[str] = mapped_column(String(36))
+    target_id: Mapped[Id]
     reason: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="open")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_complaints_target", "target_kind", "target_id"),)

@@ -1,7 +1,7 @@
 """Nameko entrypoints of the moderation service: thin, each loads input, calls an action, dumps the result."""
 
 from services.common import runtime
-from services.common.runtime import event_handler, rpc
+from services.common.runtime import rpc, subscribe
 from services.common.schemas import load
 
 from . import actions, schemas
@@ -15,6 +15,4 @@ class ModerationService(runtime.Service):
         data = load(schemas.CustomerIn, {"customer_id": customer_id})
         return actions.customer_stats(self.uow, self.caller, data)
 
-    @event_handler("order.placed")
-    def on_order_placed(self, uow, event):
-        actions.remember_customer(uow, event)
+    on_order_placed = subscribe("order.placed", event=actions.remember_customer)

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
-from services.common.db import new_metadata
-from services.common.kernel_tables import add_kernel_tables
+from services.common.orm import Id, Key, service_base
 
-
-class Base(DeclarativeBase):
-    metadata = new_metadata()
-
-
-OUTBOX, INBOX, COMMANDS = add_kernel_tables(Base.metadata)
+Base = service_base()
 
 
 class OrderParties(Base):
@@ -23,16 +17,16 @@ class OrderParties(Base):
 
     __tablename__ = "order_parties"
 
-    order_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    shop_id: Mapped[str] = mapped_column(String(36))
-    buyer_id: Mapped[str | None] = mapped_column(String(36))
-    seller_id: Mapped[str | None] = mapped_column(String(36))
+    order_id: Mapped[Key]
+    shop_id: Mapped[Id]
+    buyer_id: Mapped[Id | None]
+    seller_id: Mapped[Id | None]
     # For messages about the order after it was placed: a guest's e-mail and order-link token, the
     # buyer's name, the grand total (`{amount, currency}`).
     buyer_email: Mapped[str | None] = mapped_column(String(320))
     buyer_name: Mapped[str | None] = mapped_column(String(200))
     access_token: Mapped[str | None] = mapped_column(String(200))
-    total: Mapped[dict | None] = mapped_column(JSON)
+    total: Mapped[dict | None]
 
 
 class Notice(Base):
@@ -40,17 +34,17 @@ class Notice(Base):
 
     __tablename__ = "notices"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[Key]
     audience: Mapped[str] = mapped_column(String(10))  # "user" or "admins"
-    recipient_id: Mapped[str | None] = mapped_column(String(36))
+    recipient_id: Mapped[Id | None]
     type: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    order_id: Mapped[str | None] = mapped_column(String(36))
-    data: Mapped[dict | None] = mapped_column(JSON)  # what a client needs beyond the text
-    event_id: Mapped[str] = mapped_column(String(36))
-    read: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    order_id: Mapped[Id | None]
+    data: Mapped[dict | None]  # what a client needs beyond the text
+    event_id: Mapped[Id]
+    read: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
 
     __table_args__ = (
         Index("ix_notices_recipient", "recipient_id", "created_at"),
@@ -63,8 +57,8 @@ class NoticeRead(Base):
 
     __tablename__ = "notice_reads"
 
-    notice_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    notice_id: Mapped[Key]
+    user_id: Mapped[Key]
 
 
 class Contact(Base):
@@ -72,12 +66,12 @@ class Contact(Base):
 
     __tablename__ = "contacts"
 
-    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[Key]
     email: Mapped[str] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(32))
     name: Mapped[str | None] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(8))
-    roles: Mapped[list] = mapped_column(JSON)
+    roles: Mapped[list]
 
 
 class ShopSettings(Base):
@@ -86,12 +80,12 @@ class ShopSettings(Base):
 
     __tablename__ = "shop_settings"
 
-    shop_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    owner_id: Mapped[str] = mapped_column(String(36))
-    order_emails: Mapped[list | None] = mapped_column(JSON)
+    shop_id: Mapped[Key]
+    owner_id: Mapped[Id]
+    order_emails: Mapped[list | None]
     sms_phone: Mapped[str | None] = mapped_column(String(32))
     telegram_chat_id: Mapped[str | None] = mapped_column(String(64))
-    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime | None]
 
 
 class Preferences(Base):
@@ -99,8 +93,8 @@ class Preferences(Base):
 
     __tablename__ = "preferences"
 
-    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    channels: Mapped[dict] = mapped_column(JSON)
+    user_id: Mapped[Key]
+    channels: Mapped[dict]
 
 
 class Delivery(Base):
@@ -110,23 +104,23 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(36))
+    id: Mapped[Key]
+    event_id: Mapped[Id]
     event_type: Mapped[str] = mapped_column(String(60))
     channel: Mapped[str] = mapped_column(String(10))  # email | sms | telegram
     address: Mapped[str] = mapped_column(String(320))
     role: Mapped[str] = mapped_column(String(10))  # buyer | seller | admin
-    recipient_id: Mapped[str | None] = mapped_column(String(36))
-    order_id: Mapped[str | None] = mapped_column(String(36))
+    recipient_id: Mapped[Id | None]
+    order_id: Mapped[Id | None]
     subject: Mapped[str | None] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10))  # pending | sent | dead
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
 
     __table_args__ = (
         UniqueConstraint("event_id", "channel", "address"),

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 
 from services.common import clock, runtime
-from services.common.runtime import ConfiguredTimer, event_handler, rpc
+from services.common.runtime import every, rpc, subscribe
 from services.common.schemas import load
 
 from . import schemas, settings
@@ -95,65 +95,24 @@ class NotificationsService(runtime.Service):
         return people.put_preferences(self.uow, self.caller, load(schemas.PreferencesIn, body))
 
     # Events -------------------------------------------------------------------------------------
-    @event_handler("order.placed")
-    def on_order_placed(self, uow, event):
-        orders.order_placed(uow, event)
-
-    @event_handler(*ORDER_CHANGES)
-    def on_order_changed(self, uow, event):
-        orders.order_changed(uow, event)
-
-    @event_handler("shipment.created")
-    def on_shipment_created(self, uow, event):
-        notices.notify_shipped(uow, event)
-
-    @event_handler("order.shipping_overdue")
-    def on_shipping_overdue(self, uow, event):
-        notices.flag_shipping_overdue(uow, event)
-
-    @event_handler("shop.sanctioned", "shop.sanction_lifted", "shop.warned", "shop.verified",
-                   "debt.overdue")
-    def on_shop_standing(self, uow, event):
-        shops.tell_owner(uow, event)
-
-    @event_handler("order.amount_changed")
-    def on_amount_changed(self, uow, event):
-        notices.notify_amount_changed(uow, event)
-
-    @event_handler("order.balance_requested")
-    def on_balance_requested(self, uow, event):
-        notices.ask_for_balance(uow, event)
-
-    @event_handler("payment.succeeded")
-    def on_payment_succeeded(self, uow, event):
-        receipts.payment_succeeded(uow, event)
-
-    @event_handler("message.posted")
-    def on_message_posted(self, uow, event):
-        messages.message_posted(uow, event)
-
-    @event_handler("order.unshipped_at_close")
-    def on_unshipped_at_close(self, uow, event):
-        notices.flag_unshipped_at_close(uow, event)
-
-    @event_handler("refund.overdue")
-    def on_refund_overdue(self, uow, event):
-        refunds.flag_refund_overdue(uow, event)
-
-    @event_handler("cart.discount_offered")
-    def on_discount_offered(self, uow, event):
-        discounts.tell_discount(uow, event)
-
-    @event_handler("user.registered")
-    def on_user_registered(self, uow, event):
-        people.user_registered(uow, event)
-
-    @event_handler("shop.created")
-    def on_shop_created(self, uow, event):
-        people.shop_created(uow, event)
+    on_order_placed = subscribe("order.placed", event=orders.order_placed)
+    on_order_changed = subscribe(*ORDER_CHANGES, event=orders.order_changed)
+    on_shipment_created = subscribe("shipment.created", event=notices.notify_shipped)
+    on_shipping_overdue = subscribe("order.shipping_overdue", event=notices.flag_shipping_overdue)
+    on_shop_standing = subscribe("shop.sanctioned", "shop.sanction_lifted", "shop.warned",
+                                 "shop.verified", "debt.overdue", event=shops.tell_owner)
+    on_amount_changed = subscribe("order.amount_changed", event=notices.notify_amount_changed)
+    on_balance_requested = subscribe("order.balance_requested", event=notices.ask_for_balance)
+    on_payment_succeeded = subscribe("payment.succeeded", event=receipts.payment_succeeded)
+    on_message_posted = subscribe("message.posted", event=messages.message_posted)
+    on_unshipped_at_close = subscribe("order.unshipped_at_close", event=notices.flag_unshipped_at_close)
+    on_refund_overdue = subscribe("refund.overdue", event=refunds.flag_refund_overdue)
+    on_discount_offered = subscribe("cart.discount_offered", event=discounts.tell_discount)
+    on_user_registered = subscribe("user.registered", event=people.user_registered)
+    on_shop_created = subscribe("shop.created", event=people.shop_created)
 
     # The sender ---------------------------------------------------------------------------------
-    @ConfiguredTimer.decorator(read_interval=settings.send_poll_seconds)
+    @every(read_interval=settings.send_poll_seconds)
     def send_due(self):
         result = sending.send_due(self.uow, self.channels, clock.now,
                                   batch=settings.send_batch(), lease=settings.send_lease(),

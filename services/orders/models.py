@@ -12,35 +12,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    Text,
-    UniqueConstraint,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.common.db import new_metadata
-from services.common.kernel_tables import SEQ, add_kernel_tables
+from services.common.kernel_tables import SEQ
+from services.common.orm import Amount, Currency, Id, Key, service_base
 
-ID = String(36)
-AMOUNT = BigInteger
-WHEN = DateTime(timezone=True)
+Base = service_base()
 
-
-class Base(DeclarativeBase):
-    metadata = new_metadata()
-
-
-OUTBOX, INBOX, COMMANDS = add_kernel_tables(Base.metadata)
+# A row that belongs to an order and goes with it.
+OfOrder = Annotated[str, mapped_column(String(36), ForeignKey("orders.id", ondelete="CASCADE"))]
 
 
 # Carts --------------------------------------------------------------------------------------------
@@ -49,10 +32,10 @@ class Cart(Base):
 
     __tablename__ = "carts"
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    buyer_id: Mapped[str] = mapped_column(ID, nullable=False, unique=True)
-    created_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
+    id: Mapped[Key]
+    buyer_id: Mapped[Id] = mapped_column(unique=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
     items: Mapped[list[CartItem]] = relationship(
         back_populates="cart", order_by="CartItem.added_at", cascade="all, delete-orphan"
@@ -65,16 +48,14 @@ class CartItem(Base):
     __tablename__ = "cart_items"
     __table_args__ = (UniqueConstraint("cart_id", "product_id", "options_key"),)
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    cart_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("carts.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    shop_id: Mapped[str] = mapped_column(ID, nullable=False)
-    product_id: Mapped[str] = mapped_column(ID, nullable=False)
-    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
-    options: Mapped[dict] = mapped_column(JSON, nullable=False)
-    options_key: Mapped[str] = mapped_column(String(64), nullable=False)  # hash of `options`
-    added_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
+    id: Mapped[Key]
+    cart_id: Mapped[Id] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"), index=True)
+    shop_id: Mapped[Id]
+    product_id: Mapped[Id]
+    quantity: Mapped[int]
+    options: Mapped[dict]
+    options_key: Mapped[str] = mapped_column(String(64))  # hash of `options`
+    added_at: Mapped[datetime]
 
     cart: Mapped[Cart] = relationship(back_populates="items")
 
@@ -88,58 +69,57 @@ class Order(Base):
         Index("ix_orders_next_check_at", "next_check_at"),
     )
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    shop_id: Mapped[str] = mapped_column(ID, nullable=False)
-    seller_id: Mapped[str | None] = mapped_column(ID)  # the shop's owner at placement
-    buyer_id: Mapped[str | None] = mapped_column(ID)  # None: a guest order
-    status: Mapped[str] = mapped_column(String(20), nullable=False)
-    created_by: Mapped[str] = mapped_column(String(10), nullable=False)  # buyer | seller
+    id: Mapped[Key]
+    shop_id: Mapped[Id]
+    seller_id: Mapped[Id | None]  # the shop's owner at placement
+    buyer_id: Mapped[Id | None]  # None: a guest order
+    status: Mapped[str] = mapped_column(String(20))
+    created_by: Mapped[str] = mapped_column(String(10))  # buyer | seller
 
     # who and where
     guest_email: Mapped[str | None] = mapped_column(String(254))
     guest_name: Mapped[str | None] = mapped_column(String(200))
     guest_phone: Mapped[str | None] = mapped_column(String(50))
     access_token_hash: Mapped[str | None] = mapped_column(String(64))  # a guest's link
-    shipping_address: Mapped[dict | None] = mapped_column(JSON)
+    shipping_address: Mapped[dict | None]
     contact_method: Mapped[str | None] = mapped_column(String(30))
     comment: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[dict | None] = mapped_column(JSON)
+    source: Mapped[dict | None]
     delivery_method_id: Mapped[str | None] = mapped_column(String(64))
     delivery_method_name: Mapped[str | None] = mapped_column(String(200))
 
     # money, in minor units of `currency`
-    currency: Mapped[str] = mapped_column(String(3), nullable=False)
-    items_total: Mapped[int] = mapped_column(AMOUNT, nullable=False)
-    delivery_cost: Mapped[int | None] = mapped_column(AMOUNT)  # None: the seller will quote
-    delivery_quoted_by_seller: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    discount: Mapped[int] = mapped_column(AMOUNT, nullable=False, default=0)
-    surcharge: Mapped[int] = mapped_column(AMOUNT, nullable=False, default=0)
-    grand_total: Mapped[int] = mapped_column(AMOUNT, nullable=False)
-    surcharge_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), nullable=False, default=0)
+    currency: Mapped[Currency]
+    items_total: Mapped[Amount]
+    delivery_cost: Mapped[Amount | None]  # None: the seller will quote
+    delivery_quoted_by_seller: Mapped[bool] = mapped_column(default=False)
+    discount: Mapped[Amount] = mapped_column(default=0)
+    surcharge: Mapped[Amount] = mapped_column(default=0)
+    grand_total: Mapped[Amount]
+    surcharge_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=0)
     surcharge_label: Mapped[str | None] = mapped_column(String(100))
-    prepayment_percent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    paid_amount: Mapped[int] = mapped_column(AMOUNT, nullable=False, default=0)
+    prepayment_percent: Mapped[int] = mapped_column(default=0)
+    paid_amount: Mapped[Amount] = mapped_column(default=0)
     promo_code: Mapped[str | None] = mapped_column(String(50))
 
     # the shop's rules when the order was placed
-    confirm_days: Mapped[int | None] = mapped_column(Integer)
-    production_days: Mapped[int | None] = mapped_column(Integer)  # made to order: the longest
+    confirm_days: Mapped[int | None]
+    production_days: Mapped[int | None]  # made to order: the longest
 
     # times
-    placed_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
-    confirmed_at: Mapped[datetime | None] = mapped_column(WHEN)
-    production_started_at: Mapped[datetime | None] = mapped_column(WHEN)
-    production_ends_at: Mapped[datetime | None] = mapped_column(WHEN)
-    shipped_at: Mapped[datetime | None] = mapped_column(WHEN)
-    closed_at: Mapped[datetime | None] = mapped_column(WHEN)  # completed, cancelled or expired
-    updated_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
+    placed_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    production_started_at: Mapped[datetime | None]
+    production_ends_at: Mapped[datetime | None]
+    shipped_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]  # completed, cancelled or expired
+    updated_at: Mapped[datetime]
 
     # deadlines: the earliest due instant, and the one-time notices already given
-    next_check_at: Mapped[datetime | None] = mapped_column(WHEN)
-    notices_done: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    next_check_at: Mapped[datetime | None]
+    notices_done: Mapped[list] = mapped_column(default=list)
     # deadline handling that failed in a row: the next check is put off, doubling each time
-    check_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
-                                                server_default="0")
+    check_failures: Mapped[int] = mapped_column(default=0, server_default="0")
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.position", cascade="all, delete-orphan"
@@ -157,18 +137,16 @@ class OrderLine(Base):
 
     __tablename__ = "order_lines"
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    order_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    position: Mapped[int] = mapped_column(Integer, nullable=False)
-    product_id: Mapped[str] = mapped_column(ID, nullable=False, index=True)
-    title: Mapped[str] = mapped_column(String(300), nullable=False)
-    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
-    options: Mapped[list] = mapped_column(JSON, nullable=False)  # chosen options, as quoted
-    unit_price: Mapped[int] = mapped_column(AMOUNT, nullable=False)
-    total: Mapped[int] = mapped_column(AMOUNT, nullable=False)
-    weight_grams: Mapped[int | None] = mapped_column(Integer)
+    id: Mapped[Key]
+    order_id: Mapped[OfOrder] = mapped_column(index=True)
+    position: Mapped[int]
+    product_id: Mapped[Id] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    quantity: Mapped[int]
+    options: Mapped[list]  # chosen options, as quoted
+    unit_price: Mapped[Amount]
+    total: Mapped[Amount]
+    weight_grams: Mapped[int | None]
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
@@ -179,17 +157,15 @@ class HistoryRow(Base):
     __tablename__ = "order_history"
 
     seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
-    order_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
-    by: Mapped[str] = mapped_column(String(10), nullable=False)
-    actor_id: Mapped[str | None] = mapped_column(ID)
+    order_id: Mapped[OfOrder] = mapped_column(index=True)
+    at: Mapped[datetime]
+    by: Mapped[str] = mapped_column(String(10))
+    actor_id: Mapped[Id | None]
     from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20), nullable=False)
+    to_status: Mapped[str] = mapped_column(String(20))
     action: Mapped[str | None] = mapped_column(String(30))
     reason: Mapped[str | None] = mapped_column(Text)
-    details: Mapped[dict | None] = mapped_column(JSON)  # what came with the move (a note, files)
+    details: Mapped[dict | None]  # what came with the move (a note, files)
 
     order: Mapped[Order] = relationship(back_populates="history")
 
@@ -199,15 +175,13 @@ class Shipment(Base):
 
     __tablename__ = "order_shipments"
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)  # the shipping service's shipment id
-    order_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    carrier: Mapped[str] = mapped_column(String(30), nullable=False)
+    id: Mapped[Key]  # the shipping service's shipment id
+    order_id: Mapped[OfOrder] = mapped_column(index=True)
+    carrier: Mapped[str] = mapped_column(String(30))
     tracking_number: Mapped[str | None] = mapped_column(String(64))
     tracking_url: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(20), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
 
     order: Mapped[Order] = relationship(back_populates="shipments")
 
@@ -217,13 +191,11 @@ class Payment(Base):
 
     __tablename__ = "order_payments"
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    order_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    part: Mapped[str] = mapped_column(String(10), nullable=False)
-    amount: Mapped[int] = mapped_column(AMOUNT, nullable=False)
-    received_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
+    id: Mapped[Key]
+    order_id: Mapped[OfOrder] = mapped_column(index=True)
+    part: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[Amount]
+    received_at: Mapped[datetime]
 
 
 # Checkout -----------------------------------------------------------------------------------------
@@ -243,14 +215,14 @@ class CheckoutAttempt(Base):
         Index("ix_checkout_attempts_state_created_at", "state", "created_at"),
     )
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    owner: Mapped[str] = mapped_column(String(300), nullable=False)  # buyer id or guest e-mail
-    idempotency_key: Mapped[str] = mapped_column(String(200), nullable=False)
-    request_hash: Mapped[str] = mapped_column(String(64), nullable=False)
-    state: Mapped[str] = mapped_column(String(10), nullable=False)
-    order_ids: Mapped[list] = mapped_column(JSON, nullable=False)
+    id: Mapped[Key]
+    owner: Mapped[str] = mapped_column(String(300))  # buyer id or guest e-mail
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(10))
+    order_ids: Mapped[list]
     access_token: Mapped[str | None] = mapped_column(String(64))  # a guest's link, replayed
-    created_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
+    created_at: Mapped[datetime]
 
 
 # Conversation, notes, reviews, requests -----------------------------------------------------------
@@ -258,15 +230,13 @@ class Message(Base):
     __tablename__ = "order_messages"
     __table_args__ = (Index("ix_order_messages_order_id_created_at", "order_id", "created_at"),)
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    order_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False
-    )
-    sender_id: Mapped[str] = mapped_column(ID, nullable=False)
-    sender_role: Mapped[str] = mapped_column(String(10), nullable=False)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
-    attachment_ids: Mapped[list] = mapped_column(JSON, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
+    id: Mapped[Key]
+    order_id: Mapped[OfOrder]
+    sender_id: Mapped[Id]
+    sender_role: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    attachment_ids: Mapped[list]
+    created_at: Mapped[datetime]
 
 
 class Note(Base):
@@ -274,31 +244,27 @@ class Note(Base):
 
     __tablename__ = "order_notes"
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    order_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    author_id: Mapped[str] = mapped_column(ID, nullable=False)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
+    id: Mapped[Key]
+    order_id: Mapped[OfOrder] = mapped_column(index=True)
+    author_id: Mapped[Id]
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class Review(Base):
     __tablename__ = "reviews"
     __table_args__ = (Index("ix_reviews_shop_id_created_at", "shop_id", "created_at"),)
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    order_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, unique=True
-    )
-    shop_id: Mapped[str] = mapped_column(ID, nullable=False)
-    buyer_id: Mapped[str] = mapped_column(ID, nullable=False, index=True)
-    buyer_name: Mapped[str] = mapped_column(String(200), nullable=False)
-    product_ids: Mapped[list] = mapped_column(JSON, nullable=False)
-    rating: Mapped[int] = mapped_column(Integer, nullable=False)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
+    id: Mapped[Key]
+    order_id: Mapped[OfOrder] = mapped_column(unique=True)
+    shop_id: Mapped[Id]
+    buyer_id: Mapped[Id] = mapped_column(index=True)
+    buyer_name: Mapped[str] = mapped_column(String(200))
+    product_ids: Mapped[list]
+    rating: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
 
 
 class AmountChangeRequest(Base):
@@ -306,14 +272,12 @@ class AmountChangeRequest(Base):
 
     __tablename__ = "amount_change_requests"
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    order_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    requested_by: Mapped[str] = mapped_column(ID, nullable=False)
-    amount: Mapped[int] = mapped_column(AMOUNT, nullable=False)
-    reason: Mapped[str] = mapped_column(Text, nullable=False)
-    status: Mapped[str] = mapped_column(String(10), nullable=False)  # AmountRequestStatus
-    created_at: Mapped[datetime] = mapped_column(WHEN, nullable=False)
-    decided_at: Mapped[datetime | None] = mapped_column(WHEN)
-    decided_by: Mapped[str | None] = mapped_column(ID)
+    id: Mapped[Key]
+    order_id: Mapped[OfOrder] = mapped_column(index=True)
+    requested_by: Mapped[Id]
+    amount: Mapped[Amount]
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))  # AmountRequestStatus
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[Id | None]

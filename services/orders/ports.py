@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.common.runtime import Peer
+from services.common.runtime import Peer, Port
 
 from . import settings
 
@@ -22,10 +22,7 @@ def _wanted(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
              "options": line.get("options") or {}} for line in lines]
 
 
-class Catalog:
-    def __init__(self, peer: Peer):
-        self.peer = peer
-
+class Catalog(Port):
     def quote(self, lines: list[dict[str, Any]], *, for_cart: bool = False) -> list[dict]:
         """Each line re-priced: `{product_id, shop_id, title, quantity, unit_price, total,
         currency, options (chosen, as priced), weight_grams, free_delivery, ...}`, in order.
@@ -76,10 +73,7 @@ class Catalog:
         return self.peer.call("release", str(order_id))
 
 
-class Shipping:
-    def __init__(self, peer: Peer):
-        self.peer = peer
-
+class Shipping(Port):
     def price_for_checkout(self, shop_id: str, method_id: str, destination: dict[str, Any],
                            lines: list[dict[str, Any]], items_total: int,
                            currency: str) -> dict[str, Any]:

@@ -13,13 +13,7 @@ The RPC methods and their shapes are listed in `services/orders/README.md`.
 from __future__ import annotations
 
 from services.common import contracts, runtime
-from services.common.runtime import (
-    ConfiguredTimer,
-    RpcProxy,
-    UnitOfWorkProvider,
-    event_handler,
-    rpc,
-)
+from services.common.runtime import RpcProxy, UnitOfWorkProvider, every, rpc, subscribe
 from services.common.schemas import load
 
 from . import schemas, settings
@@ -189,9 +183,7 @@ class OrdersService(runtime.Service):
         return conversation.list_reviews(self.uow, self.caller, data)
 
     # What other services tell us (every subscription of the service) ------------------------------
-    @event_handler("payment.succeeded")
-    def on_payment_succeeded(self, uow, event):
-        fulfilment.payment_succeeded(uow, event.data)
+    on_payment_succeeded = subscribe("payment.succeeded", data=fulfilment.payment_succeeded)
 
     @rpc
     def record_shipment(self, order_id, shipment):
@@ -199,15 +191,10 @@ class OrdersService(runtime.Service):
         data = load(contracts.ShipmentCreated, shipment, order_id=order_id)
         return fulfilment.record_shipment(self.uow, self.caller, data)
 
-    @event_handler("shipment.created")
-    def on_shipment_created(self, uow, event):
-        fulfilment.shipment_created(uow, event.data)
-
-    @event_handler("shipment.status_changed")
-    def on_shipment_status_changed(self, uow, event):
-        fulfilment.shipment_status_changed(uow, event.data)
+    on_shipment_created = subscribe("shipment.created", data=fulfilment.shipment_created)
+    on_shipment_status_changed = subscribe("shipment.status_changed", data=fulfilment.shipment_status_changed)
 
     # Deadlines and recovery -----------------------------------------------------------------------
-    @ConfiguredTimer.decorator(read_interval=settings.deadline_poll_seconds, eager=True)
+    @every(read_interval=settings.deadline_poll_seconds, eager=True)
     def run_deadlines(self):
         deadlines.tick(self.uow)

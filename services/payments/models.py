@@ -23,90 +23,73 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    DateTime,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
 
-from services.common.db import new_metadata
-from services.common.kernel_tables import add_kernel_tables
+from services.common.orm import Amount, Currency, FollowedOrder, Id, Key, service_base
 
-UUID_LEN = 36
-
-
-class Base(DeclarativeBase):
-    metadata = new_metadata()
-
-
-OUTBOX, INBOX, COMMANDS = add_kernel_tables(Base.metadata)
+Base = service_base()
 
 
 class ShopRow(Base):
     __tablename__ = "shops"
 
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    owner_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
-    plan: Mapped[str | None] = mapped_column(String(40), nullable=True)  # None: the default
-    provider: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    account_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    secret_encrypted: Mapped[str | None] = mapped_column(Text, nullable=True)
-    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    surcharge_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), nullable=True)
-    surcharge_label: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    timing: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    legal: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    shop_id: Mapped[Key]
+    owner_id: Mapped[Id | None]
+    plan: Mapped[str | None] = mapped_column(String(40))  # None: the default
+    provider: Mapped[str | None] = mapped_column(String(20))
+    account_id: Mapped[str | None] = mapped_column(String(200))
+    secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(default=False)
+    surcharge_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    surcharge_label: Mapped[str | None] = mapped_column(String(100))
+    timing: Mapped[str | None] = mapped_column(String(20))
+    legal: Mapped[dict | None]
+    updated_at: Mapped[datetime]
 
 
-class OrderRow(Base):
+class OrderRow(FollowedOrder, Base):
+    """An order as payments follows it from the order events, with what a payment is checked
+    against."""
+
     __tablename__ = "orders"
 
-    order_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    buyer_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
-    seller_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
-    status: Mapped[str] = mapped_column(String(20), nullable=False)
-    status_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    currency: Mapped[str] = mapped_column(String(3), nullable=False)
-    grand_total: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    items_total: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    line_count: Mapped[int] = mapped_column(Integer, nullable=False)
-    has_delivery: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    prepayment_percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    discount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    currency: Mapped[Currency]
+    grand_total: Mapped[Amount]
+    items_total: Mapped[Amount]
+    line_count: Mapped[int]
+    has_delivery: Mapped[bool]
+    prepayment_percent: Mapped[int | None]
+    discount: Mapped[Amount | None]
 
 
-class PaymentRow(Base):
+class ProviderPayment:
+    """A payment made at a provider, as both kinds keep it: a part of an order (`PaymentRow`) and
+    a shop's payment of its debt to the platform (`LedgerPaymentRow`)."""
+
+    status: Mapped[str] = mapped_column(String(10))  # pending | succeeded | failed
+    amount: Mapped[Amount]
+    currency: Mapped[Currency]
+    provider: Mapped[str] = mapped_column(String(20))
+    provider_payment_id: Mapped[str | None] = mapped_column(String(100))
+    confirmation_url: Mapped[str | None] = mapped_column(Text)
+    return_url: Mapped[str] = mapped_column(Text)
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    failure_reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    checked_at: Mapped[datetime | None]  # last asked of the provider (reconciliation)
+
+
+class PaymentRow(ProviderPayment, Base):
     __tablename__ = "payments"
 
-    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    order_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    buyer_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    part: Mapped[str] = mapped_column(String(10), nullable=False)
-    status: Mapped[str] = mapped_column(String(10), nullable=False)
-    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    currency: Mapped[str] = mapped_column(String(3), nullable=False)
-    refunded: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
-    provider: Mapped[str] = mapped_column(String(20), nullable=False)
-    provider_payment_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    confirmation_url: Mapped[str | None] = mapped_column(Text, nullable=True)
-    return_url: Mapped[str] = mapped_column(Text, nullable=False)
-    idempotency_key: Mapped[str] = mapped_column(String(200), nullable=False)
-    failure_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    id: Mapped[Key]
+    order_id: Mapped[Id]
+    shop_id: Mapped[Id]
+    buyer_id: Mapped[Id]
+    part: Mapped[str] = mapped_column(String(10))
+    refunded: Mapped[Amount] = mapped_column(default=0)
 
     __table_args__ = (
         UniqueConstraint("buyer_id", "idempotency_key", name="uq_payments_buyer_key"),
@@ -125,24 +108,24 @@ class NotificationRow(Base):
     provider: Mapped[str] = mapped_column(String(20), primary_key=True)
     provider_payment_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     event: Mapped[str] = mapped_column(String(40), primary_key=True)
-    payment_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    payment_id: Mapped[Id]
+    received_at: Mapped[datetime]
 
 
 class RefundRow(Base):
     __tablename__ = "refunds"
 
-    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    payment_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    order_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    currency: Mapped[str] = mapped_column(String(3), nullable=False)
-    reason: Mapped[str] = mapped_column(String(500), nullable=False)
-    status: Mapped[str] = mapped_column(String(10), nullable=False)
-    created_by: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    idempotency_key: Mapped[str] = mapped_column(String(200), nullable=False)
-    provider_refund_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    id: Mapped[Key]
+    payment_id: Mapped[Id]
+    order_id: Mapped[Id]
+    amount: Mapped[Amount]
+    currency: Mapped[Currency]
+    reason: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(10))
+    created_by: Mapped[Id]
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    provider_refund_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
 
     __table_args__ = (
         UniqueConstraint("created_by", "idempotency_key", name="uq_refunds_key"),
@@ -154,19 +137,18 @@ class RefundRow(Base):
 class LedgerEntryRow(Base):
     __tablename__ = "ledger_entries"
 
-    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    kind: Mapped[str] = mapped_column(String(20), nullable=False)  # commission | payment
-    ref: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)  # order or payment id
-    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)  # > 0; kind gives the sign
-    currency: Mapped[str] = mapped_column(String(3), nullable=False)
-    base_amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), nullable=True)
-    plan: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    overdue_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
-                                                                  nullable=True)
+    id: Mapped[Key]
+    shop_id: Mapped[Id]
+    kind: Mapped[str] = mapped_column(String(20))  # commission | payment
+    ref: Mapped[Id]  # order or payment id
+    amount: Mapped[Amount]  # > 0; kind gives the sign
+    currency: Mapped[Currency]
+    base_amount: Mapped[Amount | None]
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    plan: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    overdue_checked_at: Mapped[datetime | None]
 
     __table_args__ = (
         UniqueConstraint("kind", "ref", name="uq_ledger_entries_kind_ref"),
@@ -175,24 +157,12 @@ class LedgerEntryRow(Base):
     )
 
 
-class LedgerPaymentRow(Base):
+class LedgerPaymentRow(ProviderPayment, Base):
     __tablename__ = "ledger_payments"
 
-    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    status: Mapped[str] = mapped_column(String(10), nullable=False)
-    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    currency: Mapped[str] = mapped_column(String(3), nullable=False)
-    provider: Mapped[str] = mapped_column(String(20), nullable=False)
-    provider_payment_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    confirmation_url: Mapped[str | None] = mapped_column(Text, nullable=True)
-    return_url: Mapped[str] = mapped_column(Text, nullable=False)
-    created_by: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    idempotency_key: Mapped[str] = mapped_column(String(200), nullable=False)
-    failure_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    id: Mapped[Key]
+    shop_id: Mapped[Id]
+    created_by: Mapped[Id]
 
     __table_args__ = (
         UniqueConstraint("created_by", "idempotency_key", name="uq_ledger_payments_key"),
@@ -204,25 +174,25 @@ class LedgerPaymentRow(Base):
 class LedgerAccountRow(Base):
     __tablename__ = "ledger_accounts"
 
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    overdue_announced: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    shop_id: Mapped[Key]
+    overdue_announced: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime]
 
 
 class RefundObligationRow(Base):
     __tablename__ = "refund_obligations"
 
-    order_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    seller_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
-    status: Mapped[str] = mapped_column(String(10), nullable=False)  # owed | overdue | settled
-    owed: Mapped[int] = mapped_column(BigInteger, nullable=False)  # as last counted
-    currency: Mapped[str] = mapped_column(String(3), nullable=False)
-    cancelled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    overdue_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    order_id: Mapped[Key]
+    shop_id: Mapped[Id]
+    seller_id: Mapped[Id | None]
+    status: Mapped[str] = mapped_column(String(10))  # owed | overdue | settled
+    owed: Mapped[Amount]  # as last counted
+    currency: Mapped[Currency]
+    cancelled_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    overdue_at: Mapped[datetime | None]
+    settled_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
 
     __table_args__ = (
         Index("ix_refund_obligations_due", "status", "due_at"),

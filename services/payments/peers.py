@@ -9,34 +9,24 @@ outside a transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from services.common.runtime import Peer
+from services.common.runtime import Peer, Port
 
 
-class Catalog:
-    def __init__(self, peer: Peer):
-        self.peer = peer
-
+class Catalog(Port):
     def shop(self, shop_id: str) -> dict[str, Any]:
         return self.peer.call("get_shop", shop_id)
 
 
-class Orders:
-    def __init__(self, peer: Peer):
-        self.peer = peer
-
+class Orders(Port):
     def order(self, order_id: str) -> dict[str, Any]:
         return self.peer.call("get_order", order_id)
 
 
-@dataclass(frozen=True)
 class Peers:
-    catalog: Catalog
-    orders: Orders
+    """`uow.peers`: the ports over the service's RPC proxies, made once per worker."""
 
-    @classmethod
-    def of(cls, service: Any) -> Peers:
-        return cls(Catalog(Peer(service.catalog_rpc, "catalog")),
-                   Orders(Peer(service.orders_rpc, "orders")))
+    def __init__(self, service: Any):
+        self.catalog = Catalog(Peer(service.catalog_rpc, "catalog"))
+        self.orders = Orders(Peer(service.orders_rpc, "orders"))

@@ -19,11 +19,12 @@ from datetime import timedelta
 
 from services.common import clock, runtime
 from services.common.runtime import (
-    ConfiguredTimer,
     RpcProxy,
     UnitOfWorkProvider,
     event_handler,
+    every,
     rpc,
+    subscribe,
 )
 
 from . import schemas, settings
@@ -42,15 +43,13 @@ from .webhook_server import http
 
 log = logging.getLogger(__name__)
 
-every = ConfiguredTimer.decorator
-
 
 class PaymentsService(runtime.Service):
     name = "payments"
 
     # Its outbox has no NOTIFY trigger (migration 0007): a commit that recorded events wakes the
     # relays after it, so concurrent notifications do not queue on PostgreSQL's notify lock.
-    uow = UnitOfWorkProvider(peers=Peers.of, wake_relays_after_commit=True)
+    uow = UnitOfWorkProvider(peers=Peers, wake_relays_after_commit=True)
     kit = PaymentsKit()
     catalog_rpc = RpcProxy("catalog")
     orders_rpc = RpcProxy("orders")
@@ -129,9 +128,7 @@ class PaymentsService(runtime.Service):
                      done.applied)
 
     # Events ------------------------------------------------------------------------------------
-    @event_handler("shop.created")
-    def on_shop_created(self, uow, event):
-        following.shop_created(uow, event)
+    on_shop_created = subscribe("shop.created", event=following.shop_created)
 
     @event_handler(*following.FOLLOWED_ORDER_EVENTS)
     def on_order_event(self, uow, event):

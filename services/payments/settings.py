@@ -78,52 +78,15 @@ def paypal_url() -> str:
     return settings.env().str("PAYMENTS_PAYPAL_URL", "https://api-m.paypal.com").rstrip("/")
 
 
-def provider_timeout_seconds() -> float:
-    return _positive("PAYMENTS_PROVIDER_TIMEOUT_SECONDS", 10.0)
-
-
-def signature_tolerance_seconds() -> float:
-    return _positive("PAYMENTS_SIGNATURE_TOLERANCE_SECONDS", 600.0)
-
-
-def reconcile_seconds() -> float:
-    return _positive("PAYMENTS_RECONCILE_SECONDS", 60.0)
-
-
-def reconcile_after_minutes() -> float:
-    value = settings.env().float("PAYMENTS_RECONCILE_AFTER_MINUTES", 10.0)
-    if value < 0:
-        raise ValueError("PAYMENTS_RECONCILE_AFTER_MINUTES must not be negative")
-    return value
-
-
-def _positive(name: str, default: float) -> float:
-    value = settings.env().float(name, default)
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive number")
-    return value
-
-
-def debt_due_days() -> float:
-    value = settings.env().float("PAYMENTS_DEBT_DUE_DAYS", 14.0)
-    if value < 0:
-        raise ValueError("PAYMENTS_DEBT_DUE_DAYS must not be negative")
-    return value
-
-
-def debt_check_seconds() -> float:
-    return _positive("PAYMENTS_DEBT_CHECK_SECONDS", 60.0)
-
-
-def refund_due_hours() -> float:
-    value = settings.env().float("PAYMENTS_REFUND_DUE_HOURS", 24.0)
-    if value < 0:
-        raise ValueError("PAYMENTS_REFUND_DUE_HOURS must not be negative")
-    return value
-
-
-def refund_check_seconds() -> float:
-    return _positive("PAYMENTS_REFUND_CHECK_SECONDS", 60.0)
+# Numbers, each read when asked for (`settings.reconcile_seconds()`).
+provider_timeout_seconds = settings.positive("PAYMENTS_PROVIDER_TIMEOUT_SECONDS", 10.0)
+signature_tolerance_seconds = settings.positive("PAYMENTS_SIGNATURE_TOLERANCE_SECONDS", 600.0)
+reconcile_seconds = settings.positive("PAYMENTS_RECONCILE_SECONDS", 60.0)
+reconcile_after_minutes = settings.not_negative("PAYMENTS_RECONCILE_AFTER_MINUTES", 10.0)
+debt_due_days = settings.not_negative("PAYMENTS_DEBT_DUE_DAYS", 14.0)
+debt_check_seconds = settings.positive("PAYMENTS_DEBT_CHECK_SECONDS", 60.0)
+refund_due_hours = settings.not_negative("PAYMENTS_REFUND_DUE_HOURS", 24.0)
+refund_check_seconds = settings.positive("PAYMENTS_REFUND_CHECK_SECONDS", 60.0)
 
 
 def platform_provider() -> str:

@@ -21,31 +21,24 @@ Codes raised here, beyond the domain's:
 
 from __future__ import annotations
 
-from services.common.errors import (  # noqa: F401 - the shared refusals, raised from here too
-    Invalid,
-    NotFound,
-    NotShopOwner,
-    OrderNotFound,
-    ProductNotFound,
-    ShopNotFound,
-)
+from services.common.errors import Invalid, NotFound
 
 
-class MethodNotFound(NotFound):
-    code = "delivery_method_not_found"
+class MethodNotFound(NotFound, code="delivery_method_not_found"):
+    """No such delivery method in that shop."""
 
 
-class UnknownMethodAtCheckout(Invalid):
-    code = "unknown_delivery_method"
+class UnknownMethodAtCheckout(Invalid, code="unknown_delivery_method"):
+    """Checkout names a method the shop does not have."""
 
 
-class ItemsOfAnotherShop(Invalid):
-    code = "wrong_shop"
+class ItemsOfAnotherShop(Invalid, code="wrong_shop"):
+    """A quote for items of another shop."""
 
 
-class UnknownCarrier(Invalid):
-    code = "unknown_carrier"
+class UnknownCarrier(Invalid, code="unknown_carrier"):
+    """A shipment with a carrier the platform does not know."""
 
 
-class InvalidRequest(Invalid):
-    code = "validation_failed"
+class InvalidRequest(Invalid, code="validation_failed"):
+    """A body or an argument of the wrong shape (unknown fields, wrong types)."""

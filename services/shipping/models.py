@@ -15,29 +15,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    text,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column
 
-from services.common.db import new_metadata
-from services.common.kernel_tables import SEQ, add_kernel_tables
+from services.common.kernel_tables import SEQ
+from services.common.orm import FollowedOrder, Id, Key, service_base
 
-UUID_LEN = 36
-
-
-class Base(DeclarativeBase):
-    metadata = new_metadata()
-
-
-OUTBOX, INBOX, COMMANDS = add_kernel_tables(Base.metadata)
+Base = service_base()
 
 
 class DeliveryMethodRow(Base):
@@ -45,20 +29,20 @@ class DeliveryMethodRow(Base):
 
     __tablename__ = "delivery_methods"
 
-    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    name: Mapped[str] = mapped_column(String(100), nullable=False)
-    carrier: Mapped[str] = mapped_column(String(20), nullable=False)
-    destinations: Mapped[list] = mapped_column(JSON, nullable=False)
-    weight_limit_grams: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    free_delivery_applies: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    rate: Mapped[dict] = mapped_column(JSON, nullable=False)
-    delivery_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    id: Mapped[Key]
+    shop_id: Mapped[Id]
+    name: Mapped[str] = mapped_column(String(100))
+    carrier: Mapped[str] = mapped_column(String(20))
+    destinations: Mapped[list]
+    weight_limit_grams: Mapped[dict | None]
+    free_delivery_applies: Mapped[bool]
+    rate: Mapped[dict]
+    delivery_days: Mapped[int | None]
+    enabled: Mapped[bool]
     # A pickup method's `{address, hours}`; None for every other carrier.
-    pickup: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    pickup: Mapped[dict | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_delivery_methods_shop", "shop_id", "created_at"),)
 
@@ -68,10 +52,10 @@ class UniversalMethodSetting(Base):
 
     __tablename__ = "universal_method_settings"
 
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    shop_id: Mapped[Key]
     key: Mapped[str] = mapped_column(String(20), primary_key=True)
-    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    enabled: Mapped[bool]
+    updated_at: Mapped[datetime]
 
 
 class ShipmentRow(Base):
@@ -79,18 +63,18 @@ class ShipmentRow(Base):
 
     __tablename__ = "shipments"
 
-    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    order_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    carrier: Mapped[str] = mapped_column(String(20), nullable=False)
-    tracking_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    tracking_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    status: Mapped[str] = mapped_column(String(20), nullable=False)
-    notify_buyer: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    id: Mapped[Key]
+    order_id: Mapped[Id]
+    shop_id: Mapped[Id]
+    carrier: Mapped[str] = mapped_column(String(20))
+    tracking_number: Mapped[str | None] = mapped_column(String(40))
+    tracking_url: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))
+    notify_buyer: Mapped[bool]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
     # The tracking poller's lease: not asked again before this instant (None = as soon as possible).
-    next_poll_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    next_poll_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index("ix_shipments_order", "order_id", "created_at"),
@@ -114,14 +98,12 @@ class ShipmentHistoryRow(Base):
     __tablename__ = "shipment_history"
 
     seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
-    shipment_id: Mapped[str] = mapped_column(
-        String(UUID_LEN), ForeignKey("shipments.id"), nullable=False
-    )
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    to_status: Mapped[str] = mapped_column(String(20), nullable=False)
-    source: Mapped[str] = mapped_column(String(20), nullable=False)  # seller | carrier
-    note: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    shipment_id: Mapped[Id] = mapped_column(ForeignKey("shipments.id"))
+    at: Mapped[datetime]
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20))  # seller | carrier
+    note: Mapped[str | None] = mapped_column(String(300))
 
     __table_args__ = (Index("ix_shipment_history_shipment", "shipment_id", "seq"),)
 
@@ -135,16 +117,14 @@ class OrderToShip(Base):
 
     __tablename__ = "orders_to_ship"
 
-    order_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    buyer_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
-    state: Mapped[str] = mapped_column(String(20), nullable=False)
-    due_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    last_event_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    closed_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    overdue_recorded_at: Mapped[datetime | None] = mapped_column(
-        DateTime(timezone=True), nullable=True
-    )
+    order_id: Mapped[Key]
+    shop_id: Mapped[Id]
+    buyer_id: Mapped[Id | None]
+    state: Mapped[str] = mapped_column(String(20))
+    due_from: Mapped[datetime]
+    last_event_at: Mapped[datetime]
+    closed_by: Mapped[str | None] = mapped_column(String(40))
+    overdue_recorded_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_orders_to_ship_due", "state", "due_from"),)
 
@@ -155,23 +135,12 @@ class ShopRow(Base):
 
     __tablename__ = "shops"
 
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    owner_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    known_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    shop_id: Mapped[Key]
+    owner_id: Mapped[Id]
+    known_at: Mapped[datetime]
 
 
-class OrderRow(Base):
-    """An order as shipping follows it from the order events: whose it is and where it stands.
-
-    `status_at` is the `occurred_at` of the event that set `status`: an older event delivered late
-    changes nothing.
-    """
+class OrderRow(FollowedOrder, Base):
+    """An order as shipping follows it from the order events."""
 
     __tablename__ = "orders"
-
-    order_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
-    shop_id: Mapped[str] = mapped_column(String(UUID_LEN), nullable=False)
-    seller_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
-    buyer_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
-    status: Mapped[str] = mapped_column(String(20), nullable=False)
-    status_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -12,16 +12,12 @@ always outside a transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from services.common.runtime import Peer
+from services.common.runtime import Peer, Port
 
 
-class Catalog:
-    def __init__(self, peer: Peer):
-        self.peer = peer
-
+class Catalog(Port):
     def shop(self, shop_id: str) -> dict[str, Any]:
         """`{id, owner_id, ...}`; NotFound for a shop the catalog does not have."""
         return self.peer.call("get_shop", shop_id)
@@ -32,10 +28,7 @@ class Catalog:
         return self.peer.call("quote_lines", lines)["lines"]
 
 
-class Orders:
-    def __init__(self, peer: Peer):
-        self.peer = peer
-
+class Orders(Port):
     def order(self, order_id: str) -> dict[str, Any]:
         """The order as the caller (whose identity rides along) may see it: `{id, shop_id,
         status, ...}`; NotFound when it does not exist or the caller may not see it."""
@@ -48,13 +41,9 @@ class Orders:
         return self.peer.call("record_shipment", order_id, shipment)
 
 
-@dataclass(frozen=True)
 class Peers:
-    catalog: Catalog
-    orders: Orders
+    """`uow.peers`: the ports over the service's RPC proxies, made once per worker."""
 
-    @classmethod
-    def of(cls, service: Any) -> Peers:
-        """The ports over the service's RPC proxies (`UnitOfWorkProvider(peers=Peers.of)`)."""
-        return cls(Catalog(Peer(service.catalog_rpc, "catalog")),
-                   Orders(Peer(service.orders_rpc, "orders")))
+    def __init__(self, service: Any):
+        self.catalog = Catalog(Peer(service.catalog_rpc, "catalog"))
+        self.orders = Orders(Peer(service.orders_rpc, "orders"))

@@ -16,13 +16,7 @@ import logging
 from datetime import timedelta
 
 from services.common import clock, runtime
-from services.common.runtime import (
-    ConfiguredTimer,
-    RpcProxy,
-    UnitOfWorkProvider,
-    event_handler,
-    rpc,
-)
+from services.common.runtime import RpcProxy, UnitOfWorkProvider, every, rpc, subscribe
 from services.common.schemas import load
 
 from . import schemas, settings
@@ -32,13 +26,11 @@ from .peers import Peers
 
 log = logging.getLogger(__name__)
 
-every = ConfiguredTimer.decorator
-
 
 class ShippingService(runtime.Service):
     name = "shipping"
 
-    uow = UnitOfWorkProvider(peers=Peers.of)
+    uow = UnitOfWorkProvider(peers=Peers)
     carriers = CarrierTracking()
     catalog_rpc = RpcProxy("catalog")
     orders_rpc = RpcProxy("orders")
@@ -114,13 +106,8 @@ class ShippingService(runtime.Service):
         return access.known_order(self.uow, self.caller, data)
 
     # Events and jobs ----------------------------------------------------------------------------
-    @event_handler("shop.created")
-    def on_shop_created(self, uow, event):
-        following.shop_created(uow, event)
-
-    @event_handler(*following.FOLLOWED_ORDER_EVENTS)
-    def on_order_event(self, uow, event):
-        following.order_event(uow, event)
+    on_shop_created = subscribe("shop.created", event=following.shop_created)
+    on_order_event = subscribe(*following.FOLLOWED_ORDER_EVENTS, event=following.order_event)
 
     @every(read_interval=settings.tracking_poll_seconds)
     def poll_tracking(self):

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from marshmallow.validate import Range
+
 from services.common import settings
 
 CDEK_URL = "https://api.cdek.ru"
@@ -33,8 +35,10 @@ class CarrierAccount:
     secret: str = field(repr=False)
 
 
-def tracking_poll_seconds() -> float:
-    return _positive_float("SHIPPING_TRACKING_POLL_SECONDS", 300.0)
+# Numbers of seconds, each read when asked for (`settings.tracking_poll_seconds()`).
+tracking_poll_seconds = settings.positive("SHIPPING_TRACKING_POLL_SECONDS", 300.0)
+carrier_timeout_seconds = settings.positive("SHIPPING_CARRIER_TIMEOUT_SECONDS", 5.0)
+overdue_check_seconds = settings.positive("SHIPPING_OVERDUE_CHECK_SECONDS", 300.0)
 
 
 def tracking_batch() -> int:
@@ -70,23 +74,5 @@ def _account(prefix: str, default_url: str, user_name: str, secret_name: str) ->
     return CarrierAccount(url=url or default_url, user=user, secret=secret)
 
 
-def carrier_timeout_seconds() -> float:
-    return _positive_float("SHIPPING_CARRIER_TIMEOUT_SECONDS", 5.0)
-
-
 def shipping_details_days() -> int:
-    days = settings.env().int("SHIPPING_DETAILS_DAYS", 7)
-    if days < 1:
-        raise ValueError("SHIPPING_DETAILS_DAYS must be at least 1")
-    return days
-
-
-def overdue_check_seconds() -> float:
-    return _positive_float("SHIPPING_OVERDUE_CHECK_SECONDS", 300.0)
-
-
-def _positive_float(name: str, default: float) -> float:
-    value = settings.env().float(name, default)
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive number of seconds")
-    return value
+    return settings.env().int("SHIPPING_DETAILS_DAYS", 7, validate=Range(min=1))

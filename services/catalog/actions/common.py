@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,8 @@ from services.catalog.models import GlobalOption, Product, Shop
 from services.common import clock
 from services.common.caller import Caller
 from services.common.errors import Forbidden, NotFound
+
+Row = TypeVar("Row", Shop, Product)
 
 
 def new_id() -> str:
@@ -32,14 +35,19 @@ def as_uuid(value: object) -> str | None:
         return None
 
 
-def find_shop(session: Session, shop_id: object, *, lock: bool = False) -> Shop | None:
-    key = as_uuid(shop_id)
+def _by_id(session: Session, model: type[Row], row_id: object, lock: bool) -> Row | None:
+    """The row of `model` with this id (locked with `lock`); None for an id that is not a UUID."""
+    key = as_uuid(row_id)
     if key is None:
         return None
-    query = select(Shop).where(Shop.id == key)
+    query = select(model).where(model.id == key)
     if lock:
         query = query.with_for_update()
     return session.execute(query).scalar_one_or_none()
+
+
+def find_shop(session: Session, shop_id: object, *, lock: bool = False) -> Shop | None:
+    return _by_id(session, Shop, shop_id, lock)
 
 
 def get_shop(session: Session, shop_id: object, *, lock: bool = False) -> Shop:
@@ -69,13 +77,7 @@ def ensure_manageable(shop: Shop) -> None:
 
 
 def find_product(session: Session, product_id: object, *, lock: bool = False) -> Product | None:
-    key = as_uuid(product_id)
-    if key is None:
-        return None
-    query = select(Product).where(Product.id == key)
-    if lock:
-        query = query.with_for_update()
-    return session.execute(query).scalar_one_or_none()
+    return _by_id(session, Product, product_id, lock)
 
 
 def find_product_and_shop(session: Session, product_id: object,

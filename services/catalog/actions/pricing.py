@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from services.catalog.domain.errors import NotForSale, OutOfStock, QuoteInvalid
 from services.catalog.domain.pricing import PricedProduct, quote_line
 from services.catalog.domain.products import dispatch_days, ensure_public_price
-from services.catalog.domain.shops import ShopStatus, ensure_can_add_to_cart
+from services.catalog.domain.shops import ShopStatus, cart_refusal, ensure_can_add_to_cart
 from services.catalog.domain.stock import Shortage
 from services.catalog.models import GlobalOption, Product, Shop
 from services.common.caller import Caller
@@ -103,9 +103,10 @@ def price_lines(session: Session, lines: list[dict[str, Any]], rows, *,
         try:
             ensure_public_price(product.sale_mode)
             if for_cart:
-                ensure_can_add_to_cart(ShopStatus(shop.status), product.enabled,
-                                       product.hidden_by_moderation, vacation_of(shop), today,
-                                       product.sale_mode)
+                vacation = vacation_of(shop)
+                ensure_can_add_to_cart(cart_refusal(
+                    ShopStatus(shop.status), product.enabled, product.hidden_by_moderation,
+                    vacation, today, product.sale_mode), vacation)
         except ServiceError as refusal:
             refused[f"{path}.product_id"] = refusal.detail
             codes.add(refusal.code)

@@ -6,6 +6,7 @@ profile and the vacation; `effects` for its status, label and online payment).""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -35,17 +36,6 @@ from .views import shop_payload
 INVALID = "The shop breaks a rule."
 
 
-def _rules_dict(rules: ShopRules) -> dict[str, Any]:
-    return {
-        "confirm_days": rules.confirm_days,
-        "prepayment_percent": rules.prepayment_percent,
-        "returns": rules.returns,
-        "shipping_terms": rules.shipping_terms,
-        "non_returnable": rules.non_returnable,
-        "other": rules.other,
-    }
-
-
 def _checked_profile(data: dict[str, Any]) -> tuple[str, ShopRules, list[str]]:
     name = (data.get("name") or "").strip()
     rules = ShopRules.from_dict(data.get("rules"))
@@ -62,7 +52,7 @@ def new_shop_columns(data: dict[str, Any], owner_id: str, moment: datetime,
     return {"id": new_id(), "owner_id": owner_id, "name": name, "currency": data["currency"],
             "about": data["about"], "delivery_and_payment": data["delivery_and_payment"],
             "logo_url": data["logo_url"], "banner_url": data["banner_url"],
-            "rules": _rules_dict(rules), "contact_methods": methods, "legal": data["legal"],
+            "rules": asdict(rules), "contact_methods": methods, "legal": data["legal"],
             "vacation": None, "status": ShopStatus.ACTIVE.value, "reliable_seller": False,
             "online_payment": False, "created_at": moment, "updated_at": moment, **given}
 
@@ -115,7 +105,7 @@ def update_shop(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[s
             raise ShopInvalid(INVALID, errors={
                 "currency": ["The currency cannot change once the shop has products."]})
         shop.name, shop.currency, shop.rules, shop.contact_methods = (
-            name, merged["currency"], _rules_dict(rules), methods)
+            name, merged["currency"], asdict(rules), methods)
         for field in ("about", "delivery_and_payment", "logo_url", "banner_url", "legal"):
             if field in data:
                 setattr(shop, field, data[field])

@@ -60,60 +60,78 @@ def category_id(slug: str) -> uuid.UUID:
     return uuid.uuid5(CATEGORY_NAMESPACE, slug)
 
 
-# (slug, name, parent slug, allowed characteristics). Parents come before their children.
-_TREE: tuple[tuple[str, str, str | None, str], ...] = (
-    ("jewelry", "Jewellery", None, "color material"),
-    ("earrings", "Earrings", "jewelry", "color material"),
-    ("necklaces", "Necklaces and pendants", "jewelry", "color material"),
-    ("bracelets", "Bracelets", "jewelry", "color material"),
-    ("rings", "Rings", "jewelry", "color material"),
-    ("brooches", "Brooches", "jewelry", "color material"),
-    ("clothing", "Clothing", None, "color material gender clothing_size"),
-    ("womens-clothing", "Women's clothing", "clothing", "color material gender clothing_size"),
-    ("mens-clothing", "Men's clothing", "clothing", "color material gender clothing_size"),
-    ("boys-clothing", "Clothing for boys", "clothing", "color material clothing_size"),
-    ("girls-clothing", "Clothing for girls", "clothing", "color material clothing_size"),
-    ("knitwear", "Knitwear", "clothing", "color material gender clothing_size"),
-    ("shoes", "Shoes", None, "color shoe_size"),
-    ("felt-boots", "Felt boots and slippers", "shoes", "color shoe_size"),
-    ("textile", "Textile", None, "color age material gender"),
-    ("diapers-and-towels", "Diapers and towels", "textile", "color material"),
-    ("bedding", "Bedding", "textile", "color age material gender"),
-    ("blankets", "Blankets and plaids", "textile", "color age material gender"),
-    ("toys", "Toys", None, "color age gender"),
-    ("soft-toys", "Soft toys", "toys", "color age gender"),
-    ("dolls", "Dolls", "toys", "color age gender"),
-    ("wooden-toys", "Wooden toys", "toys", "color age gender"),
-    ("furniture", "Furniture", None, "color age gender"),
-    ("kids-furniture", "Children's furniture and wigwams", "furniture", "color age gender"),
-    ("home-decor", "Home decor", None, "color gender"),
-    ("candles", "Candles", "home-decor", "color gender"),
-    ("night-lights", "Night lights and lamps", "home-decor", "color gender"),
-    ("wall-decor", "Wall decor", "home-decor", "color gender"),
-    ("ceramics", "Ceramics", None, "color material"),
-    ("mugs-and-cups", "Mugs and cups", "ceramics", "color material"),
-    ("plates-and-bowls", "Plates and bowls", "ceramics", "color material"),
-    ("vases", "Vases", "ceramics", "color material"),
-    ("art", "Art", None, "color theme"),
-    ("paintings", "Paintings", "art", "color theme"),
-    ("posters", "Posters", "art", "color theme"),
-    ("stickers", "Stickers", "art", "color theme"),
-    ("postcards", "Postcards", "art", "color theme"),
-    ("bags", "Bags and accessories", None, "color material"),
-    ("backpacks", "Backpacks", "bags", "color material"),
-    ("wallets", "Wallets and cases", "bags", "color material"),
-    ("cosmetics", "Soap and cosmetics", None, "color"),
-    ("soap", "Handmade soap", "cosmetics", "color"),
-    ("skin-care", "Creams and balms", "cosmetics", "color"),
-    ("stationery", "Notebooks and stationery", None, "color theme"),
+# Each top category: (slug, name, the characteristics it allows, its sub-categories), in the order
+# GET /categories lists them. A sub-category is `slug: name` and allows what its parent allows, or
+# `slug: (name, characteristics)` where it allows others.
+_TREE: tuple[tuple[str, str, str, dict[str, str | tuple[str, str]]], ...] = (
+    ("jewelry", "Jewellery", "color material", {
+        "earrings": "Earrings",
+        "necklaces": "Necklaces and pendants",
+        "bracelets": "Bracelets",
+        "rings": "Rings",
+        "brooches": "Brooches",
+    }),
+    ("clothing", "Clothing", "color material gender clothing_size", {
+        "womens-clothing": "Women's clothing",
+        "mens-clothing": "Men's clothing",
+        "boys-clothing": ("Clothing for boys", "color material clothing_size"),
+        "girls-clothing": ("Clothing for girls", "color material clothing_size"),
+        "knitwear": "Knitwear",
+    }),
+    ("shoes", "Shoes", "color shoe_size", {
+        "felt-boots": "Felt boots and slippers",
+    }),
+    ("textile", "Textile", "color age material gender", {
+        "diapers-and-towels": ("Diapers and towels", "color material"),
+        "bedding": "Bedding",
+        "blankets": "Blankets and plaids",
+    }),
+    ("toys", "Toys", "color age gender", {
+        "soft-toys": "Soft toys",
+        "dolls": "Dolls",
+        "wooden-toys": "Wooden toys",
+    }),
+    ("furniture", "Furniture", "color age gender", {
+        "kids-furniture": "Children's furniture and wigwams",
+    }),
+    ("home-decor", "Home decor", "color gender", {
+        "candles": "Candles",
+        "night-lights": "Night lights and lamps",
+        "wall-decor": "Wall decor",
+    }),
+    ("ceramics", "Ceramics", "color material", {
+        "mugs-and-cups": "Mugs and cups",
+        "plates-and-bowls": "Plates and bowls",
+        "vases": "Vases",
+    }),
+    ("art", "Art", "color theme", {
+        "paintings": "Paintings",
+        "posters": "Posters",
+        "stickers": "Stickers",
+        "postcards": "Postcards",
+    }),
+    ("bags", "Bags and accessories", "color material", {
+        "backpacks": "Backpacks",
+        "wallets": "Wallets and cases",
+    }),
+    ("cosmetics", "Soap and cosmetics", "color", {
+        "soap": "Handmade soap",
+        "skin-care": "Creams and balms",
+    }),
+    ("stationery", "Notebooks and stationery", "color theme", {}),
 )
 
 
-def _build(rows: Iterable[tuple[str, str, str | None, str]]) -> tuple[Category, ...]:
-    return tuple(
-        Category(category_id(slug), slug, name, parent, tuple(allowed.split()))
-        for slug, name, parent, allowed in rows
-    )
+def _build(tree) -> tuple[Category, ...]:
+    """The tree flat, each parent before its children."""
+    categories = []
+    for slug, name, allowed, children in tree:
+        categories.append(Category(category_id(slug), slug, name, None, tuple(allowed.split())))
+        for child, named in children.items():
+            child_name, child_allows = named if isinstance(named, tuple) else (named, allowed)
+            categories.append(Category(category_id(child), child, child_name, slug,
+                                       tuple(child_allows.split())))
+    return tuple(categories)
 
 
 CATEGORIES: tuple[Category, ...] = _build(_TREE)

@@ -30,70 +30,49 @@ class _Refusal:
         super().__init__(detail, code, field_errors(errors))
 
 
-class ProductInvalid(_Refusal, Invalid):
+class ProductInvalid(_Refusal, Invalid, code="invalid_product"):
     """A product draft (or a change to one) that breaks a catalog rule."""
 
-    code = "invalid_product"
 
-
-class ShopInvalid(_Refusal, Invalid):
+class ShopInvalid(_Refusal, Invalid, code="invalid_shop"):
     """A shop profile, its rules, contact methods or vacation that break a rule."""
 
-    code = "invalid_shop"
 
-
-class OptionInvalid(_Refusal, Invalid):
+class OptionInvalid(_Refusal, Invalid, code="invalid_option"):
     """A product or global option whose kind, variants or price deltas break a rule."""
 
-    code = "invalid_option"
 
-
-class UnknownCategory(_Refusal, Invalid):
+class UnknownCategory(_Refusal, Invalid, code="unknown_category"):
     """A category slug or id that is not in the platform's tree."""
 
-    code = "unknown_category"
 
-
-class CharacteristicsInvalid(_Refusal, Invalid):
+class CharacteristicsInvalid(_Refusal, Invalid, code="invalid_characteristics"):
     """Characteristics the product's category does not allow, or malformed values."""
 
-    code = "invalid_characteristics"
 
-
-class QuoteInvalid(_Refusal, Invalid):
+class QuoteInvalid(_Refusal, Invalid, code="invalid_quote"):
     """A quote request with a bad quantity, unknown options or variants, or a missing choice."""
 
-    code = "invalid_quote"
 
-
-class ReservationInvalid(_Refusal, Invalid):
+class ReservationInvalid(_Refusal, Invalid, code="invalid_reservation"):
     """Reservation lines without a positive whole quantity."""
 
-    code = "invalid_reservation"
 
-
-class CategoryNotFound(_Refusal, NotFound):
+class CategoryNotFound(_Refusal, NotFound, code="category_not_found"):
     """A category asked for by its own address (not as a product field) that does not exist."""
 
-    code = "category_not_found"
 
-
-class NotForSale(_Refusal, Conflict):
+class NotForSale(_Refusal, Conflict, code="not_for_sale"):
     """The product cannot be bought right now: disabled, hidden, the shop's status or vacation."""
 
-    code = "not_for_sale"
 
-
-class PriceOnRequest(_Refusal, Conflict):
+class PriceOnRequest(_Refusal, Conflict, code="offer_only"):
     """An `offer_only` product has no public price: it is bought through an offer."""
 
-    code = "offer_only"
 
-
-class OutOfStock(_Refusal, Conflict):
+class OutOfStock(_Refusal, Conflict, code="out_of_stock"):
     """A reservation that cannot be had in full; names every product that falls short."""
 
-    code = "out_of_stock"
     shortages: tuple[Any, ...] = ()
 
     @classmethod

@@ -263,32 +263,9 @@ def cart_refusal(
     return None
 
 
-def can_add_to_cart(
-    shop_status: ShopStatus,
-    product_enabled: bool,
-    product_hidden_by_moderation: bool,
-    vacation: Vacation | None,
-    today: date,
-    sale_mode: SaleMode = SaleMode.BUY_NOW,
-) -> bool:
-    refusal = cart_refusal(
-        shop_status, product_enabled, product_hidden_by_moderation, vacation, today, sale_mode
-    )
-    return refusal is None
-
-
-def ensure_can_add_to_cart(
-    shop_status: ShopStatus,
-    product_enabled: bool,
-    product_hidden_by_moderation: bool,
-    vacation: Vacation | None,
-    today: date,
-    sale_mode: SaleMode = SaleMode.BUY_NOW,
-) -> None:
-    """Raise a Conflict (409) with the refusal's code when the product cannot go into a cart."""
-    reason = cart_refusal(
-        shop_status, product_enabled, product_hidden_by_moderation, vacation, today, sale_mode
-    )
+def ensure_can_add_to_cart(reason: str | None, vacation: Vacation | None = None) -> None:
+    """Raise a Conflict (409) with the code `cart_refusal` gave when the product cannot go into a
+    cart (the shop's `vacation` message tells why it is closed)."""
     if reason == "offer_only":
         raise PriceOnRequest("This product is sold only through an offer to the seller.")
     if reason == "shop_on_vacation":

@@ -4,6 +4,11 @@
     def on_payment_succeeded(self, uow, event):
         fulfilment.payment_succeeded(uow, event.data)
 
+or, where the handler only hands the event on, in one line of the service class (the same
+handler, named as the attribute):
+
+    on_payment_succeeded = subscribe("payment.succeeded", data=fulfilment.payment_succeeded)
+
 The decorated method runs inside a transaction of the service's unit of work (`with self.uow:`);
 the event id is recorded in the inbox in that same transaction, so a redelivered event is
 acknowledged and does nothing, and the events it records carry the handled event's correlation id.
@@ -232,3 +237,35 @@ def event_handler(*patterns: str, max_attempts: int | None = None):
         return EventHandler.decorator(*patterns, max_attempts=max_attempts)(handle)
 
     return decorate
+
+
+def subscribe(*patterns: str, data=None, event=None, max_attempts: int | None = None):
+    """An event handler that hands each event to one function, declared in one line of the class:
+
+        on_shop_verified = subscribe("shop.verified", data=effects.shop_verified)
+        on_order_changed = subscribe(*ORDER_CHANGES, event=orders.order_changed)
+
+    is the `@event_handler` method `on_shop_verified(self, uow, event)` that calls
+    `effects.shop_verified(uow, event.data)` (with `event=`: the whole event, for a function that
+    reads its type, id or time). Its queue and inbox name are the attribute's, as for a method."""
+    if (data is None) == (event is None):
+        raise TypeError("subscribe() takes one function: data= or event=")
+    return _Subscription(patterns, data or event, data is not None, max_attempts)
+
+
+class _Subscription:
+    """Becomes the handler method when the class is made (`__set_name__`), under its own name."""
+
+    def __init__(self, patterns, effect, gives_data: bool, max_attempts: int | None):
+        self.patterns, self.effect = patterns, effect
+        self.gives_data, self.max_attempts = gives_data, max_attempts
+
+    def __set_name__(self, owner, name: str) -> None:
+        effect, gives_data = self.effect, self.gives_data
+
+        def hand_on(service, uow, event):
+            effect(uow, event.data if gives_data else event)
+
+        hand_on.__name__, hand_on.__qualname__ = name, f"{owner.__qualname__}.{name}"
+        hand_on.__doc__ = f"{', '.join(self.patterns)} → {effect.__module__}.{effect.__name__}"
+        setattr(owner, name, event_handler(*self.patterns, max_attempts=self.max_attempts)(hand_on))

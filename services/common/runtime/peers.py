@@ -3,6 +3,9 @@
     catalog = Peer(self.catalog_rpc, "catalog")
     lines = catalog.call("quote_lines", wanted)["lines"]
 
+A service wraps each peer in a `Port`, one method per call it makes, and hands its actions the
+ports as `uow.peers` (`UnitOfWorkProvider(peers=...)`, made from the service's RPC proxies).
+
 A peer's typed errors come back as the kernel's (`NotFound`, `Forbidden`, `Invalid`, `Conflict`,
 `Unavailable`) with their detail, code and per-field errors: every service sends its own subclasses
 as those five (`services.common.runtime.rpc`). A peer that is not running, or does not answer within
@@ -51,6 +54,14 @@ class Peer:
         if error:
             raise typed_error(error)
         return body.get("result")
+
+
+class Port:
+    """One peer service as the caller needs it: a subclass has a method per call it makes, each
+    through `self.peer`."""
+
+    def __init__(self, peer: Peer):
+        self.peer = peer
 
 
 def typed_error(error: dict[str, Any]) -> Exception:

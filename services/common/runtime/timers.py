@@ -1,6 +1,6 @@
 """Nameko timers whose interval comes from the settings.
 
-    @ConfiguredTimer.decorator(read_interval=settings.deadline_poll_seconds, eager=True)
+    @every(read_interval=settings.deadline_poll_seconds, eager=True)
     def run_deadlines(self): ...
 """
 
@@ -18,3 +18,7 @@ class ConfiguredTimer(Timer):
 
     def setup(self):
         self.interval = self.read_interval()
+
+
+# What a service class decorates its timers with: `@every(read_interval=settings.send_poll_seconds)`.
+every = ConfiguredTimer.decorator

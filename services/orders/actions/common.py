@@ -114,14 +114,15 @@ def notes_of(session: Session, order_id: str) -> list[dict[str, Any]]:
     return [note_dict(n) for n in rows]
 
 
+def columns(row: Any, *names: str) -> dict[str, Any]:
+    """The named columns of a row as answers show them: times in UTC, ISO 8601."""
+    values = {name: getattr(row, name) for name in names}
+    return {name: iso(value) if isinstance(value, datetime) else value
+            for name, value in values.items()}
+
+
 def note_dict(note: Note) -> dict[str, Any]:
-    return {
-        "id": note.id,
-        "order_id": note.order_id,
-        "text": note.text,
-        "created_at": as_utc(note.created_at).isoformat(),
-        "updated_at": as_utc(note.updated_at).isoformat(),
-    }
+    return columns(note, "id", "order_id", "text", "created_at", "updated_at")
 
 
 # Deadlines ----------------------------------------------------------------------------------------

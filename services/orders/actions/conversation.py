@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from services.common import clock
 from services.common.caller import Caller
-from services.common.clock import as_utc
 from services.common.errors import NotFound
 from services.common.paging import PageRequest
 from services.common.uow import UnitOfWork
@@ -27,7 +26,7 @@ from ..domain import (
     ensure_can_view,
 )
 from ..models import Message, Note, OrderLine, Review
-from .common import get_order, note_dict, notes_of, party, viewer_for
+from .common import columns, get_order, note_dict, notes_of, party, viewer_for
 
 
 def _facts(order) -> dict[str, Any]:
@@ -36,15 +35,8 @@ def _facts(order) -> dict[str, Any]:
 
 # Messages -----------------------------------------------------------------------------------------
 def message_dict(message: Message) -> dict[str, Any]:
-    return {
-        "id": message.id,
-        "order_id": message.order_id,
-        "sender_id": message.sender_id,
-        "sender_role": message.sender_role,
-        "text": message.text,
-        "attachment_ids": message.attachment_ids,
-        "created_at": as_utc(message.created_at).isoformat(),
-    }
+    return columns(message, "id", "order_id", "sender_id", "sender_role", "text",
+                   "attachment_ids", "created_at")
 
 
 def post_message(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
@@ -122,16 +114,8 @@ def update_note(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[s
 
 # Reviews ------------------------------------------------------------------------------------------
 def review_dict(review: Review) -> dict[str, Any]:
-    return {
-        "id": review.id,
-        "order_id": review.order_id,
-        "shop_id": review.shop_id,
-        "product_ids": review.product_ids,
-        "rating": review.rating,
-        "text": review.text,
-        "buyer_name": review.buyer_name,
-        "created_at": as_utc(review.created_at).isoformat(),
-    }
+    return columns(review, "id", "order_id", "shop_id", "product_ids", "rating", "text",
+                   "buyer_name", "created_at")
 
 
 def post_review(uow: UnitOfWork, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:

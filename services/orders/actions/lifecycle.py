@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 
 from services.common import clock
 from services.common.caller import Caller
-from services.common.clock import as_utc
 from services.common.errors import NotFound
 from services.common.money import Money
 from services.common.paging import PageRequest
@@ -33,7 +32,7 @@ from ..domain import (
 )
 from ..domain.errors import WrongState
 from ..models import AmountChangeRequest, Order
-from .common import apply, get_order, note_fact, order_view, party
+from .common import apply, columns, get_order, note_fact, order_view, party
 
 
 def _move(uow: UnitOfWork, caller: Caller, order_id, action: Action, *,
@@ -157,16 +156,9 @@ def _apply_amount(uow: UnitOfWork, order: Order, role: Role, actor_id, amount, r
 
 
 def request_dict(request: AmountChangeRequest, currency: str) -> dict[str, Any]:
-    return {
-        "id": request.id,
-        "order_id": request.order_id,
-        "amount": {"amount": request.amount, "currency": currency},
-        "reason": request.reason,
-        "status": request.status,
-        "requested_by": request.requested_by,
-        "created_at": as_utc(request.created_at).isoformat(),
-        "decided_at": as_utc(request.decided_at).isoformat() if request.decided_at else None,
-    }
+    return {**columns(request, "id", "order_id", "reason", "status", "requested_by", "created_at",
+                      "decided_at"),
+            "amount": {"amount": request.amount, "currency": currency}}
 
 
 def list_amount_requests(uow: UnitOfWork, caller: Caller, data: dict[str, Any]):

@@ -25,47 +25,41 @@ NO_LINES = "no_lines"
 NO_SUCH_PART = "no_such_part"
 
 
-class OrderConflict(Conflict):
+class OrderConflict(Conflict, code=WRONG_STATE):
     """A move refused because of the order's state or time (409)."""
 
-    code = WRONG_STATE
+
+class WrongState(OrderConflict, code=WRONG_STATE):
+    """The action is not possible in the order's current status."""
 
 
-class WrongState(OrderConflict):
-    code = WRONG_STATE
+class DeadlineNotReached(OrderConflict, code=DEADLINE_NOT_REACHED):
+    """A timed move (expire, buyer_lapse, auto-close) before its deadline."""
 
 
-class DeadlineNotReached(OrderConflict):
-    code = DEADLINE_NOT_REACHED
+class DeadlinePassed(OrderConflict, code=DEADLINE_PASSED):
+    """Too late: the seller confirms after the confirm deadline."""
 
 
-class DeadlinePassed(OrderConflict):
-    code = DEADLINE_PASSED
-
-
-class WrongRole(Forbidden):
+class WrongRole(Forbidden, code=WRONG_ROLE):
     """The caller's role may not make this move (403)."""
 
-    code = WRONG_ROLE
+
+class NotYourOrder(Forbidden, code=NOT_YOUR_ORDER):
+    """A party who may not see or touch this order."""
 
 
-class NotYourOrder(Forbidden):
-    code = NOT_YOUR_ORDER
+class GuestOrderRefused(OrderConflict, code=GUEST_ORDER):
+    """Guest orders have no site chat and no reviews."""
 
 
-class GuestOrderRefused(OrderConflict):
-    code = GUEST_ORDER
+class AlreadyReviewed(OrderConflict, code=ALREADY_REVIEWED):
+    """The order has its review already."""
 
 
-class AlreadyReviewed(OrderConflict):
-    code = ALREADY_REVIEWED
-
-
-class OrderInvalid(Invalid):
+class OrderInvalid(Invalid, code="invalid"):
     """Input that breaks an order rule (422); `errors` maps fields to messages."""
 
-    code = "invalid"
 
-
-class ReasonRequired(OrderInvalid):
-    code = REASON_REQUIRED
+class ReasonRequired(OrderInvalid, code=REASON_REQUIRED):
+    """A cancel or an amount change without a reason."""

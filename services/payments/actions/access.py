@@ -13,10 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common import clock
 from services.common.caller import Caller
-from services.common.errors import NotFound
+from services.common.errors import NotFound, NotShopOwner, OrderNotFound, ShopNotFound
 from services.common.uow import UnitOfWork
 
-from ..domain.errors import NotShopOwner, OrderNotFound, ShopNotFound
 from ..models import OrderRow, ShopRow
 
 

@@ -32,7 +32,7 @@ from services.common.uow import UnitOfWork
 
 from .. import schemas
 from ..domain import ledger as rules
-from ..domain.errors import IdempotencyKeyReused, NothingOwed
+from ..domain.errors import NothingOwed
 from ..kit import Kit
 from ..models import (
     LedgerAccountRow,
@@ -41,9 +41,8 @@ from ..models import (
     OrderRow,
     ShopRow,
 )
-from ..providers import PaymentRequest, ProviderError
 from .access import authorize_owner
-from .common import iso, money, new_id
+from .common import answer_again, iso, money, new_id, open_at_provider
 from .payments import require_key
 
 log = logging.getLogger(__name__)
@@ -131,10 +130,12 @@ def pay_debt(uow: UnitOfWork, caller: Caller, kit: Kit, data: dict[str, Any]) ->
     key = require_key(data["key"])
     body = schemas.load(schemas.LedgerPaymentBody, data["body"])
     earlier = _by_key(uow, caller.user_id, key)
+
+    def same_shop(payment: LedgerPaymentRow) -> bool:
+        return payment.shop_id == shop_id
+
     if earlier is not None:
-        if earlier.shop_id != shop_id:
-            raise IdempotencyKeyReused("This Idempotency-Key was used for another payment.")
-        return ledger_payment_view(earlier)
+        return answer_again(earlier, same_shop, ledger_payment_view, "payment")
     now = clock.now()
     try:
         with uow:
@@ -155,10 +156,7 @@ def pay_debt(uow: UnitOfWork, caller: Caller, kit: Kit, data: dict[str, Any]) ->
             payment_id = payment.id
     except IntegrityError:
         again = _by_key(uow, caller.user_id, key)
-        if again is None or again.shop_id != shop_id:
-            raise IdempotencyKeyReused("This Idempotency-Key was used for another payment.") \
-                from None
-        return ledger_payment_view(again)
+        return answer_again(again, same_shop, ledger_payment_view, "payment")
     return _open_at_platform_provider(uow, kit, payment_id)
 
 
@@ -172,31 +170,9 @@ def _by_key(uow: UnitOfWork, user_id: str, key: str) -> LedgerPaymentRow | None:
 def _open_at_platform_provider(uow: UnitOfWork, kit: Kit, payment_id: str) -> dict:
     with uow.reading() as session:
         payment = session.get(LedgerPaymentRow, payment_id)
-    provider = kit.providers.get(payment.provider)
-    try:
-        if provider is None:
-            raise ProviderError(f"provider {payment.provider!r} is not available")
-        created = provider.create_payment(kit.platform_account, PaymentRequest(
-            key=payment.id, amount=payment.amount, currency=payment.currency,
-            description=f"Shop {payment.shop_id}: platform services",
-            return_url=payment.return_url,
-            notification_url=f"{kit.webhook_base_url}/webhooks/{payment.provider}",
-            metadata={"ledger_payment_id": payment.id, "shop_id": payment.shop_id}))
-    except ProviderError as exc:
-        log.warning("debt payment %s: the provider refused or did not answer: %s", payment.id,
-                    exc)
-        with uow:
-            failed = uow.session.get(LedgerPaymentRow, payment.id, with_for_update=True)
-            failed.status, failed.failure_reason = "failed", "provider_unavailable"
-            failed.updated_at = clock.now()
-        raise Unavailable("The payment provider did not answer; try again shortly.",
-                          "provider_unavailable") from None
-    with uow:
-        stored = uow.session.get(LedgerPaymentRow, payment.id, with_for_update=True)
-        stored.provider_payment_id = created.provider_payment_id
-        stored.confirmation_url = created.confirmation_url
-        stored.updated_at = clock.now()
-        return ledger_payment_view(stored)
+    return open_at_provider(uow, kit, payment, kit.platform_account, ledger_payment_view,
+                            description=f"Shop {payment.shop_id}: platform services",
+                            metadata={"ledger_payment_id": payment.id, "shop_id": payment.shop_id})
 
 
 def ledger_payment_view(payment: LedgerPaymentRow) -> dict:

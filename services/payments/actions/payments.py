@@ -26,17 +26,17 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common import clock
 from services.common.caller import Caller
-from services.common.errors import Invalid, NotFound, Unavailable
+from services.common.errors import Invalid, NotFound, OrderNotFound
 from services.common.uow import UnitOfWork
 
 from .. import schemas
 from ..domain import payments as rules
-from ..domain.errors import IdempotencyKeyReused, NotPayable, OrderNotFound
+from ..domain.errors import NotPayable
 from ..kit import Kit
 from ..models import OrderRow, PaymentRow, RefundRow, ShopRow
-from ..providers import Account, PaymentRequest, ProviderError
+from ..providers import Account
 from .access import order_party
-from .common import iso, money, new_id
+from .common import answer_again, iso, money, new_id, open_at_provider
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +61,7 @@ def create_payment(uow: UnitOfWork, caller: Caller, kit: Kit, data: dict[str, An
     part = rules.Part(body["part"])
     earlier = _by_key(uow, caller.user_id, key)
     if earlier is not None:
-        if earlier.order_id != order_id or earlier.part != part.value:
-            raise IdempotencyKeyReused("This Idempotency-Key was used for another payment.")
-        return payment_view(earlier)
+        return answer_again(earlier, _same_part(order_id, part), payment_view, "payment")
     with uow.reading() as session:
         shop = session.get(ShopRow, row.shop_id)
     if shop is None or not shop.enabled or shop.secret_encrypted is None:
@@ -79,6 +77,10 @@ def create_payment(uow: UnitOfWork, caller: Caller, kit: Kit, data: dict[str, An
     if payment.get("replayed"):
         return payment["view"]
     return _open_at_provider(uow, kit, shop, payment["id"], row)
+
+
+def _same_part(order_id: str, part: rules.Part):
+    return lambda payment: payment.order_id == order_id and payment.part == part.value
 
 
 def _by_key(uow: UnitOfWork, buyer_id: str, key: str) -> PaymentRow | None:
@@ -154,44 +156,20 @@ def _claim(uow: UnitOfWork, caller: Caller, key: str, facts: OrderRow, part: rul
             return {"id": payment.id}
     except IntegrityError:
         again = _by_key(uow, caller.user_id, key)
-        if again is not None:
-            if again.order_id != facts.order_id or again.part != part.value:
-                raise IdempotencyKeyReused(
-                    "This Idempotency-Key was used for another payment.") from None
-            return {"replayed": True, "view": payment_view(again)}
-        raise NotPayable(f"A {part.value} payment of this order is already pending.") from None
+        if again is None:
+            raise NotPayable(f"A {part.value} payment of this order is already pending.") from None
+        view = answer_again(again, _same_part(facts.order_id, part), payment_view, "payment")
+        return {"replayed": True, "view": view}
 
 
 def _open_at_provider(uow: UnitOfWork, kit: Kit, shop: ShopRow, payment_id: str,
                       facts: OrderRow) -> dict:
     with uow.reading() as session:
         payment = session.get(PaymentRow, payment_id)
-    provider = kit.providers.get(shop.provider)
-    try:
-        if provider is None:
-            raise ProviderError(f"provider {shop.provider!r} is not available")
-        created = provider.create_payment(
-            Account(shop.account_id, kit.box.open(shop.secret_encrypted)),
-            PaymentRequest(
-                key=payment.id, amount=payment.amount, currency=payment.currency,
-                description=f"Order {facts.order_id} ({payment.part})",
-                return_url=payment.return_url,
-                notification_url=f"{kit.webhook_base_url}/webhooks/{shop.provider}",
-                metadata={"payment_id": payment.id, "order_id": facts.order_id}))
-    except ProviderError as exc:
-        log.warning("payment %s: the provider refused or did not answer: %s", payment.id, exc)
-        with uow:
-            failed = uow.session.get(PaymentRow, payment.id, with_for_update=True)
-            failed.status, failed.failure_reason = "failed", "provider_unavailable"
-            failed.updated_at = clock.now()
-        raise Unavailable("The payment provider did not answer; try again shortly.",
-                          "provider_unavailable") from None
-    with uow:
-        stored = uow.session.get(PaymentRow, payment.id, with_for_update=True)
-        stored.provider_payment_id = created.provider_payment_id
-        stored.confirmation_url = created.confirmation_url
-        stored.updated_at = clock.now()
-        return payment_view(stored)
+    return open_at_provider(uow, kit, payment,
+                            Account(shop.account_id, kit.box.open(shop.secret_encrypted)),
+                            payment_view, description=f"Order {facts.order_id} ({payment.part})",
+                            metadata={"payment_id": payment.id, "order_id": facts.order_id})
 
 
 def payment_view(payment: PaymentRow) -> dict:

@@ -22,13 +22,13 @@ from services.common.errors import Unavailable
 from services.common.uow import UnitOfWork
 
 from .. import schemas
-from ..domain.errors import IdempotencyKeyReused, PaymentNotFound
+from ..domain.errors import PaymentNotFound
 from ..domain.refunds import check_refund
 from ..kit import Kit
 from ..models import OrderRow, PaymentRow, RefundRow, ShopRow
 from ..providers import Account, ProviderError
 from . import refund_obligations
-from .common import new_id
+from .common import answer_again, new_id
 from .payments import refund_view, require_key
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,8 @@ def create_refund(uow: UnitOfWork, caller: Caller, kit: Kit, data: dict[str, Any
     body = schemas.load(schemas.RefundBody, data["body"])
     earlier = _by_key(uow, caller.user_id, key)
     if earlier is not None:
-        if earlier.payment_id != payment_id or earlier.amount != body["amount"]:
-            raise IdempotencyKeyReused("This Idempotency-Key was used for another refund.")
-        return refund_view(earlier)
+        return answer_again(earlier, lambda refund: (refund.payment_id, refund.amount) == (
+            payment_id, body["amount"]), refund_view, "refund")
     refund_id = _reserve(uow, caller, key, payment_id, body)
     if isinstance(refund_id, dict):
         return refund_id
@@ -79,10 +78,8 @@ def _reserve(uow: UnitOfWork, caller: Caller, key: str, payment_id: str, body: d
             return refund.id
     except IntegrityError:
         again = _by_key(uow, caller.user_id, key)
-        if again is None or again.payment_id != payment_id:
-            raise IdempotencyKeyReused("This Idempotency-Key was used for another refund.") \
-                from None
-        return refund_view(again)
+        return answer_again(again, lambda refund: refund.payment_id == payment_id, refund_view,
+                            "refund")
 
 
 def _refund_at_provider(uow: UnitOfWork, kit: Kit, refund_id: str) -> dict:

@@ -15,11 +15,11 @@ from typing import Any
 
 from services.common import clock
 from services.common.caller import Caller
-from services.common.errors import NotFound
+from services.common.errors import NotFound, ShopNotFound
 from services.common.uow import UnitOfWork
 
 from .. import schemas
-from ..domain.errors import InvalidSettings, ShopNotFound, UnknownPlan
+from ..domain.errors import InvalidSettings, UnknownPlan
 from ..domain.shop_settings import DEFAULT_TIMING, check_can_enable, clean_credentials
 from ..kit import Kit
 from ..models import ShopRow

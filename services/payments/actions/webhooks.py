@@ -32,8 +32,15 @@ from services.common import clock
 from services.common.uow import UnitOfWork
 
 from ..kit import Kit
-from ..models import LedgerPaymentRow, NotificationRow, OrderRow, PaymentRow, ShopRow
-from ..providers import Account, BadNotification, Outcome, ProviderError
+from ..models import (
+    LedgerPaymentRow,
+    NotificationRow,
+    OrderRow,
+    PaymentRow,
+    ProviderPayment,
+    ShopRow,
+)
+from ..providers import Account, BadNotification, Outcome, Provider, ProviderError
 from . import ledger, refund_obligations
 
 log = logging.getLogger(__name__)
@@ -48,48 +55,64 @@ def receive(uow: UnitOfWork, kit: Kit, provider_name: str, headers: Mapping[str,
         ref = provider.payment_ref(body)
     except BadNotification as exc:
         return _refused(400, provider_name, None, f"malformed: {exc}")
+    try:
+        return 200, {"status": _apply_notification(uow, kit, provider, ref, headers, body)}
+    except _Refusal as refusal:
+        return _refused(refusal.status, provider_name, ref, str(refusal))
+
+
+class _Refusal(Exception):
+    """A notification refused as `status`: nothing changes."""
+
+    def __init__(self, status: int, why: str):
+        super().__init__(why)
+        self.status = status
+
+
+def _apply_notification(uow: UnitOfWork, kit: Kit, provider: Provider, ref: str,
+                        headers: Mapping[str, str], body: bytes) -> str:
     with uow.reading() as session:  # one round trip: the payment and its shop
         found = session.execute(
             select(PaymentRow, ShopRow).outerjoin(ShopRow, ShopRow.shop_id == PaymentRow.shop_id)
-            .where(PaymentRow.provider == provider_name,
+            .where(PaymentRow.provider == provider.name,
                    PaymentRow.provider_payment_id == ref)).first()
     payment, shop = found if found is not None else (None, None)
     if payment is None:
-        return _receive_debt_payment(uow, kit, provider, provider_name, ref, headers, body)
+        return _apply_debt_notification(uow, kit, provider, ref, headers, body)
     if shop is None or shop.secret_encrypted is None:
-        return _refused(404, provider_name, ref, "no such payment")
-    try:
-        outcome = provider.verify(_account(kit, shop), headers, body)
-    except BadNotification as exc:
-        return _refused(400, provider_name, ref, f"not genuine: {exc}")
-    if outcome.provider_payment_id != ref:
-        return _refused(400, provider_name, ref, "names another payment")
-    if outcome.amount is not None and (outcome.amount, outcome.currency) != (
-            payment.amount, payment.currency):
-        return _refused(400, provider_name, ref, "amount does not match the payment")
-    result = apply_outcome(uow, payment.id, outcome, source="notification",
-                          refund_due_hours=kit.refund_due_hours)
-    return 200, {"status": result}
+        raise _Refusal(404, "no such payment")
+    outcome = _verified(provider, _account(kit, shop), ref, payment, headers, body)
+    return apply_outcome(uow, payment.id, outcome, source="notification",
+                         refund_due_hours=kit.refund_due_hours)
 
 
-def _receive_debt_payment(uow: UnitOfWork, kit: Kit, provider, provider_name: str, ref: str,
-                          headers: Mapping[str, str], body: bytes) -> tuple[int, dict]:
+def _apply_debt_notification(uow: UnitOfWork, kit: Kit, provider: Provider, ref: str,
+                             headers: Mapping[str, str], body: bytes) -> str:
     with uow.reading() as session:
         payment = session.scalars(select(LedgerPaymentRow).where(
-            LedgerPaymentRow.provider == provider_name,
+            LedgerPaymentRow.provider == provider.name,
             LedgerPaymentRow.provider_payment_id == ref)).first()
     if payment is None:
-        return _refused(404, provider_name, ref, "no such payment")
+        raise _Refusal(404, "no such payment")
+    outcome = _verified(provider, kit.platform_account, ref, payment, headers, body)
+    return apply_debt_outcome(uow, payment.id, outcome, source="notification")
+
+
+def _verified(provider: Provider, account: Account, ref: str,
+              payment: ProviderPayment, headers: Mapping[str, str],
+              body: bytes) -> Outcome:
+    """What the notification proves (checked with the account's secret), refused (400) unless it
+    is genuine, about this payment and of its amount."""
     try:
-        outcome = provider.verify(kit.platform_account, headers, body)
+        outcome = provider.verify(account, headers, body)
     except BadNotification as exc:
-        return _refused(400, provider_name, ref, f"not genuine: {exc}")
+        raise _Refusal(400, f"not genuine: {exc}") from None
     if outcome.provider_payment_id != ref:
-        return _refused(400, provider_name, ref, "names another payment")
+        raise _Refusal(400, "names another payment")
     if outcome.amount is not None and (outcome.amount, outcome.currency) != (
             payment.amount, payment.currency):
-        return _refused(400, provider_name, ref, "amount does not match the payment")
-    return 200, {"status": apply_debt_outcome(uow, payment.id, outcome, source="notification")}
+        raise _Refusal(400, "amount does not match the payment")
+    return outcome
 
 
 def apply_debt_outcome(uow: UnitOfWork, payment_id: str, outcome: Outcome, *,

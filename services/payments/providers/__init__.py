@@ -9,13 +9,14 @@ from .base import (
     Created,
     Outcome,
     PaymentRequest,
+    Provider,
     ProviderError,
 )
 from .paypal import PayPalProvider
 from .sandbox import SandboxProvider
 from .yookassa import YooKassaProvider
 
-__all__ = ["Account", "BadNotification", "Created", "Outcome", "PaymentRequest",
+__all__ = ["Account", "BadNotification", "Created", "Outcome", "PaymentRequest", "Provider",
            "ProviderError", "configured"]
 
 SUPPORTED = ("sandbox", "yookassa", "paypal")

@@ -12,8 +12,10 @@ A provider that cannot be reached, or refuses a well-formed call, raises Provide
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 import requests
 
@@ -56,6 +58,23 @@ class ProviderError(Exception):
     """The provider did not answer, or refused the call."""
 
 
+class Provider(Protocol):
+    """What every adapter answers (see the top of this module)."""
+
+    name: str
+
+    def create_payment(self, account: Account, request: PaymentRequest) -> Created: ...
+
+    def payment_status(self, account: Account, provider_payment_id: str) -> Outcome: ...
+
+    def refund(self, account: Account, provider_payment_id: str, key: str, amount: int,
+               currency: str) -> str: ...
+
+    def payment_ref(self, body: bytes) -> str: ...
+
+    def verify(self, account: Account, headers: Mapping[str, str], body: bytes) -> Outcome: ...
+
+
 class ConfirmedByLookup:
     """For a provider whose notifications are not signed (YooKassa, PayPal): a notification only
     names a payment, and what it proves is what the provider answers when asked about it."""
@@ -83,19 +102,28 @@ def to_minor(value: str | int | float) -> int:
     return int((Decimal(str(value)) * 100).to_integral_value())
 
 
-def call_with_basic_auth(http: requests.Session, provider: str, method: str, url: str,
-                         account: Account, *, timeout: float, key: str | None = None,
-                         body: dict | None = None) -> dict:
-    """One JSON call authenticated as the shop's account (HTTP basic), with the provider's
-    `Idempotence-Key` when given; an unreachable provider or an answer of 300 and up is a
-    ProviderError naming `provider`."""
-    headers = {"Idempotence-Key": key} if key else {}
-    try:
-        answer = http.request(method, url, json=body, headers=headers,
-                              auth=(account.account_id, account.secret), timeout=timeout)
-    except requests.RequestException as exc:
-        raise ProviderError(f"{provider} unreachable: {type(exc).__name__}") from None
-    if answer.status_code >= 300:
-        raise ProviderError(f"{provider} answered {answer.status_code}: {answer.text[:200]}")
-    return answer.json()
+class BasicAuthApi:
+    """An adapter of an API that takes the shop's account as HTTP basic auth and an
+    `Idempotence-Key` (the sandbox, YooKassa)."""
 
+    label: str  # the provider's name as people read it
+
+    def __init__(self, url: str, timeout: float, session: requests.Session | None = None):
+        self.url = url
+        self.timeout = timeout
+        self.http = session or requests.Session()
+
+    def _call(self, method: str, path: str, account: Account, *, key: str | None = None,
+              body: dict | None = None) -> dict:
+        """One JSON call as the account, with the `Idempotence-Key` when given; an unreachable
+        provider or an answer of 300 and up is a ProviderError naming it."""
+        headers = {"Idempotence-Key": key} if key else {}
+        try:
+            answer = self.http.request(method, f"{self.url}{path}", json=body, headers=headers,
+                                       auth=(account.account_id, account.secret),
+                                       timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise ProviderError(f"{self.label} unreachable: {type(exc).__name__}") from None
+        if answer.status_code >= 300:
+            raise ProviderError(f"{self.label} answered {answer.status_code}: {answer.text[:200]}")
+        return answer.json()

@@ -12,34 +12,26 @@ import json
 import time
 from collections.abc import Mapping
 
-import requests
-
 from ..domain import signatures
 from .base import (
     Account,
     BadNotification,
+    BasicAuthApi,
     Created,
     Outcome,
     PaymentRequest,
-    call_with_basic_auth,
 )
 
 SIGNATURE_HEADER = "Sandbox-Signature"
 
 
-class SandboxProvider:
+class SandboxProvider(BasicAuthApi):
+    label = "sandbox"
     name = "sandbox"
 
     def __init__(self, url: str, timeout: float, tolerance: float, session=None):
-        self.url = url
-        self.timeout = timeout
+        super().__init__(url, timeout, session)
         self.tolerance = tolerance
-        self.http = session or requests.Session()
-
-    def _call(self, method: str, path: str, account: Account, *, key: str | None = None,
-              body: dict | None = None) -> dict:
-        return call_with_basic_auth(self.http, "sandbox", method, f"{self.url}{path}", account,
-                                    timeout=self.timeout, key=key, body=body)
 
     def create_payment(self, account: Account, request: PaymentRequest) -> Created:
         body = self._call("POST", "/api/payments", account, key=request.key, body={

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import json
 
-import requests
-
 from .base import (
     Account,
     BadNotification,
+    BasicAuthApi,
     ConfirmedByLookup,
     Created,
     Outcome,
     PaymentRequest,
     ProviderError,
-    call_with_basic_auth,
     to_major,
     to_minor,
 )
@@ -31,19 +29,9 @@ STATUSES = {"pending": "pending", "waiting_for_capture": "pending", "succeeded":
             "canceled": "failed"}
 
 
-class YooKassaProvider(ConfirmedByLookup):
+class YooKassaProvider(ConfirmedByLookup, BasicAuthApi):
     label = "YooKassa"
     name = "yookassa"
-
-    def __init__(self, url: str, timeout: float, session=None):
-        self.url = url
-        self.timeout = timeout
-        self.http = session or requests.Session()
-
-    def _call(self, method: str, path: str, account: Account, *, key: str | None = None,
-              body: dict | None = None) -> dict:
-        return call_with_basic_auth(self.http, "YooKassa", method, f"{self.url}{path}", account,
-                                    timeout=self.timeout, key=key, body=body)
 
     def create_payment(self, account: Account, request: PaymentRequest) -> Created:
         body = self._call("POST", "/payments", account, key=request.key, body={

@@ -21,9 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common import clock
 from services.common.caller import Caller
-from services.common.errors import NotFound
+from services.common.errors import NotFound, NotShopOwner, OrderNotFound, ShopNotFound
 from services.common.uow import UnitOfWork
-from services.shipping.errors import NotShopOwner, OrderNotFound, ShopNotFound
 from services.shipping.models import OrderRow, ShopRow
 
 SELLERS = ("seller", "admin")

@@ -49,7 +49,7 @@ def order_event(uow: UnitOfWork, event: Event) -> None:
     first = domain.status_after(None, None, event.type, at)
     if first is not None and session.execute(_FIRST_SEEN, {
             "order_id": order_id, "shop_id": str(data["shop_id"]), "seller_id": seller_id,
-            "buyer_id": _text(data.get("buyer_id")), "status": first.value, "status_at": at,
+            "buyer_id": _text(data.get("buyer_id")), "status": first, "status_at": at,
     }).rowcount:
         if event.type in ORDER_EVENTS:
             apply_order_event(session, event)
@@ -58,14 +58,14 @@ def order_event(uow: UnitOfWork, event: Event) -> None:
     if row is None:
         status = domain.status_after(None, None, event.type, at)
         session.add(OrderRow(order_id=order_id, shop_id=str(data["shop_id"]), seller_id=seller_id,
-                             buyer_id=_text(data.get("buyer_id")), status=status.value,
+                             buyer_id=_text(data.get("buyer_id")), status=status,
                              status_at=at))
     else:
         if row.seller_id is None and seller_id is not None:
             row.seller_id = seller_id
         status = domain.status_after(row.status, as_utc(row.status_at), event.type, at)
         if status is not None:
-            row.status, row.status_at = status.value, at
+            row.status, row.status_at = status, at
     if event.type in ORDER_EVENTS:
         apply_order_event(session, event)
 

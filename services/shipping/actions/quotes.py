@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.common.caller import Caller
-from services.common.errors import Conflict
+from services.common.errors import Conflict, ProductNotFound
 from services.common.uow import UnitOfWork
 from services.shipping import domain
-from services.shipping.errors import ItemsOfAnotherShop, ProductNotFound, UnknownMethodAtCheckout
+from services.shipping.errors import ItemsOfAnotherShop, UnknownMethodAtCheckout
 from services.shipping.schemas import QuoteItemsSchema, QuoteSchema, check
 
 from .access import require_shop

@@ -47,10 +47,10 @@ from sqlalchemy.orm import Session
 
 from services.common import clock
 from services.common.caller import Caller
-from services.common.errors import NotFound, Unavailable
+from services.common.errors import NotFound, OrderNotFound, Unavailable
 from services.common.uow import UnitOfWork
 from services.shipping import domain
-from services.shipping.errors import OrderNotFound, UnknownCarrier
+from services.shipping.errors import UnknownCarrier
 from services.shipping.models import ShipmentHistoryRow, ShipmentRow
 from services.shipping.schemas import ShipmentSchema, check
 

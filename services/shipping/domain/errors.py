@@ -10,62 +10,45 @@ from __future__ import annotations
 from services.common.errors import Conflict, Invalid
 
 
-class InvalidDeliveryMethod(Invalid):
+class InvalidDeliveryMethod(Invalid, code="invalid_delivery_method"):
     """A delivery method (or a change to one) that breaks a rule."""
 
-    code = "invalid_delivery_method"
 
-
-class UniversalMethodLocked(Invalid):
+class UniversalMethodLocked(Invalid, code="universal_method_locked"):
     """Universal methods can only be switched on or off."""
 
-    code = "universal_method_locked"
 
-
-class InvalidDestination(Invalid):
+class InvalidDestination(Invalid, code="invalid_destination"):
     """A buyer's destination without a valid country."""
 
-    code = "invalid_destination"
 
-
-class InvalidParcel(Invalid):
+class InvalidParcel(Invalid, code="invalid_parcel"):
     """Order lines that cannot be quoted: no lines, bad quantities or weights, bad item total."""
 
-    code = "invalid_parcel"
 
-
-class MethodNotAvailable(Invalid):
+class MethodNotAvailable(Invalid, code="delivery_method_not_available"):
     """The chosen method is switched off or does not fit the destination or the parcel.
 
     `reason` names why: disabled, destination, weight_limit or weight_unknown.
     """
 
-    code = "delivery_method_not_available"
     reason: object = None
 
 
-class InvalidTrackingNumber(Invalid):
+class InvalidTrackingNumber(Invalid, code="invalid_tracking_number"):
     """A tracking number that does not have the carrier's form."""
 
-    code = "invalid_tracking_number"
 
-
-class UnknownShipmentStatus(Invalid):
+class UnknownShipmentStatus(Invalid, code="unknown_shipment_status"):
     """A carrier reported a status we do not know."""
 
-    code = "unknown_shipment_status"
 
-
-class InvalidDeadline(Invalid):
+class InvalidDeadline(Invalid, code="invalid_deadline"):
     """A shipping deadline configured with a non-positive or non-integer number of days."""
 
-    code = "invalid_deadline"
 
-
-class OrderNotShippable(Conflict):
+class OrderNotShippable(Conflict, code="wrong_state"):
     """A track for an order that is not paid yet, or is past shipping."""
-
-    code = "wrong_state"
 
 
 class ErrorCollector:

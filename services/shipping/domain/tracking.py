@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import InvalidTrackingNumber, UnknownShipmentStatus
 from .methods import Carrier
+
+E = TypeVar("E", bound=StrEnum)
 
 _CDEK = re.compile(r"^\d{10}$")
 _RUSSIAN_POST_DOMESTIC = re.compile(r"^\d{14}$")
@@ -64,13 +67,16 @@ def shipment_id_for(order_id: str, caller_id: str | None, command_id: str | None
 
 
 def _carrier(carrier: Carrier | str) -> Carrier:
+    return _one_of(Carrier, carrier, lambda known: InvalidTrackingNumber(
+        "Unknown carrier.", errors={"carrier": f"Unknown carrier; use one of {known}."}))
+
+
+def _one_of(kind: type[E], value: object, refused: Callable[[str], Exception]) -> E:
+    """`value` as a member of the enum `kind`; otherwise `refused(the values known)` is raised."""
     try:
-        return Carrier(carrier)
+        return kind(value)
     except ValueError:
-        known = ", ".join(item.value for item in Carrier)
-        raise InvalidTrackingNumber(
-            "Unknown carrier.", errors={"carrier": f"Unknown carrier; use one of {known}."}
-        ) from None
+        raise refused(", ".join(item.value for item in kind)) from None
 
 
 def normalise_tracking_number(number: str) -> str:
@@ -153,14 +159,8 @@ CARRIER_TRANSITIONS: dict[ShipmentStatus, frozenset[ShipmentStatus]] = {
 
 
 def parse_shipment_status(value: ShipmentStatus | str) -> ShipmentStatus:
-    try:
-        return ShipmentStatus(value)
-    except ValueError:
-        known = ", ".join(status.value for status in ShipmentStatus)
-        raise UnknownShipmentStatus(
-            f"Unknown shipment status {value!r}.",
-            errors={"status": f"Must be one of {known}."},
-        ) from None
+    return _one_of(ShipmentStatus, value, lambda known: UnknownShipmentStatus(
+        f"Unknown shipment status {value!r}.", errors={"status": f"Must be one of {known}."}))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ from services.catalog.domain.shops import (
     ShopRules,
     ShopStatus,
     Vacation,
-    can_add_to_cart,
     can_manage_products,
     cart_refusal,
     contact_methods,
@@ -175,15 +174,15 @@ def test_the_most_severe_sanction_in_force_gives_the_status():
 
 
 def test_a_visible_product_of_a_shop_at_work_can_go_into_a_cart():
-    assert can_add_to_cart(ShopStatus.ACTIVE, True, False, None, TODAY)
     assert cart_refusal(ShopStatus.ACTIVE, True, False, None, TODAY) is None
+    ensure_can_add_to_cart(cart_refusal(ShopStatus.ACTIVE, True, False, None, TODAY))
 
 
 def test_on_vacation_without_cart_nothing_can_be_added():
     assert cart_refusal(ShopStatus.ACTIVE, True, False, ON_VACATION, TODAY) == "shop_on_vacation"
 
     with pytest.raises(NotForSale) as refused:
-        ensure_can_add_to_cart(ShopStatus.ACTIVE, True, False, ON_VACATION, TODAY)
+        ensure_can_add_to_cart("shop_on_vacation", ON_VACATION)
 
     assert refused.value.code == "shop_on_vacation"
     assert refused.value.kind == "conflict"
@@ -193,8 +192,8 @@ def test_on_vacation_without_cart_nothing_can_be_added():
 def test_on_vacation_with_cart_allowed_or_outside_its_dates_products_can_be_added():
     allowing = Vacation("Back soon", date(2026, 7, 1), date(2026, 7, 20), allow_cart=True)
 
-    assert can_add_to_cart(ShopStatus.ACTIVE, True, False, allowing, TODAY)
-    assert can_add_to_cart(ShopStatus.ACTIVE, True, False, ON_VACATION, date(2026, 7, 21))
+    assert cart_refusal(ShopStatus.ACTIVE, True, False, allowing, TODAY) is None
+    assert cart_refusal(ShopStatus.ACTIVE, True, False, ON_VACATION, date(2026, 7, 21)) is None
 
 
 @pytest.mark.parametrize(
@@ -210,12 +209,13 @@ def test_on_vacation_with_cart_allowed_or_outside_its_dates_products_can_be_adde
 def test_products_that_are_not_visible_cannot_be_bought(status, enabled, hidden):
     assert cart_refusal(status, enabled, hidden, None, TODAY) == "not_available"
     with pytest.raises(NotForSale) as refused:
-        ensure_can_add_to_cart(status, enabled, hidden, None, TODAY)
+        ensure_can_add_to_cart(cart_refusal(status, enabled, hidden, None, TODAY))
     assert refused.value.code == "not_available"
 
 
 def test_an_offer_only_product_cannot_go_into_a_cart():
-    assert not can_add_to_cart(ShopStatus.ACTIVE, True, False, None, TODAY, SaleMode.OFFER_ONLY)
+    refusal = cart_refusal(ShopStatus.ACTIVE, True, False, None, TODAY, SaleMode.OFFER_ONLY)
+    assert refusal == "offer_only"
     with pytest.raises(PriceOnRequest):
-        ensure_can_add_to_cart(ShopStatus.ACTIVE, True, False, None, TODAY, SaleMode.OFFER_ONLY)
-    assert can_add_to_cart(ShopStatus.ACTIVE, True, False, None, TODAY, SaleMode.BUY_NOW_OR_OFFER)
+        ensure_can_add_to_cart(refusal)
+    assert cart_refusal(ShopStatus.ACTIVE, True, False, None, TODAY, SaleMode.BUY_NOW_OR_OFFER) is None
