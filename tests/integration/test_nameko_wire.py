@@ -7,10 +7,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from kombu import Connection
+from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.containers import ServiceContainer
 
 from gateway.rpc.client import RpcClient
 from gateway.rpc.errors import RemoteError as GatewayRemoteError
 from services.common import migrations
+from services.common.runtime.rpc import QuickReplyListener, RpcProxy
 from tests.support.harness import rpc_proxy
 from tests.support.waiting import wait_for
 
@@ -55,3 +59,23 @@ def test_the_gateway_client_calls_a_stock_nameko_service(processes, amqp_uri):
         assert refused.value.kind is None  # not one of the kernel's typed errors: a 500
     finally:
         client.close()
+
+
+class _Caller:
+    name = "reply_probe"
+    peer = RpcProxy("elsewhere")
+
+
+def test_a_service_reply_queue_exists_once_it_is_set_up_before_it_takes_requests(amqp_uri):
+    """Replies are consumed on a connection of their own, which may come up after the service has
+    begun to take requests: the queue a call's reply goes to is declared while the service is set
+    up, so a reply sent meanwhile waits in it instead of being dropped."""
+    container = ServiceContainer(_Caller, {AMQP_URI_CONFIG_KEY: amqp_uri})
+    container.extensions.all.setup()
+    (listener,) = [ext for ext in container.subextensions if isinstance(ext, QuickReplyListener)]
+    with Connection(amqp_uri) as connection:
+        declared = listener.queue(connection.default_channel)
+        try:
+            assert declared.queue_declare(passive=True).consumer_count == 0  # raises if missing
+        finally:
+            declared.delete()

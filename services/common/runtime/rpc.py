@@ -181,7 +181,19 @@ class ReplyConsumer(QueueConsumer):
 
 
 class QuickReplyListener(ReplyListener):
+    """Nameko's reply listener on `ReplyConsumer`. Its queue is declared (and bound) while the
+    service is set up: the reply consumer has a connection of its own, which may be ready after
+    the service has begun to take requests, and a reply sent to a queue not declared yet would be
+    lost to the caller waiting for it."""
+
     queue_consumer = ReplyConsumer()
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        with Connection(config[AMQP_URI_CONFIG_KEY], ssl=config.get(AMQP_SSL_CONFIG_KEY),
+                        login_method=config.get(LOGIN_METHOD_CONFIG_KEY)) as connection:
+            self.queue(connection.default_channel).declare()
 
     def handle_message(self, body, message):
         waiting = self._reply_events.pop(message.properties.get("correlation_id"), None)
