@@ -67,14 +67,3 @@ def order_party(kwargs: dict) -> None:
     """The caller is a party to the order (the orders service answers 404 to anyone else)."""
     services.call("orders", "get_order", str(kwargs["order_id"]))  # NotFound → 404
 
-
-def shop_owner_first(view: Callable) -> Callable:
-    """For a service that does not check the shop's owner itself: ask before every call."""
-
-    @functools.wraps(view)
-    def checked(*args, **kwargs):
-        shop_owner(kwargs)
-        return view(*args, **kwargs)
-
-    return checked
-
